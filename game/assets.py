@@ -1,0 +1,27 @@
+"""Where the game's data files are, wherever the package is installed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["ASSETS", "asset_path"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _find_assets() -> Path:
+    # A wheel carries the data inside the package (game/assets); a source
+    # checkout or editable install keeps it beside the package (./assets).
+    for candidate in (_PACKAGE / "assets", _PACKAGE.parent / "assets"):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE / "assets"
+
+
+#: The root folder of the bundled data (fonts, dialogue, bindings).
+ASSETS = _find_assets()
+
+
+def asset_path(*parts: str) -> Path:
+    """The path of a bundled data file, e.g. ``asset_path("dialogue", "guide.toml")``."""
+    return ASSETS.joinpath(*parts)

@@ -1,0 +1,132 @@
+"""Command line: ``python -m game`` / ``callback-quest``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main", "parse_args"]
+
+log = logging.getLogger("game")
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}")
+    return value
+
+
+def _png_path(text: str) -> Path:
+    path = Path(text)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.suffix.lower() != ".png":
+        raise argparse.ArgumentTypeError(f"{text!r}: the screenshot is a PNG, name it *.png")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r}: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise argparse.ArgumentTypeError(f"{text!r}: not writable")
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callback-quest",
+        description="Callback Quest: a small pygame-ce game built on callbacks.",
+    )
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window: run the autoplay bot on SDL's dummy driver as fast as possible",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=_seconds,
+        default=10.0,
+        metavar="S",
+        help="game time a headless run lasts (default: 10)",
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="N", help="RNG seed (default: 0)")
+    parser.add_argument(
+        "--json", action="store_true", help="print the headless run's summary as one JSON line"
+    )
+    parser.add_argument("--no-render", action="store_true", help="headless: skip drawing frames")
+    parser.add_argument(
+        "--screenshot", type=_png_path, metavar="PATH", help="save the last frame as a PNG"
+    )
+    parser.add_argument("--autoplay", action="store_true", help="let the bot play in the window")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse ``argv``; exits with status 2 and a message naming the bad argument."""
+    return build_parser().parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the game as the command line asks; return the exit status."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.headless:
+        return _run_headless(args)
+    return _run_window(args)
+
+
+def _run_window(args: argparse.Namespace) -> int:
+    from game.app import App, NoDisplayError
+
+    try:
+        app = App(seed=args.seed, autoplay=args.autoplay)
+    except NoDisplayError as exc:
+        print(
+            f"callback-quest: no display available ({exc}); running the headless autoplay instead",
+            file=sys.stderr,
+        )
+        return _run_headless(args)
+    try:
+        app.run()
+        if args.screenshot:
+            app.save_screenshot(args.screenshot)
+    finally:
+        app.close()
+    return EXIT_OK
+
+
+def _run_headless(args: argparse.Namespace) -> int:
+    from game.app import App
+
+    app = App(headless=True, seed=args.seed, autoplay=True, render=not args.no_render)
+    try:
+        app.run_for(args.seconds)
+        if args.screenshot:
+            app.save_screenshot(args.screenshot)
+        summary = app.summary()
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+    else:
+        print(
+            f"{summary['ticks']} ticks ({summary['game_time']:.2f} s of game time) "
+            f"in {summary['wall_time']:.2f} s, {summary['realtime_factor']}x real time; "
+            f"score {summary['score']}, handler errors {summary['handler_errors']}, "
+            f"state {summary['state_hash']}"
+        )
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""The demo scene: wires the engine parts into a small game."""

@@ -1,0 +1,1 @@
+"""The engine: event bus, fixed-step loop, timers, collisions, input. Knows nothing of the demo."""

@@ -1,0 +1,30 @@
+"""Argument checks shared by the engine, with errors that name the argument."""
+
+from __future__ import annotations
+
+import math
+
+
+def finite(name: str, value: object) -> float:
+    """Return ``value`` as a float, or raise naming ``name`` if it is not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__} {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, not {value!r}")
+    return float(value)
+
+
+def non_negative(name: str, value: object) -> float:
+    """A finite number >= 0."""
+    number = finite(name, value)
+    if number < 0:
+        raise ValueError(f"{name} must not be negative, not {value!r}")
+    return number
+
+
+def positive(name: str, value: object) -> float:
+    """A finite number > 0."""
+    number = finite(name, value)
+    if number <= 0:
+        raise ValueError(f"{name} must be positive, not {value!r}")
+    return number

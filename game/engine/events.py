@@ -1,0 +1,422 @@
+"""The event bus: typed events delivered to registered callbacks.
+
+Everything in Callback Quest that reacts to something is a callback subscribed
+here: input handlers, timer callbacks, collision callbacks, the NPC's reply
+callbacks. The bus is pure Python (no pygame) and is tested without a window.
+
+Contract (see ``docs/architecture.md``):
+
+* Events are frozen dataclasses, one class per kind. A handler subscribed to a
+  class also receives instances of its subclasses.
+* :meth:`EventBus.publish` dispatches at once: higher priority first, ties in
+  subscription order. A handler returning ``True`` marks the event handled and
+  stops propagation.
+* :meth:`EventBus.post` queues from any thread; :meth:`EventBus.flush` delivers
+  the queue in FIFO order on the calling thread.
+* Bound methods are held weakly; plain functions and lambdas strongly.
+* A handler subscribed during a dispatch first runs on the next dispatch; one
+  cancelled during a dispatch is not called afterwards, even in that one.
+"""
+
+from __future__ import annotations
+
+import logging
+import types
+import weakref
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+__all__ = [
+    "CascadeError",
+    "DispatchDepthError",
+    "Event",
+    "EventBus",
+    "Handler",
+    "Subscription",
+    "Trace",
+    "callable_name",
+]
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: A handler takes the event; returning ``True`` stops propagation.
+Handler = Callable[[E], "bool | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base class of every event. Subscribe to it to see all of them."""
+
+
+class CascadeError(RuntimeError):
+    """Raised by :meth:`EventBus.flush` when events keep posting events without end."""
+
+
+class DispatchDepthError(RecursionError):
+    """Raised when handlers publish events from inside handlers too deeply."""
+
+
+def callable_name(fn: object) -> str:
+    """The qualified name of a callable, for logs (``Player.on_key``, ``<lambda>``)."""
+    func = getattr(fn, "__func__", fn)
+    module = getattr(func, "__module__", None) or "?"
+    qualname = getattr(func, "__qualname__", None) or repr(func)
+    return f"{module}.{qualname}"
+
+
+class Subscription:
+    """A handle on one subscription: ``cancel()`` it, or check whether it is ``active``.
+
+    Returned by :meth:`EventBus.subscribe`. Cancelling twice is harmless.
+    """
+
+    # The dispatch loop reads these slots directly: keep them few and flat.
+    __slots__ = (
+        "__weakref__",
+        "_bus",
+        "_func",
+        "_ref",
+        "active",
+        "event_type",
+        "failures",
+        "once",
+        "priority",
+        "seq",
+    )
+
+    def __init__(
+        self,
+        bus: EventBus,
+        event_type: type,
+        handler: Callable[[Any], object],
+        priority: int,
+        once: bool,
+        seq: int,
+    ) -> None:
+        self._bus: EventBus | None = bus
+        self.event_type = event_type
+        self.priority = priority
+        self.once = once
+        self.seq = seq
+        self.active = True
+        self.failures = 0
+        self._ref: weakref.ReferenceType[Any] | None
+        self._func: Callable[..., object]
+        owner = getattr(handler, "__self__", None)
+        if isinstance(handler, types.MethodType) and owner is not None:
+            try:
+                # A (ref, function) pair is ~20x cheaper to call than WeakMethod.
+                self._ref = weakref.ref(owner, self._owner_collected)
+            except TypeError:  # the owner has __slots__ without __weakref__
+                self._ref = None
+                self._func = handler
+            else:
+                self._func = handler.__func__
+        else:
+            self._ref = None
+            self._func = handler
+
+    @property
+    def handler(self) -> Callable[..., object] | None:
+        """The subscribed callable, or ``None`` once a weakly held owner is gone."""
+        if self._ref is None:
+            return self._func
+        owner = self._ref()
+        return None if owner is None else types.MethodType(self._func, owner)
+
+    @property
+    def name(self) -> str:
+        """Qualified name of the handler, as used in logs."""
+        return callable_name(self._func)
+
+    def cancel(self) -> None:
+        """End this subscription. Idempotent; safe inside a dispatch."""
+        if not self.active:
+            return
+        self.active = False
+        bus = self._bus
+        self._bus = None
+        if bus is not None:
+            bus._remove(self)
+
+    def _owner_collected(self, _ref: object) -> None:
+        self.cancel()
+
+    def __repr__(self) -> str:
+        state = "active" if self.active else "cancelled"
+        return (
+            f"<Subscription {self.name} to {self.event_type.__name__} "
+            f"priority={self.priority} {state}>"
+        )
+
+
+class Trace(list[Any]):
+    """The events published while :meth:`EventBus.recording` was open, in order."""
+
+    def of(self, event_type: type[E]) -> list[E]:
+        """Only the events that are instances of ``event_type``."""
+        return [event for event in self if isinstance(event, event_type)]
+
+    def types(self) -> list[str]:
+        """The class names of the recorded events, in order."""
+        return [type(event).__name__ for event in self]
+
+
+class EventBus:
+    """Dispatches events to subscribed callbacks.
+
+    ``on_error="log"`` (the game's default) logs a raising handler with its
+    qualified name and the event, counts it in :attr:`handler_errors`, and
+    goes on with the next handler; after ``max_failures`` consecutive failures
+    the handler is unsubscribed with a warning. ``on_error="raise"`` (for tests)
+    lets the exception propagate out of :meth:`publish`.
+
+    ``max_depth`` bounds nested ``publish`` calls made from handlers, and
+    ``max_cascade`` bounds the events that handlers post while a
+    :meth:`flush` runs; exceeding either is an error, not a hang.
+    """
+
+    def __init__(
+        self,
+        *,
+        on_error: Literal["log", "raise"] = "log",
+        max_failures: int | None = None,
+        max_depth: int = 64,
+        max_cascade: int = 100_000,
+    ) -> None:
+        if on_error not in ("log", "raise"):
+            raise ValueError(f"on_error must be 'log' or 'raise', not {on_error!r}")
+        if max_failures is not None and max_failures < 1:
+            raise ValueError(f"max_failures must be at least 1 or None, not {max_failures!r}")
+        if max_depth < 1:
+            raise ValueError(f"max_depth must be at least 1, not {max_depth!r}")
+        if max_cascade < 0:
+            raise ValueError(f"max_cascade must not be negative, not {max_cascade!r}")
+        self.on_error = on_error
+        self.max_failures = max_failures
+        self.max_depth = max_depth
+        self.max_cascade = max_cascade
+        #: Handler (and timer callback) exceptions caught under ``on_error="log"``.
+        self.handler_errors = 0
+        self._by_type: dict[type, list[Subscription]] = {}
+        # Resolved, sorted handler tuples per concrete event class. Dispatch
+        # iterates a tuple, so subscribing mid-dispatch cannot disturb it.
+        self._cache: dict[type, tuple[Subscription, ...]] = {}
+        self._seq = 0
+        self._depth = 0
+        self._queue: deque[object] = deque()
+        self._recorders: list[Trace] = []
+
+    # -- subscribing -------------------------------------------------------
+
+    def subscribe(
+        self,
+        event_type: type[E],
+        handler: Callable[[E], object],
+        *,
+        priority: int = 0,
+        once: bool = False,
+    ) -> Subscription:
+        """Call ``handler(event)`` for every published ``event_type`` (or subclass).
+
+        Raises ``TypeError`` if ``event_type`` is not a class or ``handler`` is
+        not callable.
+        """
+        if not isinstance(event_type, type):
+            raise TypeError(f"event_type must be a class, not {event_type!r}")
+        if not callable(handler):
+            raise TypeError(f"handler must be callable, not {handler!r}")
+        if not isinstance(priority, int):
+            raise TypeError(f"priority must be an int, not {priority!r}")
+        self._seq += 1
+        sub = Subscription(self, event_type, handler, priority, once, self._seq)
+        self._by_type.setdefault(event_type, []).append(sub)
+        self._invalidate(event_type)
+        return sub
+
+    def on(self, event_type: type[E], *, priority: int = 0, once: bool = False) -> Callable[[F], F]:
+        """Decorator form of :meth:`subscribe`; returns the function unchanged."""
+
+        def register(handler: F) -> F:
+            self.subscribe(event_type, handler, priority=priority, once=once)
+            return handler
+
+        return register
+
+    def _remove(self, sub: Subscription) -> None:
+        subs = self._by_type.get(sub.event_type)
+        if subs is not None:
+            with suppress(ValueError):  # already gone: cancel is idempotent
+                subs.remove(sub)
+            if not subs:
+                del self._by_type[sub.event_type]
+        self._invalidate(sub.event_type)
+
+    def _invalidate(self, event_type: type) -> None:
+        stale = [t for t in self._cache if issubclass(t, event_type)]
+        for t in stale:
+            del self._cache[t]
+
+    def _resolve(self, event_type: type) -> tuple[Subscription, ...]:
+        subs: list[Subscription] = []
+        for klass in event_type.__mro__:
+            found = self._by_type.get(klass)
+            if found:
+                subs.extend(found)
+        subs.sort(key=lambda s: (-s.priority, s.seq))
+        resolved = tuple(subs)
+        self._cache[event_type] = resolved
+        return resolved
+
+    @property
+    def subscription_count(self) -> int:
+        """How many subscriptions are active."""
+        return sum(len(subs) for subs in self._by_type.values())
+
+    def subscriptions(self, event_type: type) -> tuple[Subscription, ...]:
+        """The active subscriptions an ``event_type`` event would reach, in call order."""
+        return tuple(s for s in self._handlers(event_type) if s.active)
+
+    def _handlers(self, event_type: type) -> tuple[Subscription, ...]:
+        found = self._cache.get(event_type)
+        return self._resolve(event_type) if found is None else found
+
+    # -- dispatching -------------------------------------------------------
+
+    def publish(self, event: object) -> bool:
+        """Deliver ``event`` now; return whether a handler marked it handled.
+
+        Raises :class:`DispatchDepthError` when nested publishing goes deeper
+        than ``max_depth``; with ``on_error="raise"``, re-raises what a handler
+        raised.
+        """
+        if self._recorders:
+            for trace in self._recorders:
+                trace.append(event)
+        handlers = self._cache.get(type(event))
+        if handlers is None:
+            handlers = self._resolve(type(event))
+        if not handlers:
+            return False
+        if self._depth >= self.max_depth:
+            raise DispatchDepthError(
+                f"publishing {type(event).__name__} nested deeper than "
+                f"max_depth={self.max_depth}: a handler keeps publishing events "
+                "that lead back to itself"
+            )
+        self._depth += 1
+        try:
+            for sub in handlers:
+                if not sub.active:
+                    continue
+                if sub.once:
+                    sub.cancel()
+                try:
+                    ref = sub._ref
+                    if ref is None:
+                        result = sub._func(event)
+                    else:
+                        owner = ref()
+                        if owner is None:
+                            sub.cancel()
+                            continue
+                        result = sub._func(owner, event)
+                except Exception as exc:
+                    self._handler_failed(sub, event, exc)
+                    continue
+                if sub.failures:
+                    sub.failures = 0
+                if result is True:
+                    return True
+            return False
+        finally:
+            self._depth -= 1
+
+    def _handler_failed(self, sub: Subscription, event: object, exc: Exception) -> None:
+        if self.on_error == "raise":
+            raise exc
+        sub.failures += 1
+        self.report_error(sub.name, event, exc)
+        if self.max_failures is not None and sub.failures >= self.max_failures:
+            log.warning(
+                "unsubscribed %s from %s after %d consecutive failures",
+                sub.name,
+                sub.event_type.__name__,
+                sub.failures,
+            )
+            sub.cancel()
+
+    def report_error(self, source: str, context: object, exc: BaseException) -> None:
+        """Apply the error policy to a failure outside a handler (e.g. a timer callback).
+
+        With ``on_error="raise"`` re-raises ``exc``; otherwise logs it with
+        ``source`` and ``context`` and counts it in :attr:`handler_errors`.
+        """
+        if self.on_error == "raise":
+            raise exc
+        self.handler_errors += 1
+        log.error("%s raised on %r", source, context, exc_info=exc)
+
+    # -- queueing ----------------------------------------------------------
+
+    def post(self, event: object) -> None:
+        """Queue ``event`` for the next :meth:`flush`. Safe from any thread."""
+        # deque.append is atomic in CPython: posts from several threads keep
+        # each thread's order without a lock.
+        self._queue.append(event)
+
+    @property
+    def pending(self) -> int:
+        """How many posted events wait for the next :meth:`flush`."""
+        return len(self._queue)
+
+    def flush(self) -> int:
+        """Publish queued events in FIFO order; return how many were delivered.
+
+        Events posted while flushing are delivered in the same flush. More than
+        ``max_cascade`` of them raises :class:`CascadeError` (or logs it under
+        ``on_error="log"``); the events still queued then stay queued.
+        """
+        queue = self._queue
+        budget = len(queue) + self.max_cascade
+        delivered = 0
+        popleft = queue.popleft
+        publish = self.publish
+        while queue:
+            if delivered >= budget:
+                kinds = Counter(type(e).__name__ for e in list(queue)[:1000])
+                name, _ = kinds.most_common(1)[0]
+                error = CascadeError(
+                    f"flush delivered {delivered} events and handlers keep posting "
+                    f"more (max_cascade={self.max_cascade}); most queued: {name}"
+                )
+                if self.on_error == "raise":
+                    raise error
+                self.handler_errors += 1
+                log.error("%s", error)
+                break
+            try:
+                event = popleft()
+            except IndexError:  # another thread drained it: cannot happen, but be safe
+                break
+            delivered += 1
+            publish(event)
+        return delivered
+
+    # -- testing -----------------------------------------------------------
+
+    @contextmanager
+    def recording(self) -> Iterator[Trace]:
+        """Collect every event published inside the ``with`` block, in order."""
+        trace = Trace()
+        self._recorders.append(trace)
+        try:
+            yield trace
+        finally:
+            self._recorders.remove(trace)

@@ -1,0 +1,172 @@
+"""The fixed-timestep loop: wall time in, fixed simulation steps out.
+
+No pygame here: the caller passes the frame time in, so tests drive the loop
+with plain numbers and the simulation never reads the wall clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from game.engine._checks import non_negative, positive
+from game.engine.events import Event, EventBus
+
+__all__ = ["CollisionPhase", "FixedStepLoop", "FixedUpdate", "InputPhase", "TimerPhase"]
+
+
+@dataclass(frozen=True, slots=True)
+class FixedUpdate(Event):
+    """Published once per fixed step: ``tick`` is the step's index, ``dt`` the step."""
+
+    tick: int
+    dt: float
+
+
+class InputPhase(Protocol):
+    """Phase 1: publishes the input events stamped with ``tick``."""
+
+    def publish_tick(self, tick: int) -> None: ...
+
+
+class TimerPhase(Protocol):
+    """Phase 2: advances game time by ``dt`` and fires what is due."""
+
+    def update(self, dt: float) -> object: ...
+
+
+class CollisionPhase(Protocol):
+    """Phase 4: finds contacts and publishes enter/stay/exit events."""
+
+    def update(self) -> object: ...
+
+
+# A frame that lands within this fraction of a step of a whole number of steps
+# counts as that many steps, so advance(0.1) at step=1/60 runs 6 steps, not 5
+# plus a remainder of 0.99999 steps left over by float rounding.
+_STEP_EPSILON = 1e-9
+
+
+class FixedStepLoop:
+    """Consumes wall time in fixed steps of ``step`` seconds.
+
+    Each step runs these phases, in this order (``dt`` is always ``step``):
+
+    1. ``input.publish_tick(tick)``: input events stamped for this tick;
+    2. ``timers.update(dt)``: timers fire what is due, in due-time order;
+    3. ``FixedUpdate(tick, dt)`` is published: game logic callbacks;
+    4. ``collisions.update()``: CollisionEnter / Stay / Exit;
+    5. ``bus.flush()``: events posted during the step are delivered.
+
+    Input first, so this tick's logic sees this tick's keys; timers before
+    logic, so a timer's effect is visible to the same tick's update; collisions
+    after logic, so contacts reflect where things moved this tick; the flush
+    last, so everything posted during the step lands before rendering.
+
+    :meth:`advance` scales the frame time by :attr:`time_scale`, clamps it to
+    ``max_frame``, and runs at most ``max_steps`` steps. Time cut by either
+    limit is added to :attr:`dropped_time` and never carried over (no spiral
+    of death); a remainder smaller than one step stays in the accumulator and
+    becomes :attr:`alpha`, the blend factor for rendering.
+    """
+
+    def __init__(
+        self,
+        bus: EventBus,
+        *,
+        step: float = 1 / 60,
+        max_frame: float = 0.25,
+        max_steps: int = 8,
+        input: InputPhase | None = None,
+        timers: TimerPhase | None = None,
+        collisions: CollisionPhase | None = None,
+    ) -> None:
+        self.bus = bus
+        self.step = positive("step", step)
+        self.max_frame = positive("max_frame", max_frame)
+        if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+            raise ValueError(f"max_steps must be an int >= 1, not {max_steps!r}")
+        self.max_steps = max_steps
+        self.input = input
+        self.timers = timers
+        self.collisions = collisions
+        #: When True, :meth:`advance` runs no steps and accumulates nothing.
+        self.paused = False
+        #: Total wall time (after scaling) discarded by ``max_frame`` or ``max_steps``.
+        self.dropped_time = 0.0
+        #: Steps run by the last :meth:`advance` call.
+        self.steps_last_frame = 0
+        self._time_scale = 1.0
+        self._tick = 0
+        self._accumulator = 0.0
+
+    @property
+    def tick(self) -> int:
+        """How many steps have run; also the index of the next step."""
+        return self._tick
+
+    @property
+    def time(self) -> float:
+        """Game time in seconds: ``tick * step``, computed, so it never drifts."""
+        return self._tick * self.step
+
+    @property
+    def alpha(self) -> float:
+        """How far (0 <= alpha < 1) wall time is between the last step and the next."""
+        return min(max(self._accumulator / self.step, 0.0), 1.0 - _STEP_EPSILON)
+
+    @property
+    def time_scale(self) -> float:
+        """Multiplies the frame time: 0.5 is slow motion, 2 fast forward."""
+        return self._time_scale
+
+    @time_scale.setter
+    def time_scale(self, value: float) -> None:
+        self._time_scale = non_negative("time_scale", value)
+
+    def advance(self, frame_dt: float) -> int:
+        """Consume ``frame_dt`` seconds of wall time; return how many steps ran.
+
+        Raises ``ValueError`` if ``frame_dt`` is negative or not finite.
+        """
+        frame_dt = non_negative("frame_dt", frame_dt)
+        if self.paused:
+            self.steps_last_frame = 0
+            return 0
+        dt = frame_dt * self._time_scale
+        if dt > self.max_frame:
+            self.dropped_time += dt - self.max_frame
+            dt = self.max_frame
+        step = self.step
+        threshold = step * (1.0 - _STEP_EPSILON)
+        accumulator = self._accumulator + dt
+        steps = 0
+        while accumulator >= threshold and steps < self.max_steps:
+            accumulator -= step
+            steps += 1
+            self._accumulator = accumulator  # keeps alpha right for code inside a step
+            self._run_step()
+        if accumulator >= threshold:
+            whole = int((accumulator + step * _STEP_EPSILON) // step)
+            self.dropped_time += whole * step
+            accumulator -= whole * step
+        self._accumulator = max(accumulator, 0.0)
+        self.steps_last_frame = steps
+        return steps
+
+    def step_once(self) -> None:
+        """Run exactly one step now, even while paused (for debugging)."""
+        self._run_step()
+
+    def _run_step(self) -> None:
+        tick = self._tick
+        dt = self.step
+        if self.input is not None:
+            self.input.publish_tick(tick)
+        if self.timers is not None:
+            self.timers.update(dt)
+        self.bus.publish(FixedUpdate(tick, dt))
+        if self.collisions is not None:
+            self.collisions.update()
+        self.bus.flush()
+        self._tick = tick + 1

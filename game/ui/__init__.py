@@ -1,0 +1,1 @@
+"""Widgets drawn with pygame: text, bubbles, the chat box, the HUD."""

@@ -1,0 +1,35 @@
+"""Headless from the first import: SDL's dummy drivers before pygame loads."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import settings
+
+from game.engine.events import EventBus
+
+settings.register_profile("ci", deadline=None, derandomize=True, max_examples=100)
+settings.load_profile("ci")
+
+
+@pytest.fixture
+def bus() -> EventBus:
+    """A bus that raises handler errors, as tests want."""
+    return EventBus(on_error="raise")
+
+
+@pytest.fixture
+def app() -> Iterator[object]:
+    """The demo app on the dummy driver, closed afterwards."""
+    from game.app import App
+
+    instance = App(headless=True, seed=1)
+    yield instance
+    instance.close()

@@ -1,0 +1,157 @@
+"""The App contract and the headless command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.app import App
+from game.cli import main
+from game.engine.input_events import ActionPressed, KeyDown, QuitRequested
+
+SUMMARY_FIELDS = {
+    "ticks", "game_time", "frames", "wall_time", "realtime_factor", "events",
+    "handler_errors", "npc_replies", "score", "state_hash",
+}  # fmt: skip
+
+
+def key(kind: int, code: int) -> pygame.event.Event:
+    return pygame.event.Event(kind, key=code, mod=0, unicode="")
+
+
+def test_held_arrow_moves_the_player_through_fixed_update(app: App) -> None:
+    start = app.scene.player.position
+    app.post(key(pygame.KEYDOWN, pygame.K_RIGHT))
+    app.run_ticks(30)
+    moved = app.scene.player.position
+    assert moved[0] > start[0] + 40
+    assert moved[1] == start[1]
+    app.post(key(pygame.KEYUP, pygame.K_RIGHT))
+    app.run_ticks(30)
+    stopped = app.scene.player.position
+    app.run_ticks(5)
+    assert app.scene.player.position == stopped
+
+
+def test_wasd_moves_the_player_too(app: App) -> None:
+    start = app.scene.player.position
+    app.post(key(pygame.KEYDOWN, pygame.K_w))
+    app.run_ticks(20)
+    assert app.scene.player.position[1] < start[1]
+
+
+def test_input_events_are_stamped_and_published_in_the_tick_they_apply_to(app: App) -> None:
+    app.run_ticks(3)
+    with app.bus.recording() as trace:
+        app.post(key(pygame.KEYDOWN, pygame.K_LEFT))
+        app.run_ticks(1)
+    (down,) = trace.of(KeyDown)
+    assert down.tick == 3
+    assert trace.of(ActionPressed)[0].action == "move_left"
+
+
+def test_run_ticks_advances_exactly_n_steps(app: App) -> None:
+    assert app.run_ticks(17) == 17
+    assert app.loop.tick == 17
+    assert app.summary()["frames"] == 17
+
+
+def test_quit_requested_stops_the_app(app: App) -> None:
+    app.post(pygame.event.Event(pygame.QUIT))
+    app.run_ticks(5)
+    assert not app.running
+    assert app.event_counts[QuitRequested.__name__] == 1
+
+
+def test_summary_has_the_contract_fields_and_is_json(app: App) -> None:
+    app.run_ticks(10)
+    summary = app.summary()
+    assert summary.keys() >= SUMMARY_FIELDS
+    assert summary["events"]["FixedUpdate"] == 10
+    json.dumps(summary)
+
+
+def run_autoplay(seed: int, ticks: int = 600) -> str:
+    app = App(headless=True, seed=seed, autoplay=True)
+    try:
+        app.run_ticks(ticks)
+        return app.state_hash()
+    finally:
+        app.close()
+
+
+def test_same_seed_same_state_hash_different_seed_differs() -> None:
+    assert run_autoplay(3) == run_autoplay(3)
+    assert run_autoplay(3) != run_autoplay(4)
+
+
+def test_rendering_does_not_change_the_simulation() -> None:
+    drawn = App(headless=True, seed=5, autoplay=True)
+    drawn.run_ticks(300)
+    hashes = [drawn.state_hash()]
+    drawn.close()
+    skipped = App(headless=True, seed=5, autoplay=True, render=False)
+    skipped.run_ticks(300)
+    hashes.append(skipped.state_hash())
+    skipped.close()
+    assert hashes[0] == hashes[1]
+
+
+def test_screenshot_is_written_and_not_blank(app: App, tmp_path: Path) -> None:
+    app.run_ticks(2)
+    out = tmp_path / "shot.png"
+    app.save_screenshot(out)
+    image = pygame.image.load(str(out))
+    assert image.get_size() == (960, 540)
+    colors = {image.get_at((x, y))[:3] for x in range(0, 960, 37) for y in range(0, 540, 29)}
+    assert len(colors) > 2
+
+
+def test_cli_headless_json_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--headless", "--seconds", "2", "--seed", "7", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    summary = json.loads(out)
+    assert summary.keys() >= SUMMARY_FIELDS
+    assert summary["ticks"] == 120
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--headless", "--seconds", "-1"], "--seconds"),
+        (["--headless", "--seconds", "nan"], "--seconds"),
+        (["--headless", "--screenshot", "/no/such/folder/x.png"], "does not exist"),
+        (["--headless", "--screenshot", "shot.jpg"], "PNG"),
+        (["--bogus"], "unrecognized"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_problem(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_python_dash_m_game_headless_prints_one_json_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "game", "--headless", "--seconds", "1", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # any working directory
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    summary = json.loads(lines[0])
+    assert summary["ticks"] == 60
+    assert summary["handler_errors"] == 0

@@ -1,0 +1,364 @@
+"""EventBus: ordering, propagation, re-entrancy, weak references, threads, errors."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from game.engine.events import (
+    CascadeError,
+    DispatchDepthError,
+    Event,
+    EventBus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ping(Event):
+    n: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LoudPing(Ping):
+    volume: int = 11
+
+
+@dataclass(frozen=True, slots=True)
+class Pong(Event):
+    n: int = 0
+
+
+def test_higher_priority_runs_first_and_ties_keep_subscription_order(bus: EventBus) -> None:
+    calls: list[str] = []
+    bus.subscribe(Ping, lambda e: calls.append("low"), priority=-1)
+    bus.subscribe(Ping, lambda e: calls.append("first"))
+    bus.subscribe(Ping, lambda e: calls.append("high"), priority=5)
+    bus.subscribe(Ping, lambda e: calls.append("second"))
+    bus.publish(Ping())
+    assert calls == ["high", "first", "second", "low"]
+
+
+@given(st.lists(st.integers(min_value=-3, max_value=3), max_size=30))
+def test_dispatch_order_is_priority_descending_then_subscription_order(
+    priorities: list[int],
+) -> None:
+    bus = EventBus(on_error="raise")
+    calls: list[int] = []
+    for index, priority in enumerate(priorities):
+        bus.subscribe(Ping, lambda e, i=index: calls.append(i), priority=priority)
+    bus.publish(Ping())
+    expected = sorted(range(len(priorities)), key=lambda i: (-priorities[i], i))
+    assert calls == expected
+
+
+def test_base_class_subscribers_receive_subclasses(bus: EventBus) -> None:
+    seen: list[str] = []
+    bus.subscribe(Event, lambda e: seen.append("any:" + type(e).__name__))
+    bus.subscribe(Ping, lambda e: seen.append("ping:" + type(e).__name__))
+    bus.subscribe(LoudPing, lambda e: seen.append("loud"))
+    bus.publish(LoudPing())
+    bus.publish(Pong())
+    assert seen == ["any:LoudPing", "ping:LoudPing", "loud", "any:Pong"]
+
+
+def test_returning_true_stops_propagation_and_publish_reports_it(bus: EventBus) -> None:
+    calls: list[str] = []
+    bus.subscribe(Ping, lambda e: calls.append("a") or True, priority=1)
+    bus.subscribe(Ping, lambda e: calls.append("b"))
+    assert bus.publish(Ping()) is True
+    assert calls == ["a"]
+
+
+def test_publish_without_handlers_or_without_true_is_not_handled(bus: EventBus) -> None:
+    assert bus.publish(Ping()) is False
+    bus.subscribe(Ping, lambda e: 1)  # truthy, but not True
+    assert bus.publish(Ping()) is False
+
+
+def test_once_handler_runs_once_and_is_removed_before_it_is_called(bus: EventBus) -> None:
+    calls: list[int] = []
+
+    def handler(e: Ping) -> None:
+        calls.append(e.n)
+        bus.publish(Ping(e.n + 1))  # re-entrant publish must not reach it again
+
+    sub = bus.subscribe(Ping, handler, once=True)
+    bus.publish(Ping(1))
+    bus.publish(Ping(2))
+    assert calls == [1]
+    assert not sub.active
+
+
+def test_decorator_subscribes_and_returns_the_function(bus: EventBus) -> None:
+    @bus.on(Ping, priority=3)
+    def handler(e: Ping) -> None:
+        handler.calls += 1  # type: ignore[attr-defined]
+
+    handler.calls = 0  # type: ignore[attr-defined]
+    bus.publish(Ping())
+    assert handler.calls == 1  # type: ignore[attr-defined]
+    assert callable(handler)
+
+
+def test_cancel_is_idempotent(bus: EventBus) -> None:
+    sub = bus.subscribe(Ping, lambda e: None)
+    sub.cancel()
+    sub.cancel()
+    assert not sub.active
+    assert bus.subscription_count == 0
+
+
+def test_handler_cancelled_during_dispatch_is_not_called_even_in_that_dispatch(
+    bus: EventBus,
+) -> None:
+    calls: list[str] = []
+    later = None
+
+    def first(e: Ping) -> None:
+        calls.append("first")
+        assert later is not None
+        later.cancel()
+
+    bus.subscribe(Ping, first)
+    later = bus.subscribe(Ping, lambda e: calls.append("later"))
+    bus.publish(Ping())
+    bus.publish(Ping())
+    assert calls == ["first", "first"]
+
+
+def test_handler_subscribed_during_dispatch_first_runs_on_the_next_one(bus: EventBus) -> None:
+    calls: list[str] = []
+
+    def adder(e: Ping) -> None:
+        calls.append("adder")
+        bus.subscribe(Ping, lambda e: calls.append("new"), priority=-1)
+
+    bus.subscribe(Ping, adder, once=True)
+    bus.publish(Ping())
+    assert calls == ["adder"]
+    bus.publish(Ping())
+    assert calls == ["adder", "new"]
+
+
+class Listener:
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+
+    def on_ping(self, e: Ping) -> None:
+        self.seen.append(e.n)
+
+
+def test_bound_methods_are_held_weakly(bus: EventBus) -> None:
+    listener = Listener()
+    sub = bus.subscribe(Ping, listener.on_ping)
+    bus.publish(Ping(1))
+    assert listener.seen == [1]
+    del listener
+    gc.collect()
+    assert not sub.active
+    assert bus.subscription_count == 0
+    assert bus.publish(Ping(2)) is False
+
+
+def test_lambdas_and_functions_are_held_strongly(bus: EventBus) -> None:
+    calls: list[int] = []
+    bus.subscribe(Ping, lambda e: calls.append(e.n))
+    gc.collect()
+    bus.publish(Ping(7))
+    assert calls == [7]
+
+
+def test_post_queues_and_flush_delivers_fifo_including_cascades(bus: EventBus) -> None:
+    seen: list[tuple[str, int]] = []
+
+    def on_ping(e: Ping) -> None:
+        seen.append(("ping", e.n))
+        if e.n < 3:
+            bus.post(Pong(e.n))
+
+    bus.subscribe(Ping, on_ping)
+    bus.subscribe(Pong, lambda e: seen.append(("pong", e.n)))
+    bus.post(Ping(1))
+    bus.post(Ping(2))
+    assert seen == []
+    assert bus.flush() == 4
+    assert seen == [("ping", 1), ("ping", 2), ("pong", 1), ("pong", 2)]
+    assert bus.pending == 0
+
+
+def test_post_from_four_threads_arrives_complete_and_in_each_threads_order(
+    bus: EventBus,
+) -> None:
+    @dataclass(frozen=True, slots=True)
+    class Numbered(Event):
+        thread: int
+        n: int
+
+    received: list[Numbered] = []
+    bus.subscribe(Numbered, received.append)
+    barrier = threading.Barrier(4)
+
+    def worker(thread: int) -> None:
+        barrier.wait()
+        for n in range(10_000):
+            bus.post(Numbered(thread, n))
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
+    for t in threads:
+        t.start()
+    flushed = 0
+    while any(t.is_alive() for t in threads):
+        flushed += bus.flush()
+    for t in threads:
+        t.join()
+    flushed += bus.flush()
+    assert flushed == 40_000
+    for thread in range(4):
+        assert [e.n for e in received if e.thread == thread] == list(range(10_000))
+
+
+def test_endless_cascade_raises_instead_of_hanging() -> None:
+    bus = EventBus(on_error="raise", max_cascade=50)
+    bus.subscribe(Ping, lambda e: bus.post(Ping(e.n + 1)))
+    bus.post(Ping(0))
+    with pytest.raises(CascadeError, match="max_cascade=50"):
+        bus.flush()
+
+
+def test_cascade_bound_does_not_count_events_queued_before_the_flush() -> None:
+    bus = EventBus(on_error="raise", max_cascade=10)
+    seen: list[int] = []
+    bus.subscribe(Ping, lambda e: seen.append(e.n))
+    for n in range(1000):
+        bus.post(Ping(n))
+    assert bus.flush() == 1000
+
+
+def test_endless_cascade_under_log_policy_is_logged_and_the_game_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bus = EventBus(on_error="log", max_cascade=20)
+    bus.subscribe(Ping, lambda e: bus.post(Ping(e.n + 1)))
+    bus.post(Ping(0))
+    with caplog.at_level(logging.ERROR):
+        assert bus.flush() == 21
+    assert "max_cascade=20" in caplog.text
+    assert bus.handler_errors == 1
+    assert bus.pending == 1  # nothing is lost: the next flush carries on
+
+
+def test_nested_publish_beyond_max_depth_raises() -> None:
+    bus = EventBus(on_error="raise", max_depth=10)
+    depth: list[int] = []
+
+    def recurse(e: Ping) -> None:
+        depth.append(e.n)
+        bus.publish(Ping(e.n + 1))
+
+    bus.subscribe(Ping, recurse)
+    with pytest.raises(DispatchDepthError, match="max_depth=10"):
+        bus.publish(Ping(0))
+    assert len(depth) == 10
+    # the bus is usable afterwards: depth is unwound
+    bus2_calls: list[int] = []
+    bus.subscribe(Pong, lambda e: bus2_calls.append(1))
+    bus.publish(Pong())
+    assert bus2_calls == [1]
+
+
+def test_raise_policy_propagates_the_handlers_exception(bus: EventBus) -> None:
+    bus.subscribe(Ping, lambda e: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        bus.publish(Ping())
+
+
+def boom(e: Ping) -> None:
+    raise ValueError(f"bad ping {e.n}")
+
+
+def test_log_policy_logs_name_and_event_and_runs_the_rest(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bus = EventBus(on_error="log")
+    calls: list[int] = []
+    bus.subscribe(Ping, boom, priority=1)
+    bus.subscribe(Ping, lambda e: calls.append(e.n))
+    with caplog.at_level(logging.ERROR):
+        assert bus.publish(Ping(4)) is False
+    assert calls == [4]
+    assert bus.handler_errors == 1
+    assert "test_events.boom" in caplog.text
+    assert "Ping(n=4)" in caplog.text
+    assert "bad ping 4" in caplog.text
+
+
+def test_max_failures_unsubscribes_after_consecutive_failures(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bus = EventBus(on_error="log", max_failures=3)
+    sub = bus.subscribe(Ping, boom)
+    with caplog.at_level(logging.WARNING):
+        for n in range(5):
+            bus.publish(Ping(n))
+    assert bus.handler_errors == 3
+    assert not sub.active
+    assert "after 3 consecutive failures" in caplog.text
+
+
+def test_a_success_resets_the_failure_count() -> None:
+    bus = EventBus(on_error="log", max_failures=2)
+
+    def flaky(e: Ping) -> None:
+        if e.n % 2:
+            raise RuntimeError("odd")
+
+    sub = bus.subscribe(Ping, flaky)
+    for n in range(10):
+        bus.publish(Ping(n))
+    assert sub.active
+    assert bus.handler_errors == 5
+
+
+def test_recording_collects_every_published_event_in_order(bus: EventBus) -> None:
+    bus.subscribe(Ping, lambda e: bus.publish(Pong(e.n)) if e.n == 1 else None)
+    bus.publish(Ping(0))
+    with bus.recording() as trace:
+        bus.publish(Ping(1))
+        bus.post(Ping(2))
+        bus.flush()
+    bus.publish(Ping(3))
+    assert trace == [Ping(1), Pong(1), Ping(2)]
+    assert trace.of(Pong) == [Pong(1)]
+    assert trace.types() == ["Ping", "Pong", "Ping"]
+
+
+@pytest.mark.parametrize(
+    ("event_type", "handler", "message"),
+    [
+        ("Ping", print, "event_type must be a class"),
+        (Ping, "not callable", "handler must be callable"),
+    ],
+)
+def test_subscribe_rejects_bad_arguments_naming_them(
+    bus: EventBus, event_type: object, handler: object, message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        bus.subscribe(event_type, handler)  # type: ignore[arg-type]
+
+
+def test_bad_bus_options_are_rejected() -> None:
+    with pytest.raises(ValueError, match="on_error"):
+        EventBus(on_error="ignore")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_failures"):
+        EventBus(max_failures=0)
+
+
+def test_events_are_frozen() -> None:
+    with pytest.raises(AttributeError):
+        Ping(1).n = 2  # type: ignore[misc]

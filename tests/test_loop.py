@@ -1,0 +1,184 @@
+"""FixedStepLoop: steps, clamp, cap, dropped time, alpha, pause, scale, phase order."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from game.engine.events import EventBus
+from game.engine.loop import FixedStepLoop, FixedUpdate
+
+STEP = 1 / 60
+
+
+def make_loop(**kwargs: float) -> tuple[FixedStepLoop, list[FixedUpdate]]:
+    bus = EventBus(on_error="raise")
+    updates: list[FixedUpdate] = []
+    bus.subscribe(FixedUpdate, updates.append)
+    return FixedStepLoop(bus, **kwargs), updates  # type: ignore[arg-type]
+
+
+def test_the_loop_module_does_not_import_pygame() -> None:
+    import game.engine.events
+    import game.engine.loop
+
+    for module in (game.engine.loop, game.engine.events):
+        assert "pygame" not in module.__dict__
+    source = Path(game.engine.loop.__file__).read_text(encoding="utf-8")
+    assert "import pygame" not in source
+
+
+@pytest.mark.parametrize(
+    ("frames", "steps"),
+    [
+        ([STEP], 1),
+        ([STEP / 2, STEP / 2], 1),
+        ([0.1], 6),  # 0.1 / (1/60) is 6 up to rounding: must not come out as 5
+        ([STEP * 2.5], 2),
+        ([STEP * 0.4] * 5, 2),
+        ([0.0], 0),
+    ],
+)
+def test_steps_for_given_frame_times(frames: list[float], steps: int) -> None:
+    loop, updates = make_loop(step=STEP)
+    ran = sum(loop.advance(dt) for dt in frames)
+    assert ran == steps == len(updates) == loop.tick
+
+
+def test_first_step_is_tick_zero_and_dt_is_always_the_step() -> None:
+    loop, updates = make_loop(step=STEP)
+    loop.advance(0.05)
+    assert [u.tick for u in updates] == [0, 1, 2]
+    assert all(u.dt == STEP for u in updates)
+    assert loop.tick == 3
+
+
+def test_a_long_frame_is_clamped_to_max_frame_and_the_rest_is_dropped() -> None:
+    loop, _ = make_loop(step=0.01, max_frame=0.05, max_steps=100)
+    assert loop.advance(1.0) == 5
+    assert loop.dropped_time == pytest.approx(0.95)
+
+
+def test_step_cap_runs_exactly_max_steps_never_one_more() -> None:
+    loop, _ = make_loop(step=0.01, max_frame=1.0, max_steps=8)
+    assert loop.advance(0.08) == 8
+    assert loop.dropped_time == pytest.approx(0.0, abs=1e-12)
+    assert loop.advance(0.09) == 8
+    assert loop.dropped_time == pytest.approx(0.01)
+
+
+def test_time_beyond_the_cap_is_not_carried_into_the_next_frame() -> None:
+    loop, _ = make_loop(step=0.01, max_frame=1.0, max_steps=4)
+    assert loop.advance(0.105) == 4
+    # 0.065 s dropped as whole steps; the 0.005 remainder stays for alpha
+    assert loop.dropped_time == pytest.approx(0.06)
+    assert loop.alpha == pytest.approx(0.5)
+    assert loop.advance(0.0) == 0
+
+
+def test_alpha_is_the_fraction_of_a_step_left_over() -> None:
+    loop, _ = make_loop(step=0.01)
+    loop.advance(0.0125)
+    assert loop.alpha == pytest.approx(0.25)
+
+
+@given(st.lists(st.floats(min_value=0, max_value=0.5), max_size=50))
+def test_alpha_always_in_zero_one_and_steps_never_exceed_the_cap(frames: list[float]) -> None:
+    loop, _ = make_loop(step=STEP, max_steps=5)
+    for dt in frames:
+        assert 0 <= loop.advance(dt) <= 5
+        assert 0.0 <= loop.alpha < 1.0
+
+
+@given(st.lists(st.floats(min_value=0, max_value=0.2), max_size=50))
+def test_wall_time_is_conserved_as_steps_plus_dropped_plus_remainder(
+    frames: list[float],
+) -> None:
+    loop, _ = make_loop(step=STEP, max_frame=0.1, max_steps=4)
+    for dt in frames:
+        loop.advance(dt)
+    accounted = loop.tick * STEP + loop.dropped_time + loop.alpha * STEP
+    assert accounted == pytest.approx(sum(frames), abs=1e-6)
+
+
+def test_paused_loop_runs_nothing_and_accumulates_nothing() -> None:
+    loop, updates = make_loop(step=STEP)
+    loop.paused = True
+    assert loop.advance(1.0) == 0
+    loop.paused = False
+    assert loop.advance(0.0) == 0
+    assert updates == []
+
+
+def test_step_once_runs_one_step_even_while_paused() -> None:
+    loop, updates = make_loop(step=STEP)
+    loop.paused = True
+    loop.step_once()
+    assert [u.tick for u in updates] == [0]
+    assert loop.tick == 1
+
+
+@pytest.mark.parametrize(("scale", "steps"), [(0.5, 30), (2.0, 120), (0.0, 0)])
+def test_time_scale_scales_game_time(scale: float, steps: int) -> None:
+    loop, _ = make_loop(step=STEP)
+    loop.time_scale = scale
+    for _ in range(60):
+        loop.advance(STEP)
+    assert loop.tick == steps
+
+
+def test_bad_numbers_are_rejected_naming_the_argument() -> None:
+    loop, _ = make_loop()
+    with pytest.raises(ValueError, match="frame_dt"):
+        loop.advance(-0.1)
+    with pytest.raises(ValueError, match="frame_dt"):
+        loop.advance(float("nan"))
+    with pytest.raises(ValueError, match="time_scale"):
+        loop.time_scale = -1
+    with pytest.raises(ValueError, match="step"):
+        FixedStepLoop(EventBus(), step=0)
+    with pytest.raises(ValueError, match="max_steps"):
+        FixedStepLoop(EventBus(), max_steps=0)
+
+
+def test_time_is_exact_after_a_million_steps() -> None:
+    loop, _ = make_loop(step=STEP, max_frame=sys.float_info.max, max_steps=2_000_000)
+    bus = loop.bus
+    bus.subscribe(FixedUpdate, lambda e: None)  # keep dispatch real but cheap
+    for _ in range(1_000_000):
+        loop.step_once()
+    assert loop.tick == 1_000_000
+    assert loop.time == 1_000_000 * STEP
+    assert loop.time == pytest.approx(1_000_000 / 60, rel=0, abs=1e-9)
+
+
+class Recorder:
+    def __init__(self, bus: EventBus, log: list[str]) -> None:
+        self.bus = bus
+        self.log = log
+
+    def publish_tick(self, tick: int) -> None:
+        self.log.append(f"1 input {tick}")
+
+    def update(self, dt: float | None = None) -> None:
+        self.log.append("2 timers" if dt is not None else "4 collisions")
+        if dt is None:
+            self.bus.post(object())
+
+
+def test_each_step_runs_the_phases_in_the_documented_order() -> None:
+    bus = EventBus(on_error="raise")
+    log: list[str] = []
+    phases = Recorder(bus, log)
+    loop = FixedStepLoop(bus, step=STEP, input=phases, timers=phases, collisions=phases)
+    bus.subscribe(FixedUpdate, lambda e: log.append(f"3 update {e.tick}"))
+    bus.subscribe(object, lambda e: log.append("5 flush") if type(e) is object else None)
+    loop.advance(STEP * 2)
+    assert log == [
+        "1 input 0", "2 timers", "3 update 0", "4 collisions", "5 flush",
+        "1 input 1", "2 timers", "3 update 1", "4 collisions", "5 flush",
+    ]  # fmt: skip
