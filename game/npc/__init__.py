@@ -1,0 +1,1 @@
+"""NPC chat: brains that produce replies, and the NPC that shows them."""

@@ -1,0 +1,143 @@
+"""The brain protocol: how an NPC asks for a reply and receives it through callbacks.
+
+Every brain, the offline rule brain and the streaming LangChain brain alike,
+hands its answer to a :class:`ReplyRequest`, which calls the NPC's
+:class:`ReplyCallbacks` on the game thread, in order::
+
+    on_start()  then  on_token(text) * n  then exactly one of  on_end(text) | on_error(message)
+
+A cancelled request (the player spoke again, or walked away) calls nothing
+more, so a stale reply never reaches the screen. Brains import no pygame.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+__all__ = ["Brain", "ChatContext", "ReplyCallbacks", "ReplyRequest", "has_cjk"]
+
+log = logging.getLogger(__name__)
+
+
+class ReplyCallbacks(Protocol):
+    """What an NPC implements to receive a reply (named like LangChain's callbacks)."""
+
+    def on_start(self) -> None:
+        """The brain began answering (show a thinking bubble)."""
+
+    def on_token(self, token: str) -> None:
+        """The next piece of the reply."""
+
+    def on_end(self, text: str) -> None:
+        """The reply is complete; ``text`` is all of it."""
+
+    def on_error(self, message: str) -> None:
+        """The brain failed; ``message`` is a short apology to show the player."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatContext:
+    """What a brain may know when it answers: who speaks, and live game facts."""
+
+    npc_name: str
+    player_name: str | None = None
+    #: Live numbers for answers such as "how many coins are left?" (score, coins_left, clock…)
+    facts: Mapping[str, object] = field(default_factory=dict)
+
+
+class Brain(Protocol):
+    """Anything that can answer the player."""
+
+    def ask(self, text: str, context: ChatContext, callbacks: ReplyCallbacks) -> ReplyRequest:
+        """Start answering ``text``; the reply arrives through ``callbacks``."""
+        ...
+
+
+_ids = itertools.count(1)
+
+
+class ReplyRequest:
+    """One reply in progress. Guards the callback order and drops stale replies.
+
+    Brains call :meth:`start`, :meth:`token`, :meth:`end` and :meth:`fail` on the
+    game thread; the request forwards them to the callbacks only while it is
+    active, starts implicitly on the first token, and lets exactly one final
+    call through. :meth:`cancel` silences it for good.
+    """
+
+    def __init__(
+        self, callbacks: ReplyCallbacks, *, on_cancel: Callable[[], None] | None = None
+    ) -> None:
+        self.id = next(_ids)
+        self.callbacks = callbacks
+        self._on_cancel = on_cancel
+        #: "pending", "started", then one of "done", "error", "cancelled".
+        self.state = "pending"
+        self.text = ""
+
+    @property
+    def active(self) -> bool:
+        """True until the reply ends, fails or is cancelled."""
+        return self.state in ("pending", "started")
+
+    def start(self) -> None:
+        """Deliver ``on_start`` once (later calls do nothing)."""
+        if self.state == "pending":
+            self.state = "started"
+            self.callbacks.on_start()
+
+    def token(self, token: str) -> None:
+        """Deliver a piece of the reply; empty tokens are skipped."""
+        if not self.active or not token:
+            return
+        self.start()
+        self.text += token
+        self.callbacks.on_token(token)
+
+    def end(self, text: str | None = None) -> None:
+        """Finish with ``text`` (default: the tokens so far)."""
+        if not self.active:
+            return
+        self.start()
+        self.state = "done"
+        if text is not None:
+            self.text = text
+        self.callbacks.on_end(self.text)
+
+    def fail(self, message: str) -> None:
+        """Finish with an apology ``message`` for the player."""
+        if not self.active:
+            return
+        self.start()
+        self.state = "error"
+        self.callbacks.on_error(message)
+
+    def cancel(self) -> None:
+        """Stop: nothing more reaches the callbacks. Idempotent."""
+        if not self.active:
+            return
+        self.state = "cancelled"
+        if self._on_cancel is not None:
+            try:
+                self._on_cancel()
+            except Exception:  # a brain's clean-up must not break the caller
+                log.exception("cancelling reply %d failed", self.id)
+
+    def __repr__(self) -> str:
+        return f"<ReplyRequest {self.id} {self.state} {self.text[:20]!r}>"
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` has Chinese, Japanese or Korean characters (to pick the reply language)."""
+    return any(
+        "\u3040" <= ch <= "\u30ff"  # kana
+        or "\u3400" <= ch <= "\u9fff"  # CJK ideographs (ext. A and unified)
+        or "\uac00" <= ch <= "\ud7af"  # hangul
+        or "\uf900" <= ch <= "\ufaff"
+        or "\U00020000" <= ch <= "\U0002ffff"
+        for ch in text
+    )
