@@ -131,22 +131,21 @@ def paint_village(layout: Layout = LAYOUT, seed: int = 7) -> pygame.Surface:
         shade = GRASS_LIGHT if rng.random() < 0.5 else GRASS_DARK
         pygame.draw.line(surface, shade, (x, y), (x + rng.choice((-1, 1)), y - 3))
 
-    for rect in layout.paths:
-        pygame.draw.rect(surface, PATH_EDGE, pygame.Rect(rect).inflate(6, 6), border_radius=10)
-    for rect in layout.paths:
-        pygame.draw.rect(surface, PATH, rect, border_radius=8)
+    paths = [pygame.Rect(rect) for rect in layout.paths]
+    for path in paths:
+        pygame.draw.rect(surface, PATH_EDGE, path.inflate(6, 6), border_radius=10)
+    for path in paths:
+        pygame.draw.rect(surface, PATH, path, border_radius=8)
     for _ in range(260):  # pebbles
-        rect = pygame.Rect(rng.choice(layout.paths))
-        x, y = (
-            rng.randrange(rect.left + 4, rect.right - 4),
-            rng.randrange(rect.top + 4, rect.bottom - 4),
-        )
+        path = rng.choice(paths)
+        x = rng.randrange(path.left + 4, path.right - 4)
+        y = rng.randrange(path.top + 4, path.bottom - 4)
         pygame.draw.circle(surface, PATH_EDGE, (x, y), rng.choice((1, 1, 2)))
 
     _paint_pond(surface, layout.pond)
     for _ in range(70):  # flowers, away from the paths
         x, y = rng.randrange(8, WIDTH - 8), rng.randrange(8, HEIGHT - 8)
-        if any(pygame.Rect(r).inflate(12, 12).collidepoint(x, y) for r in layout.paths):
+        if any(path.inflate(12, 12).collidepoint(x, y) for path in paths):
             continue
         color = rng.choice(((240, 240, 220), (238, 150, 170), (246, 206, 90), (170, 160, 236)))
         for dx, dy in ((-2, 0), (2, 0), (0, -2), (0, 2)):
@@ -157,8 +156,8 @@ def paint_village(layout: Layout = LAYOUT, seed: int = 7) -> pygame.Surface:
         _paint_fence(surface, pygame.Rect(fence))
     for house in layout.houses:
         _paint_house(surface, house)
-    for x, y in layout.trees:
-        _paint_tree(surface, round(x), round(y))
+    for tree_x, tree_y in layout.trees:
+        _paint_tree(surface, round(tree_x), round(tree_y))
     return surface
 
 
