@@ -118,13 +118,7 @@ def _pyglet_builder() -> (
     return build_pyglet
 
 
-def _fires(
-    build: Callable[..., Callable[[], object]],
-    intervals: list[float],
-    ticks: int,
-    warmup: int,
-    takes_dt: bool,
-) -> int:
+def _fires(build: Builder, intervals: list[float], ticks: int, warmup: int) -> int:
     """How many callbacks the measured ticks fire (counted on an identical, untimed copy)."""
     count = [0]
 
@@ -141,7 +135,7 @@ def _fires(
 
 
 def _sampler(
-    build: Callable[..., Callable[[], object]],
+    build: Builder,
     intervals: list[float],
     ticks: int,
     warmup: int,
@@ -164,7 +158,7 @@ def run(quick: bool = False) -> list[Result]:
     repeats = 5 if quick else 15
     ticks = 60 if quick else 300
     warmup = 120  # past every first due time, into the steady state
-    builders: dict[str, tuple[Callable[..., Callable[[], object]], Callable[..., object]]] = {
+    builders: dict[str, tuple[Builder, Callable[..., object]]] = {
         "heap floor": (build_floor, noop),
         "Timers": (build_timers, noop),
     }
@@ -174,10 +168,7 @@ def run(quick: bool = False) -> list[Result]:
 
     # Busy: intervals between 0.05 s and 0.5 s fire ~85 callbacks a tick at 60 Hz.
     busy = _intervals(1, 0.05, 0.5)
-    fires = {
-        name: _fires(build, busy, ticks, warmup, cb is noop_dt)
-        for name, (build, cb) in builders.items()
-    }
+    fires = {name: _fires(build, busy, ticks, warmup) for name, (build, cb) in builders.items()}
     samples = interleaved(
         {
             name: _sampler(build, busy, ticks, warmup, cb, fires[name])

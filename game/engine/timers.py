@@ -56,6 +56,10 @@ _COMPACT_MIN = 64
 _Entry = tuple[float, int, "TimerHandle"]
 
 
+def _released() -> None:
+    """Stands in for the callback of a cancelled timer, so it holds no references."""
+
+
 class TimerHandle:
     """One scheduled callback: ``cancel()``, ``pause()``, ``resume()`` it, or inspect it.
 
@@ -153,9 +157,18 @@ class TimerHandle:
         return self._failures if self._fail_mark == self.fired else 0
 
     def cancel(self) -> None:
-        """Stop this timer for good. Idempotent; safe inside any timer callback."""
+        """Stop this timer for good. Idempotent; safe inside any timer callback.
+
+        The callback and its arguments are released at once (the heap entry
+        may linger until it is popped or compacted away, but holds nothing).
+        """
         if self._entry is not None:
             self._timers._unschedule(self)
+        if self._callback is not _released:
+            if self._name is None:
+                self._name = callable_name(self._callback)
+            self._callback = self._call = _released
+            self._args = ()
         self.active = False
         self.paused = False
         self._remaining = 0.0
