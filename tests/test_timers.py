@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import math
+import random
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import game.engine.timers as timers_module
 from game.engine.events import EventBus
 from game.engine.loop import FixedStepLoop
 from game.engine.timers import _COMPACT_MIN, TimerHandle, Timers
@@ -384,6 +386,58 @@ def test_random_schedules_fire_in_sorted_due_time_order(
         timers.update(dt)
     horizon = timers.time + 1e-9
     assert fired == sorted(e for e in expected if e[0] <= horizon)
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_bookkeeping_stays_consistent_under_any_mix_of_operations(seed: int) -> None:
+    # Operations drawn from a seeded RNG: 200 per example, enough to reach
+    # compaction and the mid-pass paths that short hypothesis lists rarely do.
+    rng = random.Random(seed)
+    timers = make_timers()
+    handles: list[TimerHandle] = []
+    ops = [
+        (
+            rng.choice(["after", "every", "every", "cancel", "pause", "resume", "update"]),
+            rng.randrange(1000),
+            rng.choice([0.0, 0.05, 0.1, 0.25, 1.0]),
+            rng.choice([None, "cancel", "pause", "resume", "spawn"]),
+        )
+        for _ in range(200)
+    ]
+
+    def act(action: str | None, index: int) -> Callable[[], None]:
+        def callback() -> None:  # what a timer does to another one, mid-pass
+            if action == "spawn":
+                handles.append(timers.after(0.0, noop))
+            elif action is not None:
+                getattr(handles[index % len(handles)], action)()
+
+        return callback
+
+    def check() -> None:
+        heap = timers._heap
+        live = [entry for entry in heap if entry[2]._entry is entry]
+        assert timers._stale == len(heap) - len(live)
+        assert timers.active_count == len(live) == sum(h.active for h in handles)
+        assert all(h._entry is not None for h in handles if h.active)
+        assert not any(h.active and h.paused for h in handles)
+
+    compact_min = timers_module._COMPACT_MIN
+    timers_module._COMPACT_MIN = 2  # compact often, also in the middle of passes
+    try:
+        for op, index, value, action in ops:
+            if op == "after":
+                handles.append(timers.after(value, act(action, index)))
+            elif op == "every":
+                interval = value or 0.1
+                handles.append(timers.every(interval, act(action, index), times=index % 3 or None))
+            elif op == "update":
+                timers.update(value)
+            elif handles:
+                getattr(handles[index % len(handles)], op)()
+            check()
+    finally:
+        timers_module._COMPACT_MIN = compact_min
 
 
 # -- re-entrancy -----------------------------------------------------------------
