@@ -256,7 +256,8 @@ class Timers:
         """
         if delay.__class__ is not float or not 0.0 <= delay < _INF:
             delay = non_negative("delay", delay)
-        self._check(callback, name)
+        if not callable(callback) or (name is not None and name.__class__ is not str):
+            _check(callback, name)
         return self._add(callback, args, delay, 1, _ALL, name)
 
     def every(
@@ -289,15 +290,9 @@ class Timers:
         policy = _POLICIES.get(catch_up) if isinstance(catch_up, str) else None
         if policy is None:
             raise ValueError(f"catch_up must be 'all', 'coalesce' or 'skip', not {catch_up!r}")
-        self._check(callback, name)
+        if not callable(callback) or (name is not None and name.__class__ is not str):
+            _check(callback, name)
         return self._add(callback, args, interval, limit, policy, name)
-
-    @staticmethod
-    def _check(callback: object, name: object) -> None:
-        if not callable(callback):
-            raise TypeError(f"callback must be callable, not {callback!r}")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a str or None, not {type(name).__name__} {name!r}")
 
     def _add(
         self,
@@ -308,9 +303,16 @@ class Timers:
         policy: int,
         name: str | None,
     ) -> TimerHandle:
+        # _schedule, inlined: creating timers is common (every bullet, every hit).
         self._seq = seq = self._seq + 1
         handle = TimerHandle(self, seq, callback, args, interval, limit, policy, name)
-        self._schedule(handle, handle._anchor + interval)
+        entry = (handle._anchor + interval, seq, handle)
+        handle._entry = entry
+        self._active += 1
+        if self._firing:
+            self._pending.append(entry)
+        else:
+            heappush(self._heap, entry)
         return handle
 
     def _schedule(self, handle: TimerHandle, due: float) -> None:
@@ -437,6 +439,14 @@ class Timers:
 
     def __repr__(self) -> str:
         return f"<Timers time={self._time!r} active={self._active} fired={self.fired_total}>"
+
+
+def _check(callback: object, name: object) -> None:
+    """Raise the error for a bad ``callback`` or ``name``."""
+    if not callable(callback):
+        raise TypeError(f"callback must be callable, not {callback!r}")
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a str or None, not {type(name).__name__} {name!r}")
 
 
 def _catch_up(handle: TimerHandle, k: int, horizon: float) -> int:
