@@ -42,8 +42,8 @@ CatchUp = Literal["all", "coalesce", "skip"]
 _ALL, _COALESCE, _SKIP = 0, 1, 2
 _POLICIES: dict[str, int] = {"all": _ALL, "coalesce": _COALESCE, "skip": _SKIP}
 
-# A timer due within a nanosecond after the clock counts as due: ten updates of
-# 0.01 reach a timer due at 0.1 although float rounding may land just short.
+# A timer due within a nanosecond after the clock counts as due: 23 steps of
+# 1/60 come to 0.3833333333333333, a rounding short of 23/60, and must reach it.
 _EPSILON = 1e-9
 _INF = math.inf
 # The call limit of a timer without ``times=``: an int, so the per-fire
