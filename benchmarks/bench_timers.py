@@ -155,8 +155,10 @@ def _sampler(
 
 def run(quick: bool = False) -> list[Result]:
     """Per fired callback and per idle tick, Timers against the heap floor and pyglet."""
-    repeats = 5 if quick else 15
-    ticks = 60 if quick else 300
+    # Short samples, many repeats: on a shared machine, noise then hits every
+    # variant alike instead of wrecking one long sample.
+    repeats = 7 if quick else 41
+    ticks = 40 if quick else 100
     warmup = 120  # past every first due time, into the steady state
     builders: dict[str, tuple[Builder, Callable[..., object]]] = {
         "heap floor": (build_floor, noop),
