@@ -19,6 +19,7 @@ from game.engine.events import (
     Trace,
 )
 from game.engine.loop import FixedStepLoop, FixedUpdate
+from game.engine.timers import TimerHandle, Timers
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,8 @@ __all__ = [
     "FixedStepLoop",
     "FixedUpdate",
     "Subscription",
+    "TimerHandle",
+    "Timers",
     "Trace",
     "__version__",
 ]

@@ -23,6 +23,7 @@ from game.engine.events import Event, EventBus
 from game.engine.input import InputMapper
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
+from game.engine.timers import Timers
 
 __all__ = ["App", "NoDisplayError"]
 
@@ -85,8 +86,9 @@ class App:
         self.bus = EventBus(on_error="log")
         self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
         self.input = InputMapper(self.bus)
-        self.loop = FixedStepLoop(self.bus, input=self.input)
-        self.scene = DemoScene(self.bus, self.loop, self.input, self.rng)
+        self.timers = Timers(self.bus)
+        self.loop = FixedStepLoop(self.bus, input=self.input, timers=self.timers)
+        self.scene = DemoScene(self.bus, self.loop, self.input, self.rng, timers=self.timers)
         self.bus.subscribe(QuitRequested, self._on_quit)
         self.autoplay = Autoplay(self.post, random.Random(f"autoplay-{seed}")) if autoplay else None
 
@@ -183,6 +185,7 @@ class App:
             "handler_errors": self.bus.handler_errors,
             "npc_replies": self.scene.npc_replies,
             "score": self.scene.score,
+            "timers_fired": self.timers.fired_total,
             "state_hash": self.state_hash(),
         }
 

@@ -11,6 +11,7 @@ from game.demo.entities import Player
 from game.engine.events import EventBus
 from game.engine.input import InputMapper
 from game.engine.loop import FixedStepLoop, FixedUpdate
+from game.engine.timers import Timers
 from game.ui.text import TextCache
 
 __all__ = ["DemoScene"]
@@ -21,13 +22,24 @@ GRASS_DARK = (84, 138, 77)
 PLAYER = (242, 201, 76)
 PLAYER_EDGE = (60, 45, 20)
 INK = (250, 250, 245)
+BEACON_ON = (255, 96, 64)
+BEACON_OFF = (96, 40, 32)
+BEACON_POS = (WIDTH - 28, HEIGHT - 28)
+#: Game seconds between two toggles of the beacon.
+BEACON_BLINK = 0.5
 
 
 class DemoScene:
     """A field the player walks around in."""
 
     def __init__(
-        self, bus: EventBus, loop: FixedStepLoop, controls: InputMapper, rng: random.Random
+        self,
+        bus: EventBus,
+        loop: FixedStepLoop,
+        controls: InputMapper,
+        rng: random.Random,
+        *,
+        timers: Timers,
     ) -> None:
         self.bus = bus
         self.loop = loop
@@ -37,6 +49,7 @@ class DemoScene:
         self.player = Player((WIDTH / 2 - Player.SIZE / 2, HEIGHT / 2 - Player.SIZE / 2))
         self.score = 0
         self.npc_replies = 0
+        self.beacon_on = False
         # Decoration scattered by the seeded RNG: the same seed, the same field.
         self.flowers = [
             (rng.randrange(8, WIDTH - 8), rng.randrange(8, HEIGHT - 8)) for _ in range(40)
@@ -44,6 +57,7 @@ class DemoScene:
 
         # -- what reacts to what --------------------------------------------
         bus.subscribe(FixedUpdate, self.on_fixed_update)
+        self.beacon = timers.every(BEACON_BLINK, self.on_beacon_blink, name="beacon")
 
         self._background: pygame.Surface | None = None
         self._text: TextCache | None = None
@@ -57,6 +71,10 @@ class DemoScene:
         self.player.steer(ax, ay, event.dt)
         self.player.integrate(event.dt, self.bounds)
 
+    def on_beacon_blink(self) -> None:
+        """Every 0.5 s of game time: the beacon toggles (a paused game freezes it)."""
+        self.beacon_on = not self.beacon_on
+
     # -- state -------------------------------------------------------------
 
     def state(self) -> dict[str, Any]:
@@ -64,6 +82,7 @@ class DemoScene:
         return {
             "player": [self.player.position, self.player.velocity, self.player.facing],
             "score": self.score,
+            "beacon": [self.beacon_on, self.beacon.fired],
         }
 
     # -- drawing -----------------------------------------------------------
@@ -78,6 +97,8 @@ class DemoScene:
         fx, fy = self.player.facing
         eye = (body.centerx + round(fx * 7), body.centery + round(fy * 7))
         pygame.draw.circle(surface, PLAYER_EDGE, eye, 3)
+        pygame.draw.circle(surface, BEACON_ON if self.beacon_on else BEACON_OFF, BEACON_POS, 7)
+        pygame.draw.circle(surface, PLAYER_EDGE, BEACON_POS, 7, width=2)
         self._draw_hud(surface)
 
     def _static_background(self) -> pygame.Surface:
