@@ -37,7 +37,7 @@ def reference(text: str) -> list[int]:
 
 @given(texts)
 def test_boundaries_match_extended_grapheme_clusters(text: str) -> None:
-    assert boundaries(text) == reference(text)
+    assert list(boundaries(text)) == reference(text)
 
 
 def test_examples_that_are_one_cluster_each() -> None:
@@ -51,12 +51,12 @@ def test_examples_that_are_one_cluster_each() -> None:
         "\r\n",
         "\ud83d\ude00",  # a surrogate pair (from surrogatepass decoding)
     ):
-        assert boundaries(cluster) == [0, len(cluster)], ascii(cluster)
+        assert boundaries(cluster) == (0, len(cluster)), ascii(cluster)
 
 
 def test_flags_pair_up() -> None:
     flags = "\U0001f1e8\U0001f1f3\U0001f1ef\U0001f1f5\U0001f1e8"  # CN JP and a lone C
-    assert boundaries(flags) == [0, 2, 4, 5]
+    assert boundaries(flags) == (0, 2, 4, 5)
 
 
 @given(texts, st.integers(-3, 15))

@@ -123,19 +123,34 @@ def _joins(
     return previous == _RI and current == _RI and ri_run % 2 == 1
 
 
-def boundaries(text: str) -> list[int]:
+@lru_cache(maxsize=4096)
+def _props(char: str) -> tuple[int, bool]:
+    return _class(char), _pictographic(ord(char))
+
+
+def boundaries(text: str) -> tuple[int, ...]:
     """Every index where a grapheme cluster starts or ends: 0, …, ``len(text)``."""
+    return _boundaries(text)
+
+
+# The editor asks several times about the same text per keystroke; strings
+# are immutable, so the answer can be kept.
+@lru_cache(maxsize=16)
+def _boundaries(text: str) -> tuple[int, ...]:
     if not text:
-        return [0]
+        return (0,)
     result = [0]
-    previous = _class(text[0])
+    previous, pictograph = _props(text[0])
     # GB11 state: 1 after a pictograph (and Extends), 2 after that and a ZWJ.
-    emoji = 1 if _pictographic(ord(text[0])) else 0
+    emoji = 1 if pictograph else 0
     regional = 1 if previous == _RI else 0  # regional indicators in a row
     for i in range(1, len(text)):
-        char = text[i]
-        current = _class(char)
-        pictograph = _pictographic(ord(char))
+        current, pictograph = _props(text[i])
+        if current == _OTHER and previous == _OTHER and not pictograph:
+            # Fast path: letters, digits, ideographs, punctuation.
+            result.append(i)
+            emoji = regional = 0
+            continue
         if not _joins(previous, current, emoji == 2, pictograph, regional):
             result.append(i)
         if pictograph:
@@ -149,7 +164,7 @@ def boundaries(text: str) -> list[int]:
         regional = regional + 1 if current == _RI else 0
         previous = current
     result.append(len(text))
-    return result
+    return tuple(result)
 
 
 def snap(text: str, index: int) -> int:

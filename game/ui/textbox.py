@@ -298,6 +298,7 @@ class TextBox:
         self._ime_rect: tuple[int, int, int, int] | None = None
         self._scroll = 0
         self._blink_origin: float | None = None
+        self._measured: tuple[object, tuple[str, int, int, int, int]] | None = None
         self.subscriptions: list[Subscription] = [
             bus.subscribe(KeyDown, self.on_key_down, priority=priority),
             bus.subscribe(TextInput, self.on_text_input, priority=priority),
@@ -486,6 +487,23 @@ class TextBox:
 
     # -- drawing ----------------------------------------------------------------
 
+    def _measure(self, font: pygame.font.Font) -> tuple[str, int, int, int, int]:
+        # Font.size of a 200-character line costs ~90 µs: measure once per change.
+        key = (self.text, self.caret, self.composition, self.composition_cursor, font)
+        if self._measured is not None and self._measured[0] == key:
+            return self._measured[1]
+        before = self.text[: self.caret]
+        shown = before + self.composition + self.text[self.caret :]
+        layout = (
+            shown,
+            font.size(before)[0],
+            font.size(before + self.composition)[0],
+            font.size(before + self.composition[: self.composition_cursor])[0],
+            font.size(shown)[0],
+        )
+        self._measured = (key, layout)
+        return layout
+
     def draw(self, surface: pygame.Surface, time: float) -> None:
         """Draw the open box; ``time`` (game time, seconds) blinks the caret."""
         if not self.is_open:
@@ -510,17 +528,13 @@ class TextBox:
         width = max(right - left, 1)
 
         # What is shown: the text with the composition spliced in at the caret.
-        before = self.text[: self.caret]
-        shown = before + self.composition + self.text[self.caret :]
-        x_before = font.size(before)[0]
-        x_composed = font.size(before + self.composition)[0]
-        x_caret = font.size(before + self.composition[: self.composition_cursor])[0]
+        shown, x_before, x_composed, x_caret, shown_width = self._measure(font)
         # Scroll so the caret stays inside the box.
         if x_caret - self._scroll > width - 2:
             self._scroll = x_caret - width + 2
         elif x_caret < self._scroll:
             self._scroll = x_caret
-        self._scroll = max(0, min(self._scroll, max(font.size(shown)[0] - width + 2, 0)))
+        self._scroll = max(0, min(self._scroll, max(shown_width - width + 2, 0)))
 
         line = self._text.render(shown, INK)
         clip = surface.get_clip()
