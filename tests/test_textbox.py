@@ -476,3 +476,10 @@ def test_random_text_and_editing_events_keep_the_caret_on_a_boundary(
         assert box.is_open or box.text == ""
         box.draw(surface, h.tick / 60)
     assert all(message.strip() == message and message for message in h.sent)
+
+
+def test_real_platform_seams_work_without_a_window(bus: EventBus) -> None:
+    box = TextBox(bus)  # PygameTextInput and PygameClipboard
+    box.open(0)
+    box.close(0)
+    assert not box.is_open

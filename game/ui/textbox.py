@@ -142,11 +142,14 @@ class PygameTextInput:
 
     def set_key_repeat(self, enabled: bool) -> None:
         """Turn pygame's key repeat on (saving the old setting) or restore it."""
-        if enabled:
-            self._saved_repeat = pygame.key.get_repeat()
-            pygame.key.set_repeat(REPEAT_DELAY, REPEAT_INTERVAL)
-        else:
-            pygame.key.set_repeat(*self._saved_repeat)
+        try:
+            if enabled:
+                self._saved_repeat = pygame.key.get_repeat()
+                pygame.key.set_repeat(REPEAT_DELAY, REPEAT_INTERVAL)
+            else:
+                pygame.key.set_repeat(*self._saved_repeat)
+        except pygame.error as exc:  # no video system (a scene built without a window)
+            log.debug("key repeat unavailable: %s", exc)
 
 
 # -- the text and its caret (no pygame) ------------------------------------------
