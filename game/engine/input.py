@@ -59,6 +59,7 @@ __all__ = [
     "DeviceHandler",
     "FocusPause",
     "InputMapper",
+    "Pausable",
 ]
 
 #: Action name -> key names: keyboard movement only, for code that wants no file.
