@@ -20,7 +20,8 @@ import pygame
 from game.demo.autoplay import Autoplay
 from game.demo.scene import HEIGHT, WIDTH, DemoScene
 from game.engine.events import Event, EventBus
-from game.engine.input import InputMapper
+from game.engine.gamepads import Gamepads
+from game.engine.input import FocusPause, InputMapper
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
 from game.engine.timers import Timers
@@ -85,9 +86,12 @@ class App:
 
         self.bus = EventBus(on_error="log")
         self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
-        self.input = InputMapper(self.bus)
+        # Headless runs are played by the bot alone: a real pad must not join in.
+        self.gamepads = None if headless else Gamepads()
+        self.input = InputMapper(self.bus, devices=self.gamepads)
         self.timers = Timers(self.bus)
         self.loop = FixedStepLoop(self.bus, input=self.input, timers=self.timers)
+        self.focus_pause = FocusPause(self.bus, self.loop)
         self.scene = DemoScene(self.bus, self.loop, self.input, self.rng, timers=self.timers)
         self.bus.subscribe(QuitRequested, self._on_quit)
         self.autoplay = Autoplay(self.post, random.Random(f"autoplay-{seed}")) if autoplay else None
@@ -198,5 +202,7 @@ class App:
     def close(self) -> None:
         """Release the window and pygame's subsystems."""
         self.running = False
+        if self.gamepads is not None:
+            self.gamepads.close()
         pygame.font.quit()
         pygame.display.quit()

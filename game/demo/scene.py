@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from typing import Any
 
@@ -12,9 +13,13 @@ from game.engine.events import EventBus
 from game.engine.input import InputMapper
 from game.engine.loop import FixedStepLoop, FixedUpdate
 from game.engine.timers import Timers
+from game.ui.chat_events import ChatOpened, ChatSubmitted
 from game.ui.text import TextCache
+from game.ui.textbox import TextBox
 
 __all__ = ["DemoScene"]
+
+log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 960, 540
 GRASS = (92, 148, 84)
@@ -58,6 +63,9 @@ class DemoScene:
         # -- what reacts to what --------------------------------------------
         bus.subscribe(FixedUpdate, self.on_fixed_update)
         self.beacon = timers.every(BEACON_BLINK, self.on_beacon_blink, name="beacon")
+        self.chat = TextBox(bus, screen_size=(WIDTH, HEIGHT))  # Enter or T opens it
+        bus.subscribe(ChatOpened, self.on_chat_opened)
+        bus.subscribe(ChatSubmitted, self.on_chat_submitted)
 
         self._background: pygame.Surface | None = None
         self._text: TextCache | None = None
@@ -66,14 +74,22 @@ class DemoScene:
 
     def on_fixed_update(self, event: FixedUpdate) -> None:
         """Each step: steer the player by the held actions, then move it."""
-        ax = self.controls.axis("move_left", "move_right")
-        ay = self.controls.axis("move_up", "move_down")
+        ax = self.controls.axis("move_x")
+        ay = self.controls.axis("move_y")
         self.player.steer(ax, ay, event.dt)
         self.player.integrate(event.dt, self.bounds)
 
     def on_beacon_blink(self) -> None:
         """Every 0.5 s of game time: the beacon toggles (a paused game freezes it)."""
         self.beacon_on = not self.beacon_on
+
+    def on_chat_opened(self, event: ChatOpened) -> None:
+        """The chat box takes the keyboard: let go of whatever was held."""
+        self.controls.release_all(event.tick)
+
+    def on_chat_submitted(self, event: ChatSubmitted) -> None:
+        """The player said something (the NPC will answer; for now, log it)."""
+        log.info("player says: %s", event.text)
 
     # -- state -------------------------------------------------------------
 
@@ -100,6 +116,7 @@ class DemoScene:
         pygame.draw.circle(surface, BEACON_ON if self.beacon_on else BEACON_OFF, BEACON_POS, 7)
         pygame.draw.circle(surface, PLAYER_EDGE, BEACON_POS, 7, width=2)
         self._draw_hud(surface)
+        self.chat.draw(surface, self.loop.time)
 
     def _static_background(self) -> pygame.Surface:
         # Drawn once: the field never changes, so each frame is one blit.

@@ -4,29 +4,65 @@ The app feeds every pygame event to :meth:`InputMapper.feed` with the tick it
 applies to; the loop calls :meth:`InputMapper.publish_tick` in phase 1 of that
 tick. Converting at feed time and publishing at step time is what makes a
 replay of the same stamped events give the same game.
+
+Actions (``"move_left"``, ``"chat"``) come from :mod:`game.engine.bindings`:
+after each key, button or axis event is published, the mapper presses or
+releases the actions bound to it, unless a handler returned ``True`` for the
+event (the open chat box takes its keys: typing "wasd" moves no one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import pygame
 
+from game.engine.bindings import (
+    PAD_AXES,
+    PAD_BUTTONS,
+    Bindings,
+    KeyInput,
+    PadButtonInput,
+    load_bindings,
+    parse_bindings,
+)
 from game.engine.events import EventBus
 from game.engine.input_events import (
     ActionPressed,
     ActionReleased,
     FocusChanged,
+    GamepadAdded,
+    GamepadAxisMotion,
+    GamepadButtonDown,
+    GamepadButtonUp,
+    GamepadRemoved,
     InputEvent,
     KeyDown,
     KeyUp,
+    MouseDown,
+    MouseMotion,
+    MouseUp,
+    MouseWheel,
     QuitRequested,
+    TextEditing,
     TextInput,
+    WindowResized,
 )
 
-__all__ = ["DEFAULT_BINDINGS", "InputMapper"]
+__all__ = [
+    "DEFAULT_BINDINGS",
+    "STICK_PRESS",
+    "STICK_RELEASE",
+    "DeviceHandler",
+    "FocusPause",
+    "InputMapper",
+    "Pausable",
+]
 
-#: Action name -> key names (as ``pygame.key.key_code`` understands them).
+#: Action name -> key names: keyboard movement only, for code that wants no file.
 DEFAULT_BINDINGS: Mapping[str, tuple[str, ...]] = {
     "move_left": ("left", "a"),
     "move_right": ("right", "d"),
@@ -34,47 +70,150 @@ DEFAULT_BINDINGS: Mapping[str, tuple[str, ...]] = {
     "move_down": ("down", "s"),
 }
 
+#: A stick bound as ``"pad:leftx-"`` holds its action from this far out...
+STICK_PRESS = 0.5
+#: ...until it comes back inside this (hysteresis: no flicker at the edge).
+STICK_RELEASE = 0.4
+
+#: The keyboard's device id in held sources; gamepads use their instance ids (>= 0).
+_KEYBOARD = -1
+
+# (device, spec): one physical input holding an action.
+_Source = tuple[int, str]
+
+
+class DeviceHandler(Protocol):
+    """Sees every raw pygame event before conversion (opens and closes gamepads)."""
+
+    def handle(self, event: pygame.event.Event) -> None: ...
+
+
+def _point(value: Sequence[float]) -> tuple[int, int]:
+    return (int(value[0]), int(value[1]))
+
 
 class InputMapper:
-    """Turns pygame events into typed input events and tracks held actions."""
+    """Turns pygame events into typed input events and tracks held actions.
+
+    ``bindings`` is a :class:`~game.engine.bindings.Bindings`, a plain mapping
+    of action name to input specs, or ``None`` for the bundled
+    ``bindings.toml``. ``devices`` (the app's
+    :class:`~game.engine.gamepads.Gamepads`) sees raw events first.
+    """
 
     def __init__(
-        self, bus: EventBus, bindings: Mapping[str, Iterable[str]] = DEFAULT_BINDINGS
+        self,
+        bus: EventBus,
+        bindings: Bindings | Mapping[str, Iterable[str]] | None = None,
+        *,
+        devices: DeviceHandler | None = None,
     ) -> None:
         self.bus = bus
-        self._actions_of_key: dict[int, list[str]] = {}
-        for action, keys in bindings.items():
-            for name in keys:
-                try:
-                    code = pygame.key.key_code(name)
-                except ValueError:
-                    raise ValueError(f"binding {action!r}: unknown key name {name!r}") from None
-                self._actions_of_key.setdefault(code, []).append(action)
+        self.devices = devices
+        if bindings is None:
+            bindings = load_bindings()
+        elif not isinstance(bindings, Bindings):
+            bindings = parse_bindings(bindings)
+        self.bindings = bindings
+        self._by_key: dict[int, list[tuple[str, str]]] = {}
+        self._by_button: dict[str, list[tuple[str, str]]] = {}
+        self._by_axis: dict[str, list[tuple[str, str, int]]] = {}
+        for action, inputs in bindings.actions.items():
+            for given in inputs:
+                if isinstance(given, KeyInput):
+                    self._by_key.setdefault(given.key, []).append((action, given.spec))
+                elif isinstance(given, PadButtonInput):
+                    self._by_button.setdefault(given.button, []).append((action, given.spec))
+                else:  # PadAxisInput
+                    entry = (action, given.spec, given.sign)
+                    self._by_axis.setdefault(given.axis, []).append(entry)
         self._pending: list[InputEvent] = []
+        # Feed side: which keys are physically down, to mark OS repeats.
+        self._down_at_feed: set[int] = set()
+        # Publish side: what the game has seen.
         self._held_keys: set[int] = set()
-        self._action_keys: dict[str, set[int]] = {action: set() for action in bindings}
+        self._held_buttons: set[tuple[int, str]] = set()
+        self._held_directions: set[tuple[int, str, int]] = set()
+        self._axis_values: dict[tuple[int, str], float] = {}
+        self._held: dict[str, set[_Source]] = {action: set() for action in bindings.actions}
 
     # -- feeding -----------------------------------------------------------
 
     def feed(self, event: pygame.event.Event, tick: int) -> InputEvent | None:
-        """Convert a pygame event and queue it for ``tick``; return the typed event."""
+        """Convert a pygame event and queue it for ``tick``; return the typed event.
+
+        A ``KEYDOWN`` for a key that is already down is marked ``repeat``
+        (pygame's own key repeat does not say so).
+        """
+        if self.devices is not None:
+            self.devices.handle(event)
         typed = self.convert(event, tick)
-        if typed is not None:
-            self._pending.append(typed)
+        if typed is None:
+            return None
+        if isinstance(typed, KeyDown):
+            if typed.key in self._down_at_feed and not typed.repeat:
+                typed = dataclasses.replace(typed, repeat=True)
+            self._down_at_feed.add(typed.key)
+        elif isinstance(typed, KeyUp):
+            self._down_at_feed.discard(typed.key)
+        elif isinstance(typed, FocusChanged) and not typed.focused:
+            self._down_at_feed.clear()
+        self._pending.append(typed)
         return typed
 
     @staticmethod
     def convert(event: pygame.event.Event, tick: int) -> InputEvent | None:
-        """The typed event for a pygame event, or ``None`` for kinds we ignore."""
+        """The typed event for a pygame event, or ``None`` for kinds we ignore.
+
+        Pure: depends on the event and ``tick`` only, and the result holds no
+        pygame object (positions are tuples of ints), so it can be recorded.
+        """
         kind = event.type
+        get = event.dict.get
         if kind == pygame.KEYDOWN:
-            return KeyDown(
-                tick, event.key, event.dict.get("mod", 0), bool(event.dict.get("repeat", False))
-            )
+            return KeyDown(tick, event.key, get("mod", 0), bool(get("repeat", False)))
         if kind == pygame.KEYUP:
-            return KeyUp(tick, event.key, event.dict.get("mod", 0))
+            return KeyUp(tick, event.key, get("mod", 0))
         if kind == pygame.TEXTINPUT:
             return TextInput(tick, event.text)
+        if kind == pygame.TEXTEDITING:
+            return TextEditing(tick, event.text, int(get("start", 0)), int(get("length", 0)))
+        if kind == pygame.MOUSEMOTION:
+            buttons = tuple(bool(b) for b in get("buttons", (0, 0, 0))[:3])
+            return MouseMotion(
+                tick,
+                _point(event.pos),
+                _point(get("rel", (0, 0))),
+                (buttons[0], buttons[1], buttons[2]),
+            )
+        if kind == pygame.MOUSEBUTTONDOWN:
+            return MouseDown(tick, _point(event.pos), int(event.button))
+        if kind == pygame.MOUSEBUTTONUP:
+            return MouseUp(tick, _point(event.pos), int(event.button))
+        if kind == pygame.MOUSEWHEEL:
+            x = float(get("precise_x", get("x", 0)))
+            y = float(get("precise_y", get("y", 0)))
+            if get("flipped", False):
+                x, y = -x, -y
+            return MouseWheel(tick, x + 0.0, y + 0.0)  # + 0.0 turns -0.0 into 0.0
+        if kind == pygame.CONTROLLERBUTTONDOWN or kind == pygame.CONTROLLERBUTTONUP:
+            index = int(event.button)
+            name = PAD_BUTTONS[index] if 0 <= index < len(PAD_BUTTONS) else f"button{index}"
+            if kind == pygame.CONTROLLERBUTTONDOWN:
+                return GamepadButtonDown(tick, int(event.instance_id), name)
+            return GamepadButtonUp(tick, int(event.instance_id), name)
+        if kind == pygame.CONTROLLERAXISMOTION:
+            index = int(event.axis)
+            name = PAD_AXES[index] if 0 <= index < len(PAD_AXES) else f"axis{index}"
+            # SDL reports -32768..32767; scale so that full tilt is exactly ±1.
+            value = max(-1.0, min(1.0, int(event.value) / 32767))
+            return GamepadAxisMotion(tick, int(event.instance_id), name, value)
+        if kind == pygame.CONTROLLERDEVICEADDED:
+            return GamepadAdded(tick, int(event.device_index))
+        if kind == pygame.CONTROLLERDEVICEREMOVED:
+            return GamepadRemoved(tick, int(event.instance_id))
+        if kind == pygame.WINDOWSIZECHANGED:
+            return WindowResized(tick, (int(event.x), int(event.y)))
         if kind == pygame.WINDOWFOCUSLOST:
             return FocusChanged(tick, False)
         if kind == pygame.WINDOWFOCUSGAINED:
@@ -100,45 +239,153 @@ class InputMapper:
             # A key taken by a handler (the open chat box) moves nothing.
             if not handled and not event.repeat and event.key not in self._held_keys:
                 self._held_keys.add(event.key)
-                for action in self._actions_of_key.get(event.key, ()):
-                    self._press(action, event.key, tick)
+                for action, spec in self._by_key.get(event.key, ()):
+                    self._press(action, (_KEYBOARD, spec), tick)
         elif isinstance(event, KeyUp):
             if event.key in self._held_keys:
                 self._held_keys.discard(event.key)
-                for action in self._actions_of_key.get(event.key, ()):
-                    self._release(action, event.key, tick)
+                for action, spec in self._by_key.get(event.key, ()):
+                    self._release(action, (_KEYBOARD, spec), tick)
+        elif isinstance(event, GamepadButtonDown):
+            held = (event.pad, event.button)
+            if not handled and held not in self._held_buttons:
+                self._held_buttons.add(held)
+                for action, spec in self._by_button.get(event.button, ()):
+                    self._press(action, (event.pad, spec), tick)
+        elif isinstance(event, GamepadButtonUp):
+            held = (event.pad, event.button)
+            if held in self._held_buttons:
+                self._held_buttons.discard(held)
+                for action, spec in self._by_button.get(event.button, ()):
+                    self._release(action, (event.pad, spec), tick)
+        elif isinstance(event, GamepadAxisMotion):
+            if not handled:
+                self._move_axis(event.pad, event.axis, event.value, tick)
+        elif isinstance(event, GamepadRemoved):
+            self._release_device(event.pad, tick)
         elif isinstance(event, FocusChanged) and not event.focused:
             self.release_all(tick)
 
-    def _press(self, action: str, key: int, tick: int) -> None:
-        keys = self._action_keys[action]
-        keys.add(key)
-        if len(keys) == 1:
-            self.bus.publish(ActionPressed(tick, action))
+    def _move_axis(self, pad: int, axis: str, value: float, tick: int) -> None:
+        self._axis_values[(pad, axis)] = value
+        for action, spec, sign in self._by_axis.get(axis, ()):
+            direction = (pad, axis, sign)
+            lean = value * sign
+            if direction in self._held_directions:
+                if lean < STICK_RELEASE:
+                    self._held_directions.discard(direction)
+                    self._release(action, (pad, spec), tick)
+            elif lean >= STICK_PRESS:
+                self._held_directions.add(direction)
+                self._press(action, (pad, spec), tick)
 
-    def _release(self, action: str, key: int, tick: int) -> None:
-        keys = self._action_keys[action]
-        if key in keys:
-            keys.discard(key)
-            if not keys:
+    def _press(self, action: str, source: _Source, tick: int) -> None:
+        sources = self._held[action]
+        if source in sources:
+            return
+        sources.add(source)
+        if len(sources) == 1:
+            self.bus.publish(ActionPressed(tick, action, source[1]))
+
+    def _release(self, action: str, source: _Source, tick: int) -> None:
+        sources = self._held[action]
+        if source in sources:
+            sources.discard(source)
+            if not sources:
                 self.bus.publish(ActionReleased(tick, action))
 
+    def _release_device(self, device: int, tick: int) -> None:
+        for action, sources in self._held.items():
+            for source in sorted(s for s in sources if s[0] == device):
+                self._release(action, source, tick)
+        self._held_buttons = {b for b in self._held_buttons if b[0] != device}
+        self._held_directions = {d for d in self._held_directions if d[0] != device}
+        self._axis_values = {k: v for k, v in self._axis_values.items() if k[0] != device}
+
     def release_all(self, tick: int) -> None:
-        """Release every held key and action (on focus loss: no stuck keys)."""
-        for key in sorted(self._held_keys):
-            for action in self._actions_of_key.get(key, ()):
-                self._release(action, key, tick)
+        """Release every held key, button, stick and action (on focus loss: no stuck keys)."""
+        for action, sources in self._held.items():
+            for source in sorted(sources):
+                self._release(action, source, tick)
         self._held_keys.clear()
+        self._held_buttons.clear()
+        self._held_directions.clear()
+        self._axis_values.clear()
 
     # -- polling -----------------------------------------------------------
 
     def is_down(self, action: str) -> bool:
         """Whether ``action`` is held. Raises ``KeyError`` for an unbound action."""
         try:
-            return bool(self._action_keys[action])
+            return bool(self._held[action])
         except KeyError:
             raise KeyError(f"no binding for action {action!r}") from None
 
-    def axis(self, negative: str, positive: str) -> float:
-        """-1, 0 or 1 from two opposing actions (e.g. ``"move_left"``, ``"move_right"``)."""
-        return float(self.is_down(positive)) - float(self.is_down(negative))
+    def stick(self, axis: str) -> float:
+        """The raw value of a gamepad axis (``"leftx"``), the largest over all pads; 0 without."""
+        best = 0.0
+        for (_pad, name), value in self._axis_values.items():
+            if name == axis and abs(value) > abs(best):
+                best = value
+        return best
+
+    def axis(self, name: str, positive: str | None = None) -> float:
+        """A value in [-1, 1]: a named axis from the bindings (``axis("move_x")``),
+        or two opposing actions (``axis("move_left", "move_right")``: -1, 0 or 1).
+
+        For a named axis, keys and buttons of its two actions give full
+        deflection; when none is held, its stick counts, rescaled so the
+        deadzone reads 0 and full tilt 1. Raises ``KeyError`` for an unknown
+        axis or action.
+        """
+        if positive is not None:
+            return float(self.is_down(positive)) - float(self.is_down(name))
+        try:
+            binding = self.bindings.axes[name]
+        except KeyError:
+            raise KeyError(f"no axis named {name!r} in the bindings") from None
+        stick = binding.stick
+        own = {f"pad:{stick}-", f"pad:{stick}+"} if stick is not None else set()
+
+        def held(action: str) -> int:
+            return int(any(spec not in own for _device, spec in self._held[action]))
+
+        digital = held(binding.positive) - held(binding.negative)
+        if digital or stick is None:
+            return float(digital)
+        value = self.stick(stick)
+        magnitude = abs(value)
+        if magnitude <= binding.deadzone:
+            return 0.0
+        scaled = min((magnitude - binding.deadzone) / (1.0 - binding.deadzone), 1.0)
+        return math.copysign(scaled, value)
+
+
+class Pausable(Protocol):
+    """Anything with a ``paused`` flag (the :class:`~game.engine.loop.FixedStepLoop`)."""
+
+    paused: bool
+
+
+class FocusPause:
+    """Pauses ``loop`` when the window loses focus; resumes when focus returns.
+
+    Resumes only if it was the focus loss that paused it: a game the player
+    paused stays paused. Hold a reference to it: the bus holds its method
+    weakly.
+    """
+
+    def __init__(self, bus: EventBus, loop: Pausable) -> None:
+        self.loop = loop
+        self._paused_by_focus = False
+        self.subscription = bus.subscribe(FocusChanged, self.on_focus_changed)
+
+    def on_focus_changed(self, event: FocusChanged) -> None:
+        """Pause on loss, resume on gain (if we paused)."""
+        if not event.focused:
+            if not self.loop.paused:
+                self.loop.paused = True
+                self._paused_by_focus = True
+        elif self._paused_by_focus:
+            self._paused_by_focus = False
+            self.loop.paused = False
