@@ -117,8 +117,9 @@ class App:
             self.input.feed(event, tick)
         if self.loop.paused:
             # No steps run while paused, but menus and the unpause key still
-            # need their input: deliver it now.
+            # need their input: deliver it now, and what its handlers posted.
             self.input.publish_tick(tick)
+            self.bus.flush()
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
