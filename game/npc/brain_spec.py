@@ -121,6 +121,7 @@ def load_factory(spec: str | BrainSpec) -> Callable[[], Runnable[Any, Any]]:
     if parsed.kind != "factory":
         raise BrainSpecError(f"{str(parsed)!r} is not a 'module:function' spec")
     require_langchain()
+    where = f"factory {str(parsed)!r}"
     try:
         module = importlib.import_module(parsed.module)
     except ModuleNotFoundError as exc:
@@ -128,25 +129,23 @@ def load_factory(spec: str | BrainSpec) -> Callable[[], Runnable[Any, Any]]:
             parsed.module == exc.name or parsed.module.startswith(exc.name + ".")
         ):
             raise BrainSpecError(
-                f"factory {str(parsed)!r}: no module named {parsed.module!r} "
+                f"{where}: no module named {parsed.module!r} "
                 "(is it on the Python path? `python -m game` adds the current directory)"
             ) from exc
         raise BrainSpecError(
-            f"factory {str(parsed)!r}: importing {parsed.module!r} failed: {exc} "
+            f"{where}: importing {parsed.module!r} failed: {exc} "
             "(install the package that module needs)"
         ) from exc
     except Exception as exc:
         raise BrainSpecError(
-            f"factory {str(parsed)!r}: importing {parsed.module!r} raised {type(exc).__name__}: {exc}"
+            f"{where}: importing {parsed.module!r} raised {type(exc).__name__}: {exc}"
         ) from exc
     function = getattr(module, parsed.function, None)
     if function is None:
-        raise BrainSpecError(
-            f"factory {str(parsed)!r}: module {parsed.module!r} has no {parsed.function!r}"
-        )
+        raise BrainSpecError(f"{where}: module {parsed.module!r} has no {parsed.function!r}")
     if not callable(function):
         raise BrainSpecError(
-            f"factory {str(parsed)!r}: {parsed.module}.{parsed.function} is a "
+            f"{where}: {parsed.module}.{parsed.function} is a "
             f"{type(function).__name__}, not a function returning a Runnable"
         )
     user_factory: Callable[[], object] = function
@@ -154,10 +153,13 @@ def load_factory(spec: str | BrainSpec) -> Callable[[], Runnable[Any, Any]]:
     def factory() -> Runnable[Any, Any]:
         from langchain_core.runnables import Runnable
 
-        built = user_factory()
+        try:
+            built = user_factory()
+        except Exception as exc:
+            raise BrainSpecError(f"{where}: calling it raised {type(exc).__name__}: {exc}") from exc
         if not isinstance(built, Runnable):
             raise BrainSpecError(
-                f"factory {str(parsed)!r}: {parsed.module}.{parsed.function}() returned a "
+                f"{where}: {parsed.module}.{parsed.function}() returned a "
                 f"{type(built).__name__}, not a LangChain Runnable (a chat model or a chain)"
             )
         return built

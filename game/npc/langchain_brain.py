@@ -161,7 +161,7 @@ class _Job:
         self.npc = npc
         self.player_text = text
         self.lang = "zh" if has_cjk(text) else "en"
-        #: Game-thread clock reading of the last sign of life (ask, or a delivered event).
+        #: Game-thread clock reading at the question or the last token delivered.
         self.last_seen = now
         self.stop = threading.Event()
         self.stop_reason = "cancelled"
@@ -555,7 +555,6 @@ class LangChainBrain:
     def _on_started(self, event: LLMStarted) -> None:
         job = self._live_job(event.request_id)
         if job is not None:
-            job.last_seen = self._clock()
             job.request.start()
 
     def _on_token(self, event: LLMToken) -> None:
