@@ -417,6 +417,8 @@ def test_close_cancels_replies_in_flight(make: Any, loop: FixedStepLoop) -> None
     finish(brain, loop)
     assert request.state == "cancelled"
     assert npc.finals == []
+    with pytest.raises(RuntimeError, match="closed"):
+        brain.ask("again", CTX, npc)
 
 
 # -- timeout ---------------------------------------------------------------------------

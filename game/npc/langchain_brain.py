@@ -227,7 +227,9 @@ def _text_of(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, BaseMessage):
-        return str(value.text)
+        content = value.content
+        # Plain string content is the common case; .text also walks content blocks.
+        return content if isinstance(content, str) else str(value.text)
     if isinstance(value, ChatGenerationChunk):
         return str(value.message.text)
     if isinstance(value, GenerationChunk):
@@ -425,6 +427,7 @@ class LangChainBrain:
         self._jobs: dict[int, _Job] = {}
         self._threads: list[threading.Thread] = []
         self._past: dict[str, deque[tuple[str, str]]] = {}
+        self._closed = False
         # Bound methods: held weakly by the bus, so a dropped brain unsubscribes itself.
         self._subscriptions = [
             bus.subscribe(LLMStarted, self._on_started),
@@ -440,7 +443,12 @@ class LangChainBrain:
     # -- the protocol (game thread) ----------------------------------------
 
     def ask(self, text: str, context: ChatContext, callbacks: ReplyCallbacks) -> ReplyRequest:
-        """Start streaming a reply to ``text`` on a worker thread; return at once."""
+        """Start streaming a reply to ``text`` on a worker thread; return at once.
+
+        Raises ``RuntimeError`` after :meth:`close` (its replies could never arrive).
+        """
+        if self._closed:
+            raise RuntimeError("this LangChainBrain is closed: make a new one")
         job: _Job | None = None
 
         def forget() -> None:  # ReplyRequest.cancel() calls this on the game thread
@@ -505,6 +513,7 @@ class LangChainBrain:
 
     def close(self) -> None:
         """Cancel every reply in flight and unsubscribe from the bus. Idempotent."""
+        self._closed = True
         for job in list(self._jobs.values()):
             job.cancel("closed")
             job.request.cancel()
