@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("langchain_core")
 
@@ -36,7 +38,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from game.cli import parse_args
 from game.engine.events import EventBus
 from game.engine.loop import FixedStepLoop
-from game.npc.brain import ChatContext
+from game.npc.brain import ChatContext, ReplyRequest
 from game.npc.brain_spec import BrainSpecError, load_factory, make_brain
 from game.npc.langchain_brain import (
     APOLOGY,
@@ -46,11 +48,13 @@ from game.npc.langchain_brain import (
     LangChainBrain,
     LLMFailed,
     LLMStarted,
+    LLMToken,
     ReplyCancelled,
     ReplyDone,
     ReplyFailed,
     ReplyFinished,
     ReplyHandler,
+    _Job,
     fake_llm_runnable,
 )
 
@@ -656,3 +660,61 @@ def test_cli_rejects_a_factory_it_cannot_find(
         parse_args(["--brain", f"{user_module}:missing"])
     assert info.value.code == 2
     assert "has no 'missing'" in capsys.readouterr().err
+
+
+# -- the reconciliation of callback tokens and chunks, as a property -------------------
+
+
+def _pieces(text: str, cuts: list[int]) -> list[str]:
+    points = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts)})
+    return [text[a:b] for a, b in itertools.pairwise(points)]
+
+
+def _revealed(heard: list[str], streamed: list[str], order: list[bool]) -> list[str]:
+    """Feed a job the two sources in the given interleaving; return the tokens it posted."""
+    bus = EventBus()
+    job = _Job(ReplyRequest(Recorder()), bus, "Ada", "hi", 0.0)
+    heard_it, streamed_it = iter(heard), iter(streamed)
+    for from_callbacks in order:
+        piece = next(heard_it if from_callbacks else streamed_it, None)
+        if piece is not None:
+            (job.heard if from_callbacks else job.streamed)(piece)
+    for piece in heard_it:
+        job.heard(piece)
+    for piece in streamed_it:
+        job.streamed(piece)
+    tokens = []
+    while bus.pending:
+        with bus.recording() as trace:
+            bus.flush()
+        tokens += [event.token for event in trace.of(LLMToken)]
+    return tokens
+
+
+@given(
+    text=st.text(max_size=30),
+    token_cuts=st.lists(st.integers(0, 30), max_size=10),
+    chunk_cuts=st.lists(st.integers(0, 30), max_size=10),
+    order=st.lists(st.booleans(), max_size=40),
+)
+def test_when_both_sources_agree_the_bubble_shows_the_reply_exactly_once(
+    text: str, token_cuts: list[int], chunk_cuts: list[int], order: list[bool]
+) -> None:
+    tokens = _revealed(_pieces(text, token_cuts), _pieces(text, chunk_cuts), order)
+    assert "".join(tokens) == text
+    assert all(tokens)  # no empty token
+
+
+@given(
+    heard=st.text(alphabet="ab", max_size=12),
+    streamed=st.text(alphabet="ab", max_size=12),
+    cuts=st.lists(st.integers(0, 12), max_size=6),
+    order=st.lists(st.booleans(), max_size=30),
+)
+def test_the_bubble_never_shows_text_that_neither_source_said(
+    heard: str, streamed: str, cuts: list[int], order: list[bool]
+) -> None:
+    shown = "".join(_revealed(_pieces(heard, cuts), _pieces(streamed, cuts), order))
+    assert streamed.startswith(shown) or heard.startswith(shown)
+    if heard == "" or streamed.startswith(heard):  # callbacks missing or behind
+        assert shown == streamed
