@@ -718,3 +718,29 @@ def test_the_bubble_never_shows_text_that_neither_source_said(
     assert streamed.startswith(shown) or heard.startswith(shown)
     if heard == "" or streamed.startswith(heard):  # callbacks missing or behind
         assert shown == streamed
+
+
+def test_a_chain_that_streams_dicts_fails_with_a_logged_hint(
+    make: Any, loop: FixedStepLoop, caplog: pytest.LogCaptureFixture
+) -> None:
+    brain = make(RunnableLambda(lambda _prompt: {"answer": "hi"}))
+    npc = Recorder()
+    with caplog.at_level("WARNING", logger="game.npc.langchain_brain"):
+        brain.ask("hi", CTX, npc)
+        finish(brain, loop)
+    assert npc.finals == [("error", APOLOGY["en"])]
+    assert "StrOutputParser" in caplog.text
+
+
+def test_a_timeout_is_logged(
+    make: Any, loop: FixedStepLoop, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    gate = Gate()
+    brain = make(GatedChatModel(tokens=["late"], gate=gate), timeout=5.0, clock=clock)
+    brain.ask("are you there?", CTX, Recorder())
+    clock.now = 5.0
+    with caplog.at_level("WARNING", logger="game.npc.langchain_brain"):
+        loop.step_once()
+    assert "timed out" in caplog.text
+    gate.open()
