@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from game.npc.brain_spec import brain_argument
+
 __all__ = ["main", "parse_args"]
 
 log = logging.getLogger("game")
@@ -67,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot", type=_png_path, metavar="PATH", help="save the last frame as a PNG"
     )
     parser.add_argument("--autoplay", action="store_true", help="let the bot play in the window")
+    parser.add_argument(
+        "--brain",
+        type=brain_argument,
+        default="rule",
+        metavar="SPEC",
+        help="who answers in the NPC chat: rule (default, offline), fake-llm (canned "
+        "replies streamed through LangChain callbacks) or module:function returning a "
+        "LangChain Runnable; the last two need the llm extra (docs/langchain.md)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     return parser
 
