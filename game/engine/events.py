@@ -366,7 +366,7 @@ class EventBus:
             return None
         if sub.failures:  # a success ends the streak of consecutive failures
             sub.failures = 0
-            sub._fast = sub.active and not sub.once
+            sub._fast = sub.active  # a once handler was cancelled before its call
         return result
 
     def _handler_failed(self, sub: Subscription, event: object, exc: Exception) -> None:
