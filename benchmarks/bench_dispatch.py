@@ -71,7 +71,7 @@ def _pyglet_dispatcher(pyglet: Any, listeners: list[Listener]) -> Callable[[Ping
     pyglet.options["headless"] = True  # never opens a window; set before other imports
     from pyglet.event import EventDispatcher
 
-    class Dispatcher(EventDispatcher):  # type: ignore[misc]
+    class Dispatcher(EventDispatcher):
         pass
 
     Dispatcher.register_event_type("on_ping")

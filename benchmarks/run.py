@@ -126,8 +126,8 @@ def run_module(name: str, quick: bool) -> tuple[list[Result], str | None]:
                 module = importlib.import_module(modname)
                 return list(module.run(quick)), None
         except MissingLibrary as exc:
-            library = exc.name or "?"
-            return [skipped(name, "(whole module)", missing_reason(library))], None
+            reason = missing_reason(exc.name or "?")
+            return [skipped(name, "(whole module)", reason)], None
         except ImportError as exc:
             library = _missing_optional(exc)
             if library is None or library in absent:
