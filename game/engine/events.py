@@ -48,6 +48,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: A handler takes the event; returning ``True`` stops propagation.
 Handler = Callable[[E], "bool | None"]
 
+# One step of a dispatch plan: (subscription, weak ref to the owner or None, function).
+_Planned = tuple["Subscription", "weakref.ReferenceType[Any] | None", Callable[..., object]]
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -80,6 +83,7 @@ class Subscription:
     __slots__ = (
         "__weakref__",
         "_bus",
+        "_fast",
         "_func",
         "_ref",
         "active",
@@ -106,6 +110,9 @@ class Subscription:
         self.seq = seq
         self.active = True
         self.failures = 0
+        # True while no bookkeeping is due (active, not once, no failure
+        # streak): publish then calls the handler on its fast path.
+        self._fast = not once
         self._ref: weakref.ReferenceType[Any] | None
         self._func: Callable[..., object]
         owner = getattr(handler, "__self__", None)
@@ -140,6 +147,7 @@ class Subscription:
         if not self.active:
             return
         self.active = False
+        self._fast = False
         bus = self._bus
         self._bus = None
         if bus is not None:
@@ -205,9 +213,11 @@ class EventBus:
         #: Handler (and timer callback) exceptions caught under ``on_error="log"``.
         self.handler_errors = 0
         self._by_type: dict[type, list[Subscription]] = {}
-        # Resolved, sorted handler tuples per concrete event class. Dispatch
-        # iterates a tuple, so subscribing mid-dispatch cannot disturb it.
-        self._cache: dict[type, tuple[Subscription, ...]] = {}
+        # The dispatch plan per concrete event class: its subscriptions in call
+        # order, each with its weak reference (or None) and function read out,
+        # which never change after subscribing. Dispatch iterates a tuple, so
+        # subscribing mid-dispatch cannot disturb it.
+        self._cache: dict[type, tuple[_Planned, ...]] = {}
         self._seq = 0
         self._depth = 0
         self._queue: deque[object] = deque()
@@ -263,16 +273,16 @@ class EventBus:
         for t in stale:
             del self._cache[t]
 
-    def _resolve(self, event_type: type) -> tuple[Subscription, ...]:
+    def _resolve(self, event_type: type) -> tuple[_Planned, ...]:
         subs: list[Subscription] = []
         for klass in event_type.__mro__:
             found = self._by_type.get(klass)
             if found:
                 subs.extend(found)
         subs.sort(key=lambda s: (-s.priority, s.seq))
-        resolved = tuple(subs)
-        self._cache[event_type] = resolved
-        return resolved
+        plan = tuple((s, s._ref, s._func) for s in subs)
+        self._cache[event_type] = plan
+        return plan
 
     @property
     def subscription_count(self) -> int:
@@ -281,9 +291,9 @@ class EventBus:
 
     def subscriptions(self, event_type: type) -> tuple[Subscription, ...]:
         """The active subscriptions an ``event_type`` event would reach, in call order."""
-        return tuple(s for s in self._handlers(event_type) if s.active)
+        return tuple(s for s, _, _ in self._handlers(event_type) if s.active)
 
-    def _handlers(self, event_type: type) -> tuple[Subscription, ...]:
+    def _handlers(self, event_type: type) -> tuple[_Planned, ...]:
         found = self._cache.get(event_type)
         return self._resolve(event_type) if found is None else found
 
@@ -299,49 +309,71 @@ class EventBus:
         if self._recorders:
             for trace in self._recorders:
                 trace.append(event)
-        handlers = self._cache.get(type(event))
-        if handlers is None:
+        try:
+            handlers = self._cache[type(event)]
+        except KeyError:
             handlers = self._resolve(type(event))
         if not handlers:
             return False
-        if self._depth >= self.max_depth:
+        depth = self._depth
+        if depth >= self.max_depth:
             raise DispatchDepthError(
                 f"publishing {type(event).__name__} nested deeper than "
                 f"max_depth={self.max_depth}: a handler keeps publishing events "
                 "that lead back to itself"
             )
-        self._depth += 1
+        self._depth = depth + 1
+        # The hottest loop of the engine (docs/benchmarks.md): the plan hands
+        # out ref and func as locals (``sub._func(...)`` would be a method
+        # lookup CPython cannot specialise), and one flag picks the fast path.
         try:
-            for sub in handlers:
-                if not sub.active:
-                    continue
-                if sub.once:
-                    sub.cancel()
-                try:
-                    ref = sub._ref
-                    if ref is None:
-                        result = sub._func(event)
-                    else:
-                        owner = ref()
-                        if owner is None:
-                            sub.cancel()
-                            continue
-                        result = sub._func(owner, event)
-                except Exception as exc:
-                    self._handler_failed(sub, event, exc)
-                    continue
-                if sub.failures:
-                    sub.failures = 0
+            for sub, ref, func in handlers:
+                if sub._fast:
+                    try:
+                        if ref is None:
+                            result = func(event)
+                        else:
+                            owner = ref()
+                            if owner is None:  # collected; its callback is due
+                                sub.cancel()
+                                continue
+                            result = func(owner, event)
+                    except Exception as exc:
+                        self._handler_failed(sub, event, exc)
+                        continue
+                else:
+                    result = self._call_with_bookkeeping(sub, event)
                 if result is True:
                     return True
             return False
         finally:
-            self._depth -= 1
+            self._depth = depth
+
+    def _call_with_bookkeeping(self, sub: Subscription, event: object) -> object:
+        """The slow path of :meth:`publish`: cancelled, ``once`` or failing handlers."""
+        if not sub.active:  # cancelled earlier in this dispatch
+            return None
+        if sub.once:
+            sub.cancel()  # before the call, so a nested publish cannot reach it
+        handler = sub.handler
+        if handler is None:
+            sub.cancel()
+            return None
+        try:
+            result = handler(event)
+        except Exception as exc:
+            self._handler_failed(sub, event, exc)
+            return None
+        if sub.failures:  # a success ends the streak of consecutive failures
+            sub.failures = 0
+            sub._fast = sub.active  # a once handler was cancelled before its call
+        return result
 
     def _handler_failed(self, sub: Subscription, event: object, exc: Exception) -> None:
         if self.on_error == "raise":
             raise exc
         sub.failures += 1
+        sub._fast = False  # the next success must reset the streak
         self.report_error(sub.name, event, exc)
         if self.max_failures is not None and sub.failures >= self.max_failures:
             log.warning(
