@@ -73,7 +73,7 @@ def dialogue_characters() -> set[str]:
     chars: set[str] = set()
     for path in sorted((ROOT / "assets" / "dialogue").glob("*.toml")):
         chars.update(path.read_text(encoding="utf-8"))
-    return {c for c in chars if c.isprintable() and not c.isspace() or c == " "}
+    return {c for c in chars if (c.isprintable() and not c.isspace()) or c == " "}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,6 +100,8 @@ class ChainFont(pygame.font.Font):
         self.probe = _probe(self.path)
         self.fallbacks = tuple(fallbacks)
         self._runs: dict[str, list[tuple[int, str]]] = {}
+        # Characters known to need no fallback: a C-level subset test skips the run split.
+        self._plain: set[str] = set()
 
     def has_glyph(self, ch: str) -> bool:
         """Whether the primary (bundled) font has ``ch``."""
@@ -107,6 +109,8 @@ class ChainFont(pygame.font.Font):
 
     def runs(self, text: str) -> list[tuple[int, str]]:
         """``text`` split into ``(font index, text)`` runs; index 0 is this font."""
+        if self._plain.issuperset(text):
+            return [(0, text)] if text else []
         cached = self._runs.get(text)
         if cached is not None:
             return cached
@@ -117,6 +121,9 @@ class ChainFont(pygame.font.Font):
                 runs[-1] = (index, runs[-1][1] + shown)
             else:
                 runs.append((index, shown))
+        if len(runs) == 1 and runs[0] == (0, text):
+            self._plain.update(text)
+            return runs
         if len(self._runs) > 4096:
             self._runs.clear()
         self._runs[text] = runs

@@ -21,8 +21,9 @@ single cluster that is wider on its own.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 __all__ = ["CLOSING", "OPENING", "Measure", "graphemes", "is_wide", "wrap"]
 
@@ -36,55 +37,45 @@ CLOSING = frozenset(
 #: May not end a line.
 OPENING = frozenset("「『（《〈【〔〖〘〚｛［｟‘“([{")
 
-_ZWJ = "\u200d"
+
+def _mark_ranges() -> str:
+    """A regex class body of every combining mark (Mn, Me, Mc) below U+20000.
+
+    Built once at import (~50 ms) from this Python's Unicode tables, so the
+    per-text work is one C-level ``findall``.
+    """
+    parts = []
+    first = None
+    for code in range(0x300, 0x20001):
+        mark = code < 0x20000 and unicodedata.category(chr(code)) in ("Mn", "Me", "Mc")
+        if mark and first is None:
+            first = code
+        elif not mark and first is not None:
+            parts.append(f"{chr(first)}-{chr(code - 1)}")
+            first = None
+    return "".join(parts)
 
 
-def _extends(ch: str) -> bool:
-    """Whether ``ch`` belongs to the cluster before it (UAX #29 Extend / SpacingMark)."""
-    code = ord(ch)
-    return (
-        unicodedata.category(ch) in ("Mn", "Me", "Mc")
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors
-        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin tones
-        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences (subdivision flags)
-        or 0xE0100 <= code <= 0xE01EF
-        or ch == "\u200c"
-    )
+# A cluster: CR LF, or a flag (two regional indicators) or any character, followed by
+# extenders: combining marks, variation selectors, skin tones, tags, ZWNJ, and
+# ZWJ + the next (non-space) character, which it glues on.
+_EXTEND = (
+    _mark_ranges() + "\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+    "\U000e0100-\U000e01ef\u200c"
+)
+_CLUSTER = re.compile(
+    f"\r\n|(?:[\U0001f1e6-\U0001f1ff]{{2}}|.)(?:[{_EXTEND}]|\u200d\\S?)*", re.DOTALL
+)
 
 
-def _regional(ch: str) -> bool:
-    return "\U0001f1e6" <= ch <= "\U0001f1ff"
-
-
-def graphemes(text: str) -> Iterator[str]:
+def graphemes(text: str) -> list[str]:
     """Split ``text`` into user-perceived characters (extended grapheme clusters).
 
     Covers what chat text holds: combining marks, variation selectors, emoji
-    modifiers, ZWJ sequences, tag sequences and regional-indicator flags,
-    and CR LF. (Hangul jamo and Indic conjuncts fall back to per-letter.)
+    modifiers, ZWJ sequences, tag sequences, regional-indicator flags and
+    CR LF. (Hangul jamo and Indic conjuncts fall back to per-letter.)
     """
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        if text[i] == "\r" and j < n and text[j] == "\n":
-            yield "\r\n"
-            i = j + 1
-            continue
-        if _regional(text[i]) and j < n and _regional(text[j]):
-            j += 1
-        while j < n:
-            ch = text[j]
-            if _extends(ch):
-                j += 1
-            elif ch == _ZWJ:
-                j += 1
-                # A ZWJ glues the next pictograph to this cluster.
-                if j < n and not text[j].isspace():
-                    j += 1
-            else:
-                break
-        yield text[i:j]
-        i = j
+    return _CLUSTER.findall(text)
 
 
 def is_wide(cluster: str) -> bool:
@@ -133,7 +124,7 @@ class _Wrapper:
         return w
 
     def paragraph(self, text: str) -> list[str]:
-        clusters = list(graphemes(text))
+        clusters = graphemes(text)
         if not clusters:
             return [""]
         n = len(clusters)
@@ -142,9 +133,11 @@ class _Wrapper:
         wide = [is_wide(c) for c in clusters]
         # allowed[i]: a line may start at cluster i.
         allowed = [False] * (n + 1)
+        before = clusters[0]  # the last cluster before i that is not a space
         for i in range(1, n):
-            prev, cur = clusters[i - 1], clusters[i]
-            if space[i] or cur[0] in CLOSING or prev[-1] in OPENING:
+            if not space[i - 1]:
+                before = clusters[i - 1]
+            if space[i] or clusters[i][0] in CLOSING or before[-1] in OPENING:
                 continue
             allowed[i] = space[i - 1] or wide[i - 1] or wide[i]
 
@@ -187,15 +180,24 @@ class _Wrapper:
             return n
         if last_break > start:
             return last_break
-        # Hard break inside a word; kinsoku: the character before closing punctuation
-        # moves down with it (over any spaces between them).
-        if clusters[i][0] in CLOSING:
-            j = i - 1
-            while j > start and space[j]:
-                j -= 1
-            if j > start:
-                return j
-        return i
+        return self._hard_end(start, i, clusters, space)
+
+    @staticmethod
+    def _hard_end(start: int, i: int, clusters: list[str], space: list[bool]) -> int:
+        """Break inside a run with no break opportunity, still minding kinsoku.
+
+        The new line may not start with closing punctuation (or a space) and the
+        old one may not end with opening punctuation: move the break back until
+        both hold. If nothing in the line allows it, break where the width ran out.
+        """
+        j = i
+        while j > start + 1 and (
+            space[j] or clusters[j][0] in CLOSING or clusters[j - 1][-1] in OPENING
+        ):
+            j -= 1
+        if space[j] or clusters[j][0] in CLOSING or clusters[j - 1][-1] in OPENING:
+            return i
+        return j
 
     def _shrink(self, start: int, end: int, clusters: list[str], allowed: list[bool]) -> int:
         """The furthest end before ``end`` whose line really fits (rare: kerning, rounding)."""
