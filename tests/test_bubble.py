@@ -235,3 +235,45 @@ def test_a_frame_with_two_bubbles_renders_nothing_that_did_not_change(font: Chai
         b.draw(surface, anchor)
     assert cache.renders == lines + 1
     assert player.renders + npc.renders == composed + 1
+
+
+# -- a brain's reply in a bubble --------------------------------------------------------------
+
+
+def test_the_thinking_bubble_shows_at_least_its_minimum_time(font: ChainFont) -> None:
+    bubble = SpeechBubble(font, cps=10)
+    bubble.think(0.5)
+    bubble.append("Hi")  # an instant brain answers at once
+    bubble.finish()
+    bubble.update(0.3)
+    assert bubble.phase == "thinking" and bubble.revealed == 0
+    bubble.update(0.3)  # 0.1 s past the minimum: one character typed
+    assert bubble.phase == "typing" and bubble.shown_text == "H"
+
+
+def test_an_empty_reply_hides_the_thinking_bubble(font: ChainFont) -> None:
+    bubble = SpeechBubble(font)
+    bubble.think()
+    bubble.finish("")
+    assert not bubble.visible
+
+
+def test_a_rule_brain_reply_goes_through_thinking_typing_and_reading(font: ChainFont) -> None:
+    import random
+
+    from game.npc.brain import ChatContext
+    from game.npc.bubble_reply import BubbleReply
+    from game.npc.dialogue import load_npc
+    from game.npc.rule_brain import RuleBrain
+
+    done: list[str] = []
+    bubble = SpeechBubble(font, cps=40)
+    brain = RuleBrain(load_npc("guide"), random.Random(0))
+    brain.ask("你好", ChatContext("Ada"), BubbleReply(bubble, think_time=0.25, on_done=done.append))
+    assert bubble.phase == "thinking" and done == [bubble.text]
+    phases = []
+    for _ in range(60 * 20):
+        bubble.update(STEP)
+        if not phases or phases[-1] != bubble.phase:
+            phases.append(bubble.phase)
+    assert phases == ["thinking", "typing", "reading", "fading", "hidden"]

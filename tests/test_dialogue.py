@@ -154,7 +154,15 @@ def test_baker_has_his_own_intents(baker: Dialogue, text: str, intent: str) -> N
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("hello", "en"), ("你好", "zh"), ("hello 你好", "zh"), ("???", "en"), ("。。。", "en")],
+    [
+        ("hello", "en"),
+        ("你好", "zh"),
+        ("hello 你好", "zh"),
+        ("???", "en"),
+        ("。。。", "zh"),
+        ("？？", "zh"),
+        ("ＯＫ", "zh"),
+    ],
 )
 def test_reply_language_follows_cjk_in_the_input(guide: Dialogue, text: str, language: str) -> None:
     assert guide.match(text).language == language

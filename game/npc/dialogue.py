@@ -123,7 +123,7 @@ class Dialogue:
     def match(self, text: str) -> Match:
         """The intent ``text`` means and the language to answer in."""
         line = normalize(text)
-        language = "zh" if has_cjk(line) else "en"
+        language = "zh" if _chinese_input(text[:MAX_INPUT]) else "en"
         best: tuple[int, int, int] | None = None
         chosen: tuple[Intent, re.Match[str]] | None = None
         for order, intent in enumerate(self.intents):
@@ -153,6 +153,14 @@ def normalize(text: str) -> str:
     line = unicodedata.normalize("NFKC", text[:MAX_INPUT])
     line = line.replace("\u2019", "'").replace("\u2018", "'")
     return " ".join(line.split())
+
+
+def _chinese_input(text: str) -> bool:
+    # CJK characters, or CJK / full-width punctuation ("？？", "ＯＫ") that only a
+    # Chinese input method types: checked before NFKC folds them to ASCII.
+    return has_cjk(text) or any(
+        "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in text
+    )
 
 
 def fill(template: str, values: Mapping[str, object]) -> str:

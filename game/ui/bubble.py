@@ -166,6 +166,7 @@ class SpeechBubble:
         self._surface: pygame.Surface | None = None
         self._surface_key: tuple[object, ...] | None = None
         self._version = 0
+        self._think_min = 0.0
 
     # -- what the NPC calls ---------------------------------------------------------------
 
@@ -176,19 +177,28 @@ class SpeechBubble:
         self._set_text(text)
         self._after_reveal()
 
-    def think(self) -> None:
-        """Show the "…" thinking bubble until the reply arrives."""
+    def think(self, min_time: float = 0.0) -> None:
+        """Show the "…" thinking bubble until the reply arrives, for at least ``min_time``.
+
+        Text that arrives sooner (the rule brain answers at once) waits, so the
+        player sees the NPC think for a moment.
+        """
+        if not 0 <= min_time < float("inf"):
+            raise ValueError(f"min_time must be a finite number >= 0, not {min_time!r}")
         self._reset("thinking")
         self.streaming = True
+        self._think_min = min_time
 
     def append(self, token: str) -> None:
-        """Add a streamed token; the first one turns the thinking bubble into text.
+        """Add a streamed token; text turns the thinking bubble into typing.
 
         Appending to a bubble that is not streaming starts a new stream.
         """
         if self.streaming and self.phase == "thinking":
-            self._set_phase("typing")
-        elif not (self.streaming and self.phase == "typing"):
+            self._set_text(self.text + token)
+            self._stop_thinking()
+            return
+        if not (self.streaming and self.phase == "typing"):
             self._reset("typing")
             self.streaming = True
         self._set_text(self.text + token)
@@ -196,12 +206,16 @@ class SpeechBubble:
     def finish(self, text: str | None = None) -> None:
         """The stream is complete (``text``, if given, replaces what was streamed)."""
         if text is not None and text != self.text:
-            if self.phase in ("hidden", "thinking"):
+            if self.phase == "hidden":
                 self.say(text)
                 return
             self._set_text(text)
             self._revealed = min(self._revealed, self._total)
         self.streaming = False
+        if self.phase == "thinking" and not self.text:
+            self.hide()  # an empty reply: nothing to show
+            return
+        self._stop_thinking()
         self._after_reveal()
 
     def skip(self) -> None:
@@ -260,6 +274,11 @@ class SpeechBubble:
         if self.phase == "hidden":
             return
         self._phase_time += dt
+        if self.phase == "thinking":
+            waited = self._phase_time
+            self._stop_thinking()
+            if self.phase == "typing":
+                dt = waited - self._think_min  # the rest of dt is typing time
         if self.phase == "typing":
             full = self._total / self.cps
             reached = self._typed_time + dt
@@ -378,6 +397,10 @@ class SpeechBubble:
         if self.on_reveal is not None:
             self.on_reveal("".join(self._flat[self._revealed : count]))
         self._revealed = count
+
+    def _stop_thinking(self) -> None:
+        if self.phase == "thinking" and self.text and self._phase_time >= self._think_min:
+            self._set_phase("typing")
 
     def _after_reveal(self) -> None:
         if self.phase == "typing" and self._revealed >= self._total and not self.streaming:
