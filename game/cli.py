@@ -43,6 +43,16 @@ def _png_path(text: str) -> Path:
     return path
 
 
+def _fact(text: str) -> tuple[str, str]:
+    from game.npc.dialogue import PLACEHOLDERS
+
+    key, sep, value = text.partition("=")
+    known = sorted(PLACEHOLDERS - {"player", "npc"})
+    if not sep or key not in known:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE, KEY one of {known}")
+    return key, value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="callback-quest",
@@ -79,6 +89,23 @@ def build_parser() -> argparse.ArgumentParser:
         "LangChain Runnable; the last two need the llm extra (docs/langchain.md)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
+    parser.add_argument(
+        "--chat",
+        nargs="?",
+        const="guide",
+        metavar="NPC",
+        help="talk to an NPC in the terminal (default: guide): one line in, 'Name: reply' out, "
+        "until end of input; no window. No game runs, so live questions see a fixed state: "
+        "score 0, 0 coins left, clock 00:00 (change it with --fact)",
+    )
+    parser.add_argument(
+        "--fact",
+        action="append",
+        type=_fact,
+        default=[],
+        metavar="KEY=VALUE",
+        help="--chat: set a game fact for live answers, e.g. --fact score=12 (repeatable)",
+    )
     return parser
 
 
@@ -95,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.chat is not None:
+        from game.npc.terminal import run_chat
+
+        return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
     if args.headless:
         return _run_headless(args)
     return _run_window(args)

@@ -78,6 +78,9 @@ class ReplyRequest:
         #: "pending", "started", then one of "done", "error", "cancelled".
         self.state = "pending"
         self.text = ""
+        #: What the reply asks the NPC to do ("dance", "follow"), set by the brain before
+        #: :meth:`end`; the NPC turns it into a bus event.
+        self.action: str | None = None
 
     @property
     def active(self) -> bool:

@@ -1,0 +1,104 @@
+"""``python -m game --chat [NPC]``: talk to an NPC's brain in the terminal, no window needed.
+
+One line in, one line out: ``Name: reply`` on stdout (newlines inside a reply
+become spaces), nothing else on stdout. A prompt (on stderr) only when stdin
+is a terminal; an empty line gets no reply; end of input ends with status 0.
+Actions the reply asks for ("dance", "follow") are logged to stderr.
+
+There is no game running, so live questions see :data:`CHAT_FACTS` (score 0,
+no coins, clock 00:00), changed with ``--fact KEY=VALUE``. Imports no pygame.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import random
+import sys
+from collections.abc import Mapping
+from typing import TextIO
+
+from game.npc.brain import ChatContext
+from game.npc.dialogue import DialogueError, dialogue_files, load_npc
+from game.npc.rule_brain import RuleBrain
+
+__all__ = ["CHAT_FACTS", "run_chat"]
+
+log = logging.getLogger(__name__)
+
+#: The game state ``--chat`` answers live questions from.
+CHAT_FACTS: Mapping[str, object] = {"score": 0, "coins_left": 0, "coins_total": 0, "clock": "00:00"}
+
+EXIT_OK = 0
+EXIT_BAD_DIALOGUE = 1
+EXIT_USAGE = 2
+
+
+class _Collect:
+    """Reply callbacks that keep the final text (the terminal shows whole lines)."""
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+
+    def on_start(self) -> None:
+        pass
+
+    def on_token(self, token: str) -> None:
+        pass
+
+    def on_end(self, text: str) -> None:
+        self.text = text
+
+    def on_error(self, message: str) -> None:
+        self.text = message
+
+
+def _utf8(stream: TextIO) -> None:
+    # Pipes on some systems default to a legacy code page; chat text is Chinese too.
+    if isinstance(stream, io.TextIOWrapper) and not stream.isatty():
+        stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def run_chat(
+    npc: str,
+    *,
+    seed: int = 0,
+    facts: Mapping[str, object] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Converse with ``npc`` (key or name) over ``stdin``/``stdout``; returns the exit status."""
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout
+    _utf8(stdin)
+    _utf8(stdout)
+    try:
+        dialogue = load_npc(npc)
+    except KeyError:
+        available = ", ".join(dialogue_files()) or "none"
+        print(f"callback-quest: no NPC {npc!r}; available: {available}", file=sys.stderr)
+        return EXIT_USAGE
+    except DialogueError as exc:
+        print(f"callback-quest: {exc}", file=sys.stderr)
+        return EXIT_BAD_DIALOGUE
+    brain = RuleBrain(dialogue, random.Random(seed), tokens="whole")
+    context = ChatContext(npc_name=dialogue.name, facts={**CHAT_FACTS, **(facts or {})})
+    interactive = stdin.isatty()
+    if interactive:
+        print(f"Talking to {dialogue.name}. End with Ctrl-D.", file=sys.stderr)
+    while True:
+        if interactive:
+            print("> ", end="", file=sys.stderr, flush=True)
+        line = stdin.readline()
+        if not line:
+            return EXIT_OK
+        text = line.strip()
+        if not text:
+            continue
+        callbacks = _Collect()
+        request = brain.ask(text, context, callbacks)
+        if request.action is not None:
+            log.info("%s would %s now", dialogue.name, request.action)
+        if callbacks.text is not None:
+            reply = " ".join(callbacks.text.split())
+            print(f"{dialogue.name}: {reply}", file=stdout, flush=True)

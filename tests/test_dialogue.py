@@ -1,0 +1,341 @@
+"""Dialogue files: intents in English and Chinese, name memory, live numbers, validation."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from game.npc.brain import ChatContext
+from game.npc.dialogue import (
+    Dialogue,
+    DialogueError,
+    dialogue_files,
+    load_dialogue,
+    load_npc,
+    parse_dialogue,
+)
+from game.npc.rule_brain import RuleBrain
+
+FACTS = {"score": 42, "coins_left": 7, "coins_total": 12, "clock": "01:05"}
+
+
+class Collect:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def on_start(self) -> None:
+        self.calls.append(("start", ""))
+
+    def on_token(self, token: str) -> None:
+        self.calls.append(("token", token))
+
+    def on_end(self, text: str) -> None:
+        self.calls.append(("end", text))
+
+    def on_error(self, message: str) -> None:
+        self.calls.append(("error", message))
+
+    @property
+    def reply(self) -> str:
+        kind, text = self.calls[-1]
+        assert kind == "end"
+        return text
+
+
+@pytest.fixture(scope="module")
+def guide() -> Dialogue:
+    return load_npc("guide")
+
+
+@pytest.fixture(scope="module")
+def baker() -> Dialogue:
+    return load_npc("baker")
+
+
+def ask(brain: RuleBrain, text: str, facts: dict[str, object] | None = None) -> str:
+    callbacks = Collect()
+    brain.ask(text, ChatContext("Ada", facts=FACTS if facts is None else facts), callbacks)
+    return callbacks.reply
+
+
+GUIDE_CASES = [
+    # English
+    ("hello", "greeting"),
+    ("Hey there!", "greeting"),
+    ("good morning, Ada", "greeting"),
+    ("bye!", "farewell"),
+    ("see you later", "farewell"),
+    ("thanks a lot", "thanks"),
+    ("Thank you!", "thanks"),
+    ("who are you?", "ask_name"),
+    ("What's your name?", "ask_name"),
+    ("my name is Sam", "tell_name"),
+    ("I'm Sam", "tell_name"),
+    ("call me Sam", "tell_name"),
+    ("Hi, I am Sam.", "tell_name"),
+    ("help", "help"),
+    ("what is a callback?", "callback"),
+    ("How does this game use callbacks?", "game_callbacks"),
+    ("explain the event bus", "event_bus"),
+    ("how do I subscribe to an event", "event_bus"),
+    ("how do timers work?", "timers"),
+    ("what about collisions", "collisions"),
+    ("what's a fixed timestep?", "loop"),
+    ("why a game loop", "loop"),
+    ("how many coins are left?", "coins"),
+    ("what's my score?", "score"),
+    ("what time is it?", "time"),
+    ("dance!", "dance"),
+    ("can you dance for me", "dance"),
+    ("follow me", "follow"),
+    ("come with me", "follow"),
+    ("asdf qwerty", "fallback"),
+    # word-aware: these contain a keyword inside a longer word only
+    ("this is shiny", "fallback"),
+    ("I'm fine", "fallback"),
+    # full-width letters and curly apostrophes are normalised first
+    ("ＨＥＬＬＯ", "greeting"),
+    ("I’m Sam", "tell_name"),
+    # Chinese
+    ("你好", "greeting"),
+    ("您好呀", "greeting"),
+    ("再见", "farewell"),
+    ("拜拜啦", "farewell"),
+    ("谢谢你", "thanks"),
+    ("你是谁？", "ask_name"),
+    ("你叫什么名字", "ask_name"),
+    ("我叫小明", "tell_name"),
+    ("我是小明", "tell_name"),
+    ("叫我小明", "tell_name"),
+    ("你好，我叫小明。", "tell_name"),
+    ("帮助", "help"),
+    ("什么是回调？", "callback"),
+    ("这个游戏怎么使用回调？", "game_callbacks"),
+    ("事件总线是什么", "event_bus"),
+    ("计时器怎么用", "timers"),
+    ("碰撞是怎么检测的", "collisions"),
+    ("什么是固定步长", "loop"),
+    ("还剩几个金币？", "coins"),
+    ("我的分数是多少", "score"),
+    ("现在几点了？", "time"),
+    ("跳个舞吧", "dance"),
+    ("跟我来", "follow"),
+    ("跟着我", "follow"),
+    ("我是谁", "fallback"),
+    ("天气不错", "fallback"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), GUIDE_CASES)
+def test_guide_recognises_intent(guide: Dialogue, text: str, intent: str) -> None:
+    assert guide.match(text).intent_name == intent
+
+
+BAKER_CASES = [
+    ("hello", "greeting"),
+    ("I want some bread", "bread"),
+    ("我想买面包", "bread"),
+    ("what is a callback", "callback"),
+    ("计时器是什么", "callback"),
+    ("how many coins are left", "coins"),
+    ("dance", "dance"),
+    ("my name is Lee", "tell_name"),
+    ("help", "fallback"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), BAKER_CASES)
+def test_baker_has_his_own_intents(baker: Dialogue, text: str, intent: str) -> None:
+    assert baker.match(text).intent_name == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("hello", "en"),
+        ("你好", "zh"),
+        ("hello 你好", "zh"),
+        ("???", "en"),
+        ("。。。", "zh"),
+        ("？？", "zh"),
+        ("ＯＫ", "zh"),
+    ],
+)
+def test_reply_language_follows_cjk_in_the_input(guide: Dialogue, text: str, language: str) -> None:
+    assert guide.match(text).language == language
+
+
+def test_fallback_answers_in_the_language_of_the_input(guide: Dialogue) -> None:
+    brain = RuleBrain(guide, random.Random(0))
+    assert ask(brain, "blorp") in [r.replace("{player}", "traveller") for r in guide.fallback["en"]]
+    assert ask(brain, "呜呜呜") in [r.replace("{player}", "旅行者") for r in guide.fallback["zh"]]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("my name is sam", "Sam"),
+        ("I'm Sam!", "Sam"),
+        ("call me Zoë", "Zoë"),
+        ("我叫小明", "小明"),
+        ("我是小红！", "小红"),
+        ("叫我阿强吧", "阿强"),
+        ("my name is 小明", "小明"),
+    ],
+)
+def test_the_told_name_is_remembered_and_used_later(guide: Dialogue, line: str, name: str) -> None:
+    brain = RuleBrain(guide, random.Random(3))
+    before = ask(brain, "hello")
+    assert "traveller" in before
+    ask(brain, line)
+    assert brain.player_name == name
+    assert name in ask(brain, "hello")
+    assert name in ask(brain, "你好")
+
+
+def test_a_later_name_replaces_the_first(guide: Dialogue) -> None:
+    brain = RuleBrain(guide, random.Random(3))
+    ask(brain, "my name is Sam")
+    ask(brain, "我叫小明")
+    assert brain.player_name == "小明"
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("how many coins are left?", "7"),
+        ("还剩几个金币？", "7"),
+        ("what's my score?", "42"),
+        ("我的分数是多少？", "42"),
+        ("what time is it?", "01:05"),
+        ("现在几点？", "01:05"),
+    ],
+)
+def test_live_questions_answer_with_the_numbers_of_the_context(
+    guide: Dialogue, question: str, number: str
+) -> None:
+    for seed in range(4):  # whichever reply is chosen
+        assert number in ask(RuleBrain(guide, random.Random(seed)), question)
+
+
+def test_live_numbers_change_with_the_facts(guide: Dialogue) -> None:
+    brain = RuleBrain(guide, random.Random(0))
+    assert "3" in ask(brain, "what's my score", {"score": 3})
+    assert "99" in ask(brain, "what's my score", {"score": 99})
+    assert "?" in ask(brain, "what's my score", {})  # a missing fact shows, it never raises
+
+
+@pytest.mark.parametrize("text", ["{score}", "}}{{", "{", "{player.__class__}", "my name is {x}"])
+def test_braces_in_player_text_are_never_a_template(guide: Dialogue, text: str) -> None:
+    brain = RuleBrain(guide, random.Random(0))
+    reply = ask(brain, text)
+    assert "__class__" not in reply and "{x}" not in reply
+
+
+def test_a_name_with_braces_is_shown_literally(guide: Dialogue) -> None:
+    brain = RuleBrain(guide, random.Random(0))
+    brain.player_name = "{score}"
+    assert "{score}" in ask(brain, "hello")
+
+
+def test_every_bundled_file_loads_with_both_languages_everywhere() -> None:
+    files = dialogue_files()
+    assert {"guide", "baker"} <= set(files)
+    for path in files.values():
+        dialogue = load_dialogue(path)
+        for intent in dialogue.intents:
+            assert intent.replies["en"] and intent.replies["zh"], intent.name
+        assert dialogue.names["zh"] != dialogue.names["en"]
+
+
+def test_npcs_load_by_key_or_name_and_unknown_names_list_the_others() -> None:
+    assert load_npc("Ada").key == "guide"
+    assert load_npc("布鲁诺").key == "baker"
+    with pytest.raises(KeyError, match="available: baker, guide"):
+        load_npc("nobody")
+
+
+# -- malformed files -------------------------------------------------------------------------
+
+VALID = """
+[npc]
+name = "Test"
+
+[fallback]
+en = ["what?"]
+zh = ["什么？"]
+
+[intents.hello]
+keywords = ["hello", "你好"]
+en = ["Hi {player}"]
+zh = ["你好 {player}"]
+"""
+
+
+def test_a_valid_minimal_file_parses() -> None:
+    dialogue = parse_dialogue(VALID, source="t.toml")
+    assert dialogue.match("HELLO").intent_name == "hello"
+
+
+@pytest.mark.parametrize(
+    ("edit", "where", "problem"),
+    [
+        (('en = ["Hi {player}"]', ""), "intent 'hello'", "missing replies: 'en'"),
+        (('zh = ["你好 {player}"]', "zh = []"), "intent 'hello'", "missing replies: 'zh'"),
+        (('keywords = ["hello", "你好"]', 'patterns = ["(unclosed"]'), "intent 'hello'",
+         "bad regular expression '(unclosed': missing ), unterminated subpattern"),
+        (("{player}", "{gold}"), "intent 'hello'", "unknown placeholder {gold}"),
+        (("{player}", "{player!r}"), "intent 'hello'", "takes no format"),
+        (("Hi {player}", "Hi {player"), "intent 'hello'", "bad braces"),
+        (('en = ["Hi {player}"]', 'en = "Hi"\nreplys = ["x"]'), "intent 'hello'",
+         "unknown key 'replys'"),
+        (('keywords = ["hello", "你好"]', "keywords = 3"), "intent 'hello'",
+         "'keywords' must be a list of non-empty strings"),
+        (('keywords = ["hello", "你好"]', 'keywords = ["hi"]\naction = "fly"'), "intent 'hello'",
+         "unknown action 'fly'"),
+        (('keywords = ["hello", "你好"]', 'keywords = ["hi"]\npriority = "high"'),
+         "intent 'hello'", "'priority' must be an integer"),
+        (('keywords = ["hello", "你好"]', 'keywords = ["hi"]\nremember_name = true'),
+         "intent 'hello'", "needs a pattern with a (?P<name>...) group"),
+        (('keywords = ["hello", "你好"]', ""), "intent 'hello'", "needs 'keywords' or 'patterns'"),
+        (('name = "Test"', ""), "[npc]", "missing 'name'"),
+        (('name = "Test"', 'name = "Test"\npitch = -3'), "[npc]", "'pitch' must be hertz"),
+        (('[fallback]\nen = ["what?"]', '[fallback]\nen = []'), "[fallback]", "missing replies"),
+    ],
+)  # fmt: skip
+def test_malformed_files_name_the_file_the_intent_and_the_problem(
+    edit: tuple[str, str], where: str, problem: str
+) -> None:
+    old, new = edit
+    assert old in VALID
+    with pytest.raises(DialogueError) as info:
+        parse_dialogue(VALID.replace(old, new, 1), source="t.toml")
+    message = str(info.value)
+    assert message.startswith(f"t.toml: {where}: ")
+    assert problem in message
+
+
+def test_toml_syntax_errors_give_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(VALID.replace("[intents.hello]", "[intents.hello"), encoding="utf-8")
+    with pytest.raises(
+        DialogueError, match=re.escape(str(path)) + r": TOML syntax error: .*line 9"
+    ):
+        load_dialogue(path)
+
+
+def test_missing_tables_are_named() -> None:
+    with pytest.raises(DialogueError, match=r"t.toml: missing \[intents\] table"):
+        parse_dialogue(VALID.split("[intents.hello]")[0], source="t.toml")
+    with pytest.raises(DialogueError, match=r"t.toml: missing \[npc\] table"):
+        parse_dialogue('[fallback]\nen=["a"]\nzh=["b"]', source="t.toml")
+
+
+def test_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(DialogueError, match=r"bad\.toml: cannot read"):
+        load_dialogue(path)
