@@ -128,3 +128,37 @@ def test_missing_empty_and_binary_files_are_clear_errors(tmp_path: Path) -> None
     binary.write_bytes(b"\xff\xfe\x00garbage\n")
     with pytest.raises(ReplayError, match="UTF-8"):
         read_replay(binary)
+
+
+def test_every_input_event_kind_round_trips(tmp_path: Path) -> None:
+    from game.engine import input_events as ie
+
+    events = [
+        ie.KeyDown(3, 97, 64, True),
+        ie.KeyUp(3, 97),
+        ie.TextInput(3, "é👍🏽"),
+        ie.TextEditing(3, "ni", 2, 0),
+        ie.MouseDown(3, (10, 20), 1),
+        ie.MouseUp(3, (10, 20), 1),
+        ie.MouseMotion(3, (11, 21), (1, 1), (True, False, False)),
+        ie.MouseWheel(3, 0.0, -1.5),
+        ie.WindowResized(3, (1280, 720)),
+        ie.FocusChanged(3, False),
+        ie.QuitRequested(3),
+        ie.GamepadAxisMotion(3, 0, "leftx", -0.75),
+    ]
+    path = tmp_path / "all.replay"
+    writer = ReplayWriter(path, ReplayHeader(seed=1, step=1 / 60, game_version="0.1.0"))
+    writer.input(3, events)
+    writer.close()
+    (line,) = read_replay(path).lines
+    assert isinstance(line, InputLine)
+    assert list(line.events) == events
+
+
+def test_a_tuple_field_with_the_wrong_shape_is_refused(tmp_path: Path) -> None:
+    path = corrupt(
+        tmp_path, 2, '{"tick": 5, "input": [["MouseDown", {"pos": [1], "button": 1}]]}\n'
+    )
+    with pytest.raises(ReplayError, match=r"MouseDown.pos: expected"):
+        read_replay(path)

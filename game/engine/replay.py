@@ -23,6 +23,7 @@ import hashlib
 import json
 import math
 import os
+import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,14 +50,6 @@ FORMAT_VERSION = 1
 MAGIC = "callback-quest"
 #: Larger files are refused before reading: a replay of hours of play is a few MB.
 MAX_REPLAY_BYTES = 100 * 1024 * 1024
-
-_JSON_SCALARS = (int, float, str, bool)
-_SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {
-    "int": int,
-    "float": (int, float),
-    "str": str,
-    "bool": bool,
-}
 
 
 class ReplayError(ValueError):
@@ -125,6 +118,17 @@ def _input_event_classes() -> dict[str, type[InputEvent]]:
     return found
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(klass: type) -> dict[str, Any]:
+    # Evaluates the class's own annotations (our code), never the file's text.
+    hints = _HINTS.get(klass)
+    if hints is None:
+        hints = _HINTS[klass] = typing.get_type_hints(klass)
+    return hints
+
+
 def event_to_json(event: InputEvent) -> list[Any]:
     """``[class name, {field: value}]`` without the tick (the line carries it)."""
     values = {
@@ -153,6 +157,7 @@ def event_from_json(data: Any, tick: int) -> InputEvent:
         raise ValueError(f"{name}: fields must be an object, not {values!r:.80}")
     kwargs: dict[str, Any] = {"tick": tick}
     declared = {f.name: f for f in dataclasses.fields(klass) if f.name != "tick"}
+    hints = _hints(klass)
     unknown = set(values) - set(declared)
     if unknown:
         raise ValueError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -161,35 +166,40 @@ def event_from_json(data: Any, tick: int) -> InputEvent:
             if spec.default is dataclasses.MISSING:
                 raise ValueError(f"{name}: missing field {fname!r}")
             continue
-        kwargs[fname] = _checked(name, fname, str(spec.type), values[fname])
+        kwargs[fname] = _checked(name, fname, hints[fname], values[fname])
     return klass(**kwargs)
 
 
-def _checked(event: str, fname: str, annotation: str, value: object) -> object:
-    # Annotations are strings (from __future__ import annotations): match the
-    # few shapes input events use rather than evaluating anything.
-    kind = annotation.replace(" ", "")
-    if kind.startswith("tuple["):
-        if not isinstance(value, list) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-            for v in value
-        ):
-            raise ValueError(f"{event}.{fname}: expected a list of numbers, not {value!r:.80}")
-        return tuple(value)
-    expected = _SCALAR_TYPES.get(kind)
-    if expected is None:
-        if value is None or isinstance(value, _JSON_SCALARS):
+def _checked(event: str, fname: str, annotation: object, value: object) -> object:
+    """``value`` if it fits the field's declared type (resolved, never read from the file)."""
+    if annotation is bool:
+        if isinstance(value, bool):
             return value
-        raise ValueError(f"{event}.{fname}: expected a plain value, not {value!r:.80}")
-    if isinstance(value, bool) and kind != "bool":
-        raise ValueError(f"{event}.{fname}: expected {kind}, not {value!r}")
-    if not isinstance(value, expected):
-        raise ValueError(f"{event}.{fname}: expected {kind}, not {value!r:.80}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{event}.{fname}: must be finite, not {value!r}")
-    if kind == "float" and isinstance(value, int):
-        return float(value)
-    return value
+    elif annotation is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif annotation is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                raise ValueError(f"{event}.{fname}: must be finite, not {value!r}")
+            return float(value)
+    elif annotation is str:
+        if isinstance(value, str):
+            return value
+    elif typing.get_origin(annotation) is tuple:
+        items = typing.get_args(annotation)
+        if isinstance(value, list) and (
+            (len(items) == 2 and items[1] is Ellipsis) or len(items) == len(value)
+        ):
+            kinds = [items[0]] * len(value) if items[-1] is Ellipsis else list(items)
+            return tuple(
+                _checked(event, f"{fname}[{i}]", kind, item)
+                for i, (kind, item) in enumerate(zip(kinds, value, strict=True))
+            )
+    else:
+        raise ValueError(f"{event}.{fname}: cannot read a {annotation!r} field")
+    name = getattr(annotation, "__name__", None) or str(annotation)
+    raise ValueError(f"{event}.{fname}: expected {name}, not {value!r:.80}")
 
 
 class ReplayWriter:
