@@ -50,9 +50,7 @@ def per_call(fn: Callable[[], object], number: int) -> float:
             gc.enable()
 
 
-def interleaved(
-    variants: dict[str, Callable[[], float]], repeats: int
-) -> dict[str, list[float]]:
+def interleaved(variants: dict[str, Callable[[], float]], repeats: int) -> dict[str, list[float]]:
     """Run each variant's sampler once per repeat, in turn, so drift hits all alike.
 
     Each sampler returns one measurement (e.g. seconds per call); the result
