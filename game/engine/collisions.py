@@ -67,13 +67,17 @@ _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 _KEY_BITS = 32
 _KEY_MASK = (1 << _KEY_BITS) - 1
 _MAX_ID = (1 << 31) - 1
+_PLAIN = frozenset((float, int))  # not bool, not numpy scalars: those take the slow path
 # Strip indices are sorted as uint16 (numpy radix-sorts 16-bit keys in linear time).
 _MAX_STRIPS = 60_000
 # Strip height as a multiple of the mean box height; measured best at 2-3
 # (benchmarks/bench_collisions.py), where about half the boxes straddle two strips.
 _STRIP_FACTOR = 2.5
-# Below this many colliders a plain Python sweep beats numpy's per-call overhead.
-_SMALL = 48
+# Offsets of the sweep tested on whole slices before following survivors only.
+_SLICED_OFFSETS = 3
+# Below this many colliders a plain Python sweep beats numpy's per-call overhead
+# (measured crossover: 80-120 boxes).
+_SMALL = 100
 
 
 class _XYWH(Protocol):
@@ -210,11 +214,20 @@ class Collider:
 
     @position.setter
     def position(self, value: tuple[float, float]) -> None:
-        world = self._live("position")
+        world = self._world
+        if world is None:
+            raise KeyError(f"cannot set position of {self!r}: it was removed from its world")
+        if type(value) is tuple and len(value) == 2:
+            x, y = value
+            # The common case, checked fast: two plain numbers, finite (inf - inf
+            # and nan - nan are nan, and nan != 0). Anything else: full checks.
+            if type(x) in _PLAIN and type(y) in _PLAIN and x - x == 0 and y - y == 0:
+                world._x[self._slot] = x
+                world._y[self._slot] = y
+                return
         x, y = _pair(value, "position")
-        s = self._slot
-        world._x[s] = x
-        world._y[s] = y
+        world._x[self._slot] = x
+        world._y[self._slot] = y
 
     def _live(self, what: str) -> CollisionWorld:
         world = self._world
@@ -661,7 +674,7 @@ class CollisionWorld:
         self._next_enter = 0
         try:
             for a, b in exits:
-                publish(CollisionExit(a, b))
+                publish(_event(CollisionExit, a, b))
             self._publish_live(CollisionEnter, enters, entering=True)
             if stays is not None:
                 self._publish_live(CollisionStay, stays, entering=False)
@@ -694,18 +707,20 @@ class CollisionWorld:
 
     def _publish_live(self, kind: type[CollisionEvent], id_keys: _Ints, *, entering: bool) -> None:
         """Publish pairs whose colliders are both still in the world, in key order."""
-        by_id = self._by_id
+        get = self._by_id.get
         publish = self.bus.publish
-        for i, key in enumerate(id_keys.tolist()):
-            a = by_id.get(key >> _KEY_BITS)
-            b = by_id.get(key & _KEY_MASK)
+        delivered = 0
+        for n, key in enumerate(id_keys.tolist(), 1):
+            a = get(key >> _KEY_BITS)
+            b = get(key & _KEY_MASK)
             if entering:
-                self._next_enter = i + 1
+                self._next_enter = n
             if a is None or b is None:  # removed by an earlier callback of this update
                 continue
-            if entering:
-                self.started += 1
-            publish(kind(a, b))
+            delivered += 1
+            publish(_event(kind, a, b))
+        if entering:
+            self.started += delivered
 
     def _find_pairs(self) -> _Ints:
         """Sorted slot-pair keys (``low_slot << 32 | high_slot``) of every overlapping
@@ -823,11 +838,16 @@ def _sweep_strips(xs: _Floats, ws: _Floats, ys: _Floats, hs: _Floats) -> tuple[_
     top = ((ys - ymin) * scale).astype(np.int64)
     last = ((bottoms - ymin) * scale).astype(np.int64)
     extra = last - top
-    if extra.any():
+    most = int(extra.max())
+    if most:
         reps = extra + 1
         entry = np.repeat(np.arange(n), reps)
-        starts = np.cumsum(reps) - reps
-        strip = top[entry] + (np.arange(len(entry)) - starts[entry])
+        strip = np.repeat(top, reps)
+        if most == 1:  # the usual case: a box spans at most two strips
+            strip[np.flatnonzero(entry[1:] == entry[:-1]) + 1] += 1
+        else:
+            starts = np.cumsum(reps) - reps
+            strip += np.arange(len(entry)) - np.repeat(starts, reps)
     else:
         entry = np.arange(n)
         strip = top
@@ -842,16 +862,28 @@ def _sweep_strips(xs: _Floats, ws: _Floats, ys: _Floats, hs: _Floats) -> tuple[_
     lower = bottoms[entry]
     m = len(entry)
 
-    # Offset 1 with slices (no gathers); then only the entries still in reach.
-    go = (left[1:] < right[:-1]) & (strip[1:] == strip[:-1])
-    hit = go & (upper[1:] < lower[:-1]) & (upper[:-1] < lower[1:]) & (first[1:] | first[:-1])
-    found_i = [np.flatnonzero(hit)]
-    found_j = [found_i[0] + 1]
-    idx = np.flatnonzero(go)
-    k = 1
+    # Entry i meets entry i + k while left[i + k] < right[i] in the same strip;
+    # as left only grows inside a strip, once that fails it fails for every
+    # larger k. The first offsets cover most entries: test them on whole
+    # slices (no gathers); then follow only the entries still in reach.
+    found_i: list[_Ints] = []
+    found_j: list[_Ints] = []
+    idx = np.zeros(0, dtype=np.int64)
+    k = 0
+    while k < min(_SLICED_OFFSETS, m - 1):
+        k += 1
+        go = (left[k:] < right[:-k]) & (strip[k:] == strip[:-k])
+        hit = go & (upper[k:] < lower[:-k]) & (upper[:-k] < lower[k:]) & (first[k:] | first[:-k])
+        found = np.flatnonzero(hit)
+        found_i.append(found)
+        found_j.append(found + k)
+        idx = np.flatnonzero(go)
+        if not len(idx):
+            break
     while len(idx):
         k += 1
-        idx = idx[idx < m - k]
+        if idx[-1] >= m - k:
+            idx = idx[idx < m - k]
         j = idx + k
         go = (left[j] < right[idx]) & (strip[j] == strip[idx])
         idx = idx[go]
@@ -860,6 +892,20 @@ def _sweep_strips(xs: _Floats, ws: _Floats, ys: _Floats, hs: _Floats) -> tuple[_
         found_i.append(idx[hit])
         found_j.append(j[hit])
     return entry[np.concatenate(found_i)], entry[np.concatenate(found_j)]
+
+
+_new = object.__new__
+_set_a = CollisionEvent.__dict__["a"].__set__
+_set_b = CollisionEvent.__dict__["b"].__set__
+
+
+def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEvent:
+    """``kind(a, b)`` at half the cost: a frozen dataclass's ``__init__`` assigns
+    through ``object.__setattr__``, while the slots' own descriptors are direct."""
+    event = _new(kind)
+    _set_a(event, a)
+    _set_b(event, b)
+    return event
 
 
 #: ``callback(collider_a, collider_b)`` for the layer-pair helpers.
