@@ -1,0 +1,678 @@
+"""The collision world: pairs equal brute force, events equal pair-set differences,
+sliding without tunnelling, layer rules, callbacks that change the world, bad input."""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Iterator
+
+import pygame
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from game.engine import collisions as collisions_module
+from game.engine.collisions import (
+    Box,
+    Collider,
+    CollisionEnter,
+    CollisionEvent,
+    CollisionExit,
+    CollisionStay,
+    CollisionWorld,
+)
+from game.engine.events import Event, EventBus
+
+LAYERS = ("a", "b", "c")
+
+# -- helpers ---------------------------------------------------------------
+
+
+def overlap(r: Box, s: Box) -> bool:
+    """The definition, written out: interiors overlap, empty boxes never do."""
+    if min(r.w, r.h, s.w, s.h) <= 0:
+        return False
+    return r.x < s.x + s.w and s.x < r.x + r.w and r.y < s.y + s.h and s.y < r.y + r.h
+
+
+def allowed(a: Collider, b: Collider) -> bool:
+    return (a.mask is None or b.layer in a.mask) and (b.mask is None or a.layer in b.mask)
+
+
+def brute_pairs(world: CollisionWorld) -> set[tuple[int, int]]:
+    colliders = list(world)
+    found = set()
+    for i, a in enumerate(colliders):
+        for b in colliders[i + 1 :]:
+            if allowed(a, b) and overlap(a.rect, b.rect):
+                found.add((a.id, b.id))
+    return found
+
+
+def ids(events: list[CollisionEvent]) -> list[tuple[int, int]]:
+    return [(e.a.id, e.b.id) for e in events]
+
+
+@pytest.fixture(params=["python", "numpy"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Run a test through the small-N Python sweep and through the numpy strips."""
+    if request.param == "numpy":
+        monkeypatch.setattr(collisions_module, "_SMALL", 1)
+    else:
+        monkeypatch.setattr(collisions_module, "_SMALL", 10_000)
+    yield request.param
+
+
+@pytest.fixture
+def world(bus: EventBus, path: str) -> CollisionWorld:
+    return CollisionWorld(bus)
+
+
+# -- strategies ------------------------------------------------------------
+
+# Small integer coordinates make touching edges and exact overlaps common;
+# tall boxes make the numpy path enter boxes in several strips.
+coords = st.integers(-20, 60).map(float) | st.floats(-20, 60, allow_nan=False)
+sizes = st.sampled_from([0.0, 1.0, 2.0, 5.0, 10.0, 40.0]) | st.floats(0, 30, allow_nan=False)
+boxes = st.tuples(coords, coords, sizes, sizes)
+masks = st.none() | st.frozensets(st.sampled_from(LAYERS), max_size=3)
+specs = st.tuples(boxes, st.sampled_from(LAYERS), masks, st.booleans())
+
+
+def add_all(
+    world: CollisionWorld,
+    items: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
+) -> list[Collider]:
+    return [
+        world.add(rect, layer=layer, mask=mask, trigger=trigger)
+        for rect, layer, mask, trigger in items
+    ]
+
+
+# -- pairs equal brute force -----------------------------------------------
+
+
+@pytest.mark.parametrize("small", [True, False])
+@given(items=st.lists(specs, max_size=60))
+def test_reported_pairs_equal_brute_force(
+    items: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
+    small: bool,
+) -> None:
+    bus = EventBus(on_error="raise")
+    world = CollisionWorld(bus)
+    saved = collisions_module._SMALL
+    collisions_module._SMALL = 10_000 if small else 1
+    try:
+        add_all(world, items)
+        with bus.recording() as trace:
+            world.update()
+    finally:
+        collisions_module._SMALL = saved
+    reported = ids(trace.of(CollisionEnter))
+    assert reported == sorted(brute_pairs(world))
+    assert all(a < b for a, b in reported)
+
+
+moves = st.lists(
+    st.tuples(
+        st.sampled_from(["move", "move", "move", "remove", "add", "resize"]),
+        st.integers(0, 1000),
+        boxes,
+    ),
+    max_size=8,
+)
+
+
+@pytest.mark.parametrize("small", [True, False])
+@given(items=st.lists(specs, min_size=1, max_size=30), steps=st.lists(moves, max_size=6))
+def test_enter_and_exit_are_the_differences_of_successive_pair_sets(
+    items: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
+    steps: list[list[tuple[str, int, tuple[float, float, float, float]]]],
+    small: bool,
+) -> None:
+    bus = EventBus(on_error="raise")
+    world = CollisionWorld(bus)
+    saved = collisions_module._SMALL
+    collisions_module._SMALL = 10_000 if small else 1
+    try:
+        live = add_all(world, items)
+        world.update()
+        before = brute_pairs(world)
+        for step in steps:
+            removed_exits: set[tuple[int, int]] = set()
+            with bus.recording() as trace:
+                for action, pick, rect in step:
+                    if action == "add" or not live:
+                        live.append(world.add(rect, layer=LAYERS[pick % 3]))
+                        continue
+                    target = live[pick % len(live)]
+                    if action == "move":
+                        target.position = rect[:2]
+                    elif action == "resize":
+                        target.rect = rect
+                    else:
+                        live.remove(target)
+                        mine = {p for p in before if target.id in p}
+                        world.remove(target)
+                        removed_exits |= mine
+                        before -= mine
+                assert set(ids(trace.of(CollisionExit))) == removed_exits
+                exits_at_removal = len(trace)
+                world.update()
+            after = brute_pairs(world)
+            events = trace[exits_at_removal:]
+            assert ids([e for e in events if isinstance(e, CollisionEnter)]) == sorted(
+                after - before
+            )
+            assert ids([e for e in events if isinstance(e, CollisionExit)]) == sorted(
+                before - after
+            )
+            before = after
+    finally:
+        collisions_module._SMALL = saved
+
+
+def test_many_boxes_in_many_strips_match_brute_force(bus: EventBus) -> None:
+    import random
+
+    rng = random.Random(4)
+    world = CollisionWorld(bus)
+    for _ in range(400):
+        w, h = rng.uniform(2, 20), rng.choice([rng.uniform(2, 20), rng.uniform(50, 200)])
+        world.add((rng.uniform(0, 400), rng.uniform(0, 400), w, h))
+    with bus.recording() as trace:
+        world.update()
+    assert set(ids(trace.of(CollisionEnter))) == brute_pairs(world)
+    assert len(trace) > 100
+
+
+# -- overlap rules ---------------------------------------------------------
+
+
+def test_touching_edges_do_not_overlap_like_pygame_colliderect(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    left = world.add((0, 0, 10, 10))
+    world.add((10, 0, 10, 10))  # shares the edge x = 10
+    world.add((0, 10, 10, 10))  # shares the edge y = 10
+    world.add((10, 10, 5, 5))  # shares the corner
+    with bus.recording() as trace:
+        world.update()
+    assert trace.of(CollisionEnter) == []
+    assert pygame.Rect(0, 0, 10, 10).colliderect(pygame.Rect(10, 0, 10, 10)) is False
+    left.position = (0.5, 0.5)
+    with bus.recording() as trace:
+        world.update()
+    assert len(trace.of(CollisionEnter)) == 3
+
+
+def test_an_empty_box_overlaps_nothing(bus: EventBus, world: CollisionWorld) -> None:
+    world.add((0, 0, 10, 10))
+    line = world.add((5, 0, 0, 10))
+    with bus.recording() as trace:
+        world.update()
+        line.rect = (5, 0, 1, 10)
+        world.update()
+    assert ids(trace.of(CollisionEnter)) == [(0, 1)]
+
+
+def test_a_pair_is_tested_only_if_each_layer_is_in_the_others_mask(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    player = world.add((0, 0, 10, 10), layer="player", mask={"wall"})
+    world.add((5, 5, 10, 10), layer="wall")  # mask None: every layer
+    world.add((5, 5, 10, 10), layer="coin")  # not in the player's mask
+    world.add((5, 5, 10, 10), layer="ghost", mask=set())  # collides with nothing
+    world.add((5, 5, 10, 10), layer="wall", mask="coin")  # the player is not in its mask
+    with bus.recording() as trace:
+        world.update()
+    pairs = ids(trace.of(CollisionEnter))
+    assert (player.id, 1) in pairs
+    assert not any(player.id in p and p != (player.id, 1) for p in pairs)
+    assert (2, 4) in pairs  # the coin and the coin-minded wall
+
+
+def test_trigger_reports_overlap_but_move_passes_through_it(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    player = world.add((0, 0, 10, 10), layer="player")
+    zone = world.add((20, 0, 10, 10), layer="zone", trigger=True)
+    wall = world.add((40, 0, 10, 10), layer="wall")
+    assert world.move(player, 15, 0) == (15, 0)  # into the trigger
+    with bus.recording() as trace:
+        world.update()
+    assert ids(trace.of(CollisionEnter)) == [(player.id, zone.id)]
+    assert world.move(player, 100, 0) == (15, 0)  # through it, stopped by the wall
+    assert player.rect.right == wall.rect.x
+    with bus.recording() as trace:
+        world.update()
+    assert ids(trace.of(CollisionExit)) == [(player.id, zone.id)]
+
+
+# -- moving ----------------------------------------------------------------
+
+
+def test_move_slides_along_a_wall(world: CollisionWorld) -> None:
+    world.add((0, 100, 300, 20), layer="wall")  # a floor
+    player = world.add((10, 80, 20, 20), layer="player")  # standing on it
+    moved = world.move(player, 30, 12)  # pushes down-right: slides right, stays on top
+    assert moved == (30, 0)
+    assert player.position == (40, 80)
+
+
+def test_move_into_a_corner_stops_on_both_axes(world: CollisionWorld) -> None:
+    world.add((0, 100, 200, 20))  # floor
+    world.add((100, 0, 20, 120))  # right wall
+    player = world.add((60, 60, 20, 20))
+    assert world.move(player, 50, 50) == (20, 20)
+    assert player.rect.right == 100
+    assert player.rect.bottom == 100
+    assert world.move(player, 5, 5) == (0, 0)
+    assert world.move(player, -5, -5) == (-5, -5)  # free to leave
+
+
+@pytest.mark.parametrize(("dx", "dy"), [(5000, 0), (-5000, 0), (0, 5000), (0, -5000)])
+def test_no_tunnelling_through_a_one_pixel_wall_at_any_speed(
+    world: CollisionWorld, dx: float, dy: float
+) -> None:
+    world.add((100, 100, 1, 1000) if dx else (100, 100, 1000, 1))
+    start = (-900.0, 500.0) if dx > 0 else (1200.0, 500.0) if dx < 0 else (500.0, -900.0)
+    if dy < 0:
+        start = (500.0, 1200.0)
+    player = world.add((*start, 10, 10))
+    world.move(player, dx, dy)
+    assert world.query_rect(player.rect) == [player]
+    if dx > 0:
+        assert player.rect.right == 100
+    elif dx < 0:
+        assert player.position[0] == 101
+    elif dy > 0:
+        assert player.rect.bottom == 100
+    else:
+        assert player.position[1] == 101
+
+
+def test_move_stops_flush_even_when_float_rounding_would_overlap(world: CollisionWorld) -> None:
+    wall = world.add((0.30000000000000004, 0, 10, 10))
+    player = world.add((-5, 0, 0.1, 10))
+    world.move(player, 10, 0)
+    x, _, w, _ = player.rect
+    assert x + w <= wall.rect.x
+    assert not overlap(player.rect, wall.rect)
+
+
+def test_move_ignores_obstacles_outside_the_pair_rule_and_those_already_overlapped(
+    world: CollisionWorld,
+) -> None:
+    ghost = world.add((0, 0, 10, 10), layer="ghost", mask={"wall"})
+    world.add((20, 0, 10, 10), layer="player")
+    world.add((5, 0, 10, 10), layer="wall")  # already overlapping the ghost
+    assert world.move(ghost, 30, 0) == (30, 0)
+
+
+def test_position_setter_teleports_and_move_returns_what_was_moved(
+    world: CollisionWorld,
+) -> None:
+    box = world.add((0, 0, 10, 10))
+    box.position = (500, 500)
+    assert box.position == (500, 500)
+    assert box.rect == Box(500, 500, 10, 10)
+    assert world.move(box, 1.5, -2) == (1.5, -2)
+
+
+# -- events: order, stay, helpers ------------------------------------------
+
+
+def test_events_come_exits_first_then_enters_each_in_id_order(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    boxes = [world.add((i * 100.0, 0, 10, 10)) for i in range(4)]
+    others = [world.add((i * 100.0 + 5, 0, 10, 10)) for i in range(4)]
+    world.update()
+    for i in (3, 1):
+        others[i].position = (1000.0 * i, 5000)
+    boxes[2].position = (-5000, 5000)
+    others[0].position = (boxes[0].position[0] - 5, 0)  # still touching its box
+    late = world.add((boxes[3].position[0] + 2, 0, 3, 3))
+    with bus.recording() as trace:
+        world.update()
+    assert trace.types() == ["CollisionExit"] * 3 + ["CollisionEnter"]
+    assert ids(trace) == [(1, 5), (2, 6), (3, 7), (3, late.id)]
+    assert all(e.a.id < e.b.id for e in trace)
+
+
+def test_same_scene_gives_the_same_event_order_whatever_the_order_of_adding(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    import random
+
+    rects = [(random.Random(i).uniform(0, 60), float(i % 7) * 6, 12.0, 9.0) for i in range(40)]
+    traces = []
+    for order in (range(40), reversed(range(40))):
+        other = CollisionWorld(bus)
+        made = {i: other.add(rects[i], owner=i) for i in order}
+        with bus.recording() as trace:
+            other.update()
+        traces.append(sorted(tuple(sorted((e.a.owner, e.b.owner))) for e in trace))
+        assert ids(trace) == sorted(ids(trace))
+        del made
+    assert traces[0] == traces[1]
+
+
+def test_stay_is_published_only_while_someone_subscribes_to_it(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    bus.subscribe(Event, lambda e: None)  # a catch-all observer does not count
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    with bus.recording() as trace:
+        world.update()
+        world.update()
+    assert trace.types() == ["CollisionEnter"]
+    stays: list[CollisionStay] = []
+    subscription = bus.subscribe(CollisionStay, stays.append)
+    world.update()
+    world.update()
+    assert ids(stays) == [(0, 1), (0, 1)]
+    subscription.cancel()
+    world.update()
+    assert len(stays) == 2
+
+
+def test_stay_starts_the_update_after_enter(bus: EventBus, world: CollisionWorld) -> None:
+    seen: list[str] = []
+    world.on_stay("default", "default", lambda a, b: seen.append("stay"))
+    world.on_enter("default", "default", lambda a, b: seen.append("enter"))
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    world.update()
+    world.update()
+    assert seen == ["enter", "stay"]
+
+
+def test_layer_pair_helpers_pass_colliders_in_the_order_the_layers_are_named(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    coin = world.add((0, 0, 10, 10), layer="coin")  # lower id than the player
+    player = world.add((5, 5, 10, 10), layer="player")
+    world.add((5, 5, 10, 10), layer="wall")
+    calls: list[tuple[str, Collider, Collider]] = []
+    world.on_enter("player", "coin", lambda p, c: calls.append(("enter", p, c)))
+    world.on_exit("player", "coin", lambda p, c: calls.append(("exit", p, c)))
+    world.on_enter("coin", "player", lambda c, p: calls.append(("reverse", c, p)))
+    world.update()
+    player.position = (100, 100)
+    world.update()
+    assert calls == [
+        ("enter", player, coin),
+        ("reverse", coin, player),
+        ("exit", player, coin),
+    ]
+
+
+def test_layer_pair_helper_holds_a_bound_method_weakly(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    class Listener:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def touched(self, a: Collider, b: Collider) -> None:
+            self.calls += 1
+
+    listener = Listener()
+    subscription = world.on_enter("default", "default", listener.touched)
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    world.update()
+    assert listener.calls == 1
+    del listener
+    gc.collect()
+    assert not subscription.active
+
+
+def test_layer_pair_helper_cancels_like_any_subscription(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    calls: list[Collider] = []
+    subscription = world.on_enter("default", "default", lambda a, b: calls.append(a))
+    subscription.cancel()
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    world.update()
+    assert calls == []
+
+
+# -- changing the world from callbacks ---------------------------------------
+
+
+def test_removal_during_a_callback_is_safe_and_owes_exactly_the_delivered_enters(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    player = world.add((0, 0, 10, 10), layer="player")
+    coins = [world.add((2.0 + i, 2, 4, 4), layer="coin") for i in range(3)]
+    wall = world.add((7.5, 0, 10, 10), layer="wall")
+
+    def take(p: Collider, coin: Collider) -> None:
+        world.remove(coin)
+        if coin is coins[0]:
+            world.remove(p)  # the player leaves too, in the middle of the Enters
+
+    world.on_enter("player", "coin", take)
+    with bus.recording() as trace:
+        world.update()
+    history: dict[tuple[Collider, Collider], list[str]] = {}
+    for event in trace:
+        history.setdefault((event.a, event.b), []).append(type(event).__name__)
+    # Never an Exit without its Enter, nor an Enter naming a removed collider.
+    assert history == {
+        (player, coins[0]): ["CollisionEnter", "CollisionExit"],
+        (coins[1], coins[2]): ["CollisionEnter"],
+        (coins[2], wall): ["CollisionEnter"],
+    }
+    assert not player.alive and not coins[0].alive and coins[1].alive
+    with bus.recording() as trace:
+        world.update()
+    assert trace.of(CollisionEnter) == []
+
+
+def test_colliders_added_or_moved_in_a_callback_are_seen_next_update(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    world.add((0, 0, 10, 10), layer="player")
+    world.add((5, 5, 10, 10), layer="door")
+    made: list[Collider] = []
+    world.on_enter("player", "door", lambda p, d: made.append(world.add((6, 6, 2, 2))))
+    with bus.recording() as trace:
+        world.update()
+    assert len(trace.of(CollisionEnter)) == 1
+    with bus.recording() as trace:
+        world.update()
+    assert ids(trace.of(CollisionEnter)) == [(0, made[0].id), (1, made[0].id)]
+
+
+def test_remove_outside_update_publishes_exit_for_current_contacts(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    a = world.add((0, 0, 10, 10))
+    b = world.add((5, 5, 10, 10))
+    c = world.add((8, 8, 10, 10))
+    world.update()
+    with bus.recording() as trace:
+        world.remove(b)
+    assert ids(trace) == [(0, 1), (1, 2)]
+    assert trace.types() == ["CollisionExit", "CollisionExit"]
+    assert trace[0].b.rect == Box(5, 5, 10, 10)  # still readable once removed
+    with bus.recording() as trace:
+        world.update()
+    assert trace == []
+    assert a.alive and c.alive and b not in world and len(world) == 2
+
+
+def test_a_reused_slot_does_not_inherit_contacts(bus: EventBus, world: CollisionWorld) -> None:
+    world.add((0, 0, 10, 10))
+    b = world.add((5, 5, 10, 10))
+    world.update()
+    world.remove(b)
+    c = world.add((500, 500, 10, 10))  # takes b's slot
+    with bus.recording() as trace:
+        world.update()
+    assert trace == []
+    c.position = (5, 5)
+    with bus.recording() as trace:
+        world.update()
+    assert ids(trace) == [(0, c.id)]
+
+
+def test_update_from_a_collision_callback_is_an_error(bus: EventBus, world: CollisionWorld) -> None:
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    world.on_enter("default", "default", lambda a, b: world.update())
+    with pytest.raises(RuntimeError, match="from a collision callback"):
+        world.update()
+
+
+def test_a_raising_collision_callback_goes_through_the_bus_error_policy(path: str) -> None:
+    bus = EventBus(on_error="log")
+    world = CollisionWorld(bus)
+    world.on_enter("default", "default", lambda a, b: 1 / 0)
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    world.update()
+    assert bus.handler_errors == 1
+
+
+# -- queries -----------------------------------------------------------------
+
+
+def test_query_rect_finds_strict_overlaps_on_the_masked_layers(world: CollisionWorld) -> None:
+    wall = world.add((0, 0, 10, 10), layer="wall")
+    coin = world.add((20, 0, 10, 10), layer="coin", trigger=True)
+    world.add((40, 0, 10, 10), layer="wall")  # touches the query's right edge only
+    assert world.query_rect((5, 5, 35, 2)) == [wall, coin]
+    assert world.query_rect(pygame.FRect(5, 5, 35, 2), mask={"coin"}) == [coin]
+    assert world.query_rect(pygame.Rect(5, 5, 35, 2), mask="wall") == [wall]
+    assert world.query_rect((5, 5, 35, 2), mask={"nothing-here"}) == []
+    assert world.query_rect((5, 5, 0, 2)) == []
+
+
+def test_query_point_is_half_open_like_collidepoint(world: CollisionWorld) -> None:
+    box = world.add((0, 0, 10, 10), layer="x")
+    assert world.query_point(0, 0) == [box]
+    assert world.query_point(10, 5) == []
+    assert world.query_point(9.999, 9.999, mask="x") == [box]
+    assert world.query_point(5, 5, mask="y") == []
+    assert pygame.Rect(0, 0, 10, 10).collidepoint(10, 5) is False
+    world.remove(box)
+    assert world.query_point(5, 5) == []
+
+
+def test_queries_see_current_positions_not_the_last_update(world: CollisionWorld) -> None:
+    box = world.add((0, 0, 10, 10))
+    world.update()
+    box.position = (100, 100)
+    assert world.query_point(105, 105) == [box]
+    assert world.query_point(5, 5) == []
+
+
+# -- colliders and bad input -------------------------------------------------
+
+
+def test_colliders_are_hashable_by_identity_and_accept_rect_likes(world: CollisionWorld) -> None:
+    first = world.add(pygame.Rect(1, 2, 3, 4), owner="hero")
+    second = world.add(pygame.FRect(1.5, 2, 3, 4))
+    third = world.add(Box(1, 2, 3, 4))
+    assert len({first, second, third, first}) == 3
+    assert first.rect == (1, 2, 3, 4) and first.owner == "hero"
+    assert pygame.FRect(second.rect) == pygame.FRect(1.5, 2, 3, 4)
+    assert first.layer == "default" and first.mask is None and not first.trigger
+    assert list(world) == [first, second, third]
+    assert "hero" in repr(first) or "#0" in repr(first)
+
+
+@pytest.mark.parametrize(
+    ("rect", "error", "message"),
+    [
+        ((math.nan, 0, 1, 1), ValueError, "rect.x must be finite"),
+        ((0, math.inf, 1, 1), ValueError, "rect.y must be finite"),
+        ((0, 0, -1, 1), ValueError, "negative size"),
+        ((0, 0, 1, -0.5), ValueError, "negative size"),
+        ((0, 0, 1), TypeError, "rect must be"),
+        ((0, 0, "1", 1), TypeError, "rect.w must be a number"),
+        ("abcd", TypeError, "rect must be"),
+    ],
+)
+def test_bad_rects_are_refused_naming_what_is_wrong(
+    world: CollisionWorld, rect: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        world.add(rect)  # type: ignore[arg-type]
+    assert len(world) == 0
+
+
+def test_bad_positions_and_moves_are_refused(world: CollisionWorld) -> None:
+    box = world.add((0, 0, 1, 1))
+    with pytest.raises(ValueError, match=r"position\[0\] must be finite"):
+        box.position = (math.nan, 0)
+    with pytest.raises(ValueError, match="dy must be finite"):
+        world.move(box, 0, math.inf)
+    with pytest.raises(ValueError, match="negative size"):
+        box.rect = (0, 0, -1, 1)
+    with pytest.raises(ValueError, match="y must be finite"):
+        world.query_point(0, math.nan)
+    assert box.rect == (0, 0, 1, 1)
+
+
+def test_declared_layers_refuse_unknown_names(bus: EventBus) -> None:
+    world = CollisionWorld(bus, layers=["player", "wall"])
+    with pytest.raises(ValueError, match="layer: unknown layer 'walls'"):
+        world.add((0, 0, 1, 1), layer="walls")
+    with pytest.raises(ValueError, match="mask: unknown layer 'coin'"):
+        world.add((0, 0, 1, 1), layer="player", mask={"wall", "coin"})
+    with pytest.raises(ValueError, match="layer_b: unknown layer 'coin'"):
+        world.on_enter("player", "coin", lambda a, b: None)
+    with pytest.raises(ValueError, match="unknown layer 'coin'"):
+        world.query_rect((0, 0, 1, 1), mask="coin")
+    assert world.layers == ("player", "wall")
+
+
+def test_undeclared_layers_may_be_named_in_a_mask_before_they_exist(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    player = world.add((0, 0, 10, 10), layer="player", mask={"coin"})
+    coin = world.add((5, 5, 10, 10), layer="coin")
+    with bus.recording() as trace:
+        world.update()
+    assert ids(trace) == [(player.id, coin.id)]
+
+
+def test_at_most_64_layers(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    for i in range(64):
+        world.add((0, 0, 1, 1), layer=f"layer{i}")
+    with pytest.raises(ValueError, match="at most 64"):
+        world.add((0, 0, 1, 1), layer="one-more")
+
+
+def test_removing_twice_is_a_key_error_naming_the_collider(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    box = world.add((0, 0, 1, 1), layer="crate")
+    world.remove(box)
+    with pytest.raises(KeyError, match=r"crate.*removed already"):
+        world.remove(box)
+    with pytest.raises(KeyError, match="removed"):
+        box.position = (1, 1)
+    other = CollisionWorld(bus).add((0, 0, 1, 1))
+    with pytest.raises(KeyError, match="another world"):
+        world.remove(other)
+    assert box.position == (0, 0)
+
+
+def test_bad_layer_and_mask_types(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    with pytest.raises(TypeError, match="layer name must be a str"):
+        world.add((0, 0, 1, 1), layer=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="layers must be a collection"):
+        CollisionWorld(bus, layers="player")
+    with pytest.raises(TypeError, match="bus must be an EventBus"):
+        CollisionWorld(object())  # type: ignore[arg-type]
