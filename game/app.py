@@ -2,7 +2,8 @@
 
 It feeds OS events to the input mapper, drives the fixed-step loop from the
 wall clock (or, in tests and headless runs, one step per frame), and renders
-once per frame with the loop's ``alpha``.
+once per frame with the loop's ``alpha``: the scene draws on a 960×540 canvas
+that is letterboxed into the window, whatever its size.
 """
 
 from __future__ import annotations
@@ -11,20 +12,27 @@ import hashlib
 import os
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 from typing import Any
 
 import pygame
 
+from game.audio import Blips
 from game.demo.autoplay import Autoplay
 from game.demo.scene import HEIGHT, WIDTH, DemoScene
+from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.gamepads import Gamepads
 from game.engine.input import FocusPause, InputMapper
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
+from game.engine.replay import combine_parts
 from game.engine.timers import Timers
+from game.npc.brain import Brain
+from game.npc.brain_spec import make_brain, parse_brain_spec
+from game.npc.rule_brain import RuleBrain
+from game.ui.viewport import Viewport
 
 __all__ = ["App", "NoDisplayError"]
 
@@ -32,6 +40,7 @@ __all__ = ["App", "NoDisplayError"]
 MONITOR_PRIORITY = 1_000_000
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
+_MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
 
 
 class NoDisplayError(RuntimeError):
@@ -43,7 +52,9 @@ class App:
 
     ``headless`` selects SDL's dummy video and audio drivers; ``autoplay``
     attaches the bot that plays through posted pygame events; ``render=False``
-    skips drawing frames.
+    skips drawing frames; ``brain`` picks who answers in the NPC chat
+    (``"rule"``, ``"fake-llm"`` or ``"module:factory"``); ``mute`` silences
+    the blips.
     """
 
     def __init__(
@@ -53,17 +64,21 @@ class App:
         seed: int = 0,
         autoplay: bool = False,
         render: bool = True,
+        brain: str = "rule",
+        mute: bool = False,
     ) -> None:
         if headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
             os.environ["SDL_AUDIODRIVER"] = "dummy"
+        brain_spec = parse_brain_spec(brain)  # a bad spec fails before a window opens
         try:
             pygame.display.init()
             driver = pygame.display.get_driver()
             if not headless and driver in _WINDOWLESS_DRIVERS:
                 # SDL falls back to these silently; a window there is invisible.
                 raise NoDisplayError(f"no display server found, SDL chose {driver!r}")
-            self.screen = pygame.display.set_mode((WIDTH, HEIGHT))
+            flags = 0 if headless else pygame.RESIZABLE
+            window = pygame.display.set_mode((WIDTH, HEIGHT), flags)
         except (pygame.error, NoDisplayError) as exc:
             pygame.display.quit()
             if isinstance(exc, NoDisplayError):
@@ -83,6 +98,10 @@ class App:
         self.wall_time = 0.0
         self.rng = random.Random(seed)
         self.event_counts: Counter[str] = Counter()
+        self.viewport = Viewport((WIDTH, HEIGHT), window.get_size())
+        self.canvas = pygame.Surface((WIDTH, HEIGHT)).convert()
+        self.last_frame: pygame.Surface = window
+        self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
         self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
@@ -90,11 +109,31 @@ class App:
         self.gamepads = None if headless else Gamepads()
         self.input = InputMapper(self.bus, devices=self.gamepads)
         self.timers = Timers(self.bus)
-        self.loop = FixedStepLoop(self.bus, input=self.input, timers=self.timers)
+        self.world = CollisionWorld(self.bus)
+        self.loop = FixedStepLoop(
+            self.bus, input=self.input, timers=self.timers, collisions=self.world
+        )
         self.focus_pause = FocusPause(self.bus, self.loop)
-        self.scene = DemoScene(self.bus, self.loop, self.input, self.rng, timers=self.timers)
+        self.blips = Blips(muted=mute)
+
+        def chat_brain(rules: RuleBrain) -> Brain:
+            return make_brain(brain_spec, self.bus, rule=lambda: rules)
+
+        self.scene = DemoScene(
+            self.bus,
+            self.loop,
+            self.input,
+            self.rng,
+            timers=self.timers,
+            world=self.world,
+            brain=None if brain_spec.kind == "rule" else chat_brain,
+            blips=self.blips,
+        )
+        self.scene.frame_stats = self._frame_stats
         self.bus.subscribe(QuitRequested, self._on_quit)
-        self.autoplay = Autoplay(self.post, random.Random(f"autoplay-{seed}")) if autoplay else None
+        self.autoplay = (
+            Autoplay(self.post, random.Random(f"autoplay-{seed}"), self.scene) if autoplay else None
+        )
 
     # -- callbacks ---------------------------------------------------------
 
@@ -114,6 +153,15 @@ class App:
         """Hand every waiting OS event to the input mapper, stamped with the next tick."""
         tick = self.loop.tick
         for event in pygame.event.get():
+            if event.type in _MOUSE_EVENTS:
+                # The game thinks in canvas pixels, whatever the window's size.
+                event = pygame.event.Event(
+                    event.type, {**event.dict, "pos": self.viewport.to_canvas(event.pos)}
+                )
+            elif event.type == pygame.WINDOWSIZECHANGED:
+                window = pygame.display.get_surface()
+                if window is not None:
+                    self.viewport.resize(window.get_size())
             self.input.feed(event, tick)
         if self.loop.paused:
             # No steps run while paused, but menus and the unpause key still
@@ -157,22 +205,52 @@ class App:
         started = last
         while self.running:
             now = time.perf_counter()
+            self._frame_times.append(now - last)
             self.frame(now - last)
             last = now
             clock.tick(max_fps)
         self.wall_time += time.perf_counter() - started
 
     def render(self) -> None:
-        """Draw one frame, blending moving things by the loop's ``alpha``."""
-        self.scene.render(self.screen, self.loop.alpha)
+        """Draw one frame on the canvas, blending moving things by the loop's ``alpha``."""
+        window = pygame.display.get_surface()
+        if window is None:
+            return
+        if self.viewport.identity and window.get_size() == (WIDTH, HEIGHT):
+            target = window  # the common case: no copy, no scaling
+        else:
+            target = self.canvas
+        self.scene.render(target, self.loop.alpha)
+        if target is not window:
+            self.viewport.present(target, window)
+        self.last_frame = target
         pygame.display.flip()
+
+    @property
+    def screen(self) -> pygame.Surface:
+        """The 960×540 image of the last frame (the window itself when it is that size)."""
+        return self.last_frame
+
+    def _frame_stats(self) -> dict[str, object]:
+        times = self._frame_times
+        fps = len(times) / sum(times) if times and sum(times) > 0 else 0.0
+        return {"fps": f"{fps:.0f}", "ticks this frame": self.loop.steps_last_frame}
 
     # -- reporting ---------------------------------------------------------
 
+    def state_parts(self) -> dict[str, str]:
+        """A digest per part of the game state (so a replay can say which part differs)."""
+        parts: dict[str, object] = dict(self.scene.state())
+        parts["tick"] = self.loop.tick
+        parts["rng"] = self.rng.getstate()
+        return {
+            name: hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+            for name, value in sorted(parts.items())
+        }
+
     def state_hash(self) -> str:
         """A digest of everything that decides the game's future (not of the wall clock)."""
-        state = (self.loop.tick, self.scene.state(), self.rng.getstate())
-        return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+        return combine_parts(self.state_parts())
 
     def summary(self) -> dict[str, Any]:
         """The headless run's report (one JSON object)."""
@@ -191,14 +269,16 @@ class App:
             "npc_replies": self.scene.npc_replies,
             "score": self.scene.score,
             "timers_fired": self.timers.fired_total,
+            "collisions_started": self.event_counts["CollisionEnter"],
+            "coins_collected": self.scene.coins_collected,
             "state_hash": self.state_hash(),
         }
 
     def save_screenshot(self, path: str | os.PathLike[str]) -> None:
-        """Save the last rendered frame as a PNG."""
+        """Save the last rendered frame (960×540, without letterbox bars) as a PNG."""
         if self.frames == 0 or not self.render_enabled:
             self.render()
-        pygame.image.save(self.screen, os.fspath(Path(path)))
+        pygame.image.save(self.last_frame, os.fspath(Path(path)))
 
     def close(self) -> None:
         """Release the window and pygame's subsystems."""

@@ -662,16 +662,14 @@ def test_finished_timers_leave_the_heap() -> None:
 # -- the demo --------------------------------------------------------------------
 
 
-def test_the_demo_beacon_blinks_every_half_second_of_game_time(app: Any) -> None:
+def test_the_demo_day_turns_on_a_timer_in_game_time(app: Any) -> None:
     assert app.loop.timers is app.timers
-    assert app.scene.state()["beacon"] == [False, 0]
-    app.run_ticks(29)
-    assert app.scene.beacon_on is False
-    app.run_ticks(1)  # tick 29 brings game time to 0.5 s
-    assert app.scene.beacon_on is True
-    app.run_ticks(30)
-    assert app.scene.state()["beacon"] == [False, 2]
+    start = app.scene.daylight
+    app.run_ticks(59)
+    assert app.scene.daylight == start  # the "daylight" timer first fires at 1.0 s
+    app.run_ticks(1)
+    moved = app.scene.daylight
+    assert moved != start
     app.loop.paused = True
-    app.run_ticks(60)
-    assert app.scene.state()["beacon"] == [False, 2]
-    assert app.summary()["timers_fired"] == 2
+    app.run_ticks(120)
+    assert app.scene.daylight == moved  # a paused loop pauses every timer

@@ -1,39 +1,280 @@
-"""A deterministic bot that plays through the real input path (posted pygame events)."""
+"""A deterministic bot that plays through the real input path (posted pygame events).
+
+It looks at the scene the way a player looks at the screen, decides where to
+go, and presses arrow keys, Enter and types text as pygame events: the game
+cannot tell it from a person. Its errands: pick up coins, keep away from the
+hazard, walk to each NPC and talk, in English and in Chinese.
+"""
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pygame
 
-__all__ = ["Autoplay"]
+from game.demo.entities import Coin, Hazard, Player
+from game.demo.village import HEIGHT, LAYOUT, WIDTH
 
-_DIRECTIONS = (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_UP, pygame.K_DOWN)
+if TYPE_CHECKING:
+    from game.demo.scene import DemoScene
+    from game.npc.chat import ChatNPC
+
+__all__ = ["CONVERSATIONS", "Autoplay"]
+
+Post = Callable[[pygame.event.Event], None]
+Cell = tuple[int, int]
+
+CELL = 12  # px: the navigation grid
+HAZARD_CLEARANCE = 56.0  # px kept between the bot's plan and the hazard
+REPLAN_EVERY = 20  # ticks
+STUCK_TICKS = 45
+GIVE_UP_TICKS = 900  # an errand that takes longer than 15 s is dropped
+
+#: What the bot says, per NPC, one visit's worth per entry, round robin.
+CONVERSATIONS: dict[str, list[list[str]]] = {
+    "guide": [
+        ["hello", "my name is Sam", "what is a callback?"],
+        ["你好", "什么是事件总线？", "还剩几个金币？"],
+        ["how do timers work?", "dance!", "thanks"],
+        ["我叫小明", "碰撞是怎么回事？", "跟我来"],
+    ],
+    "baker": [
+        ["hi there", "what's my score?", "bye"],
+        ["你好", "现在几点了？", "谢谢"],
+    ],
+}
+
+_ARROWS = {
+    "left": pygame.K_LEFT,
+    "right": pygame.K_RIGHT,
+    "up": pygame.K_UP,
+    "down": pygame.K_DOWN,
+}
 
 
 class Autoplay:
-    """Holds a random arrow key (or none) for a random while, then picks again.
+    """Runs errands in a fixed order; every choice comes from the scene and a seeded RNG."""
 
-    ``post`` receives pygame events exactly as the OS would deliver them, so
-    the game cannot tell the bot from a player.
-    """
-
-    def __init__(self, post: Callable[[pygame.event.Event], None], rng: random.Random) -> None:
+    def __init__(self, post: Post, rng: random.Random, scene: DemoScene) -> None:
         self.post = post
         self.rng = rng
-        self._held: int | None = None
-        self._next_decision = 0
+        self.scene = scene
+        self.held: set[int] = set()
+        self.said = 0
+        self._blocked = _blocked_cells()
+        self._errands = self._plan()
+        self._path: list[Cell] = []
+        self._goal: Cell | None = None
+        self._next_plan = 0
+        self._last_position: tuple[float, float] | None = None
+        self._still_since = 0
+        self._wait_until = 0
+        self._chat: deque[tuple[int, pygame.event.Event]] = deque()
+        self._visits = {key: 0 for key in CONVERSATIONS}
+
+    # -- what the app calls -------------------------------------------------------
 
     def before_tick(self, tick: int) -> None:
-        """Called by the app before each fixed step's input is gathered."""
-        if tick < self._next_decision:
+        """Look at the game and post this tick's input."""
+        scene = self.scene
+        if self._chat:
+            self._type(tick)
             return
-        if self._held is not None:
-            self.post(pygame.event.Event(pygame.KEYUP, key=self._held, mod=0))
-            self._held = None
-        choice = self.rng.choice((*_DIRECTIONS, None))
-        if choice is not None:
-            self.post(pygame.event.Event(pygame.KEYDOWN, key=choice, mod=0, unicode=""))
-            self._held = choice
-        self._next_decision = tick + self.rng.randrange(20, 90)
+        if tick < self._wait_until or scene.loop.paused:
+            self._release_all()
+            return
+        next(self._errands)
+        self._walk(tick)
+
+    # -- errands ------------------------------------------------------------------
+
+    def _plan(self) -> Iterator[None]:
+        """The bot's day, as a generator: each ``yield`` is one tick of deciding."""
+        scene = self.scene
+        order = ["guide", "coins", "baker", "coins", "guide", "coins"]
+        for errand in _cycle(order):
+            if errand == "coins":
+                for _ in range(3):
+                    coin = self._nearest_coin()
+                    if coin is None:
+                        break
+                    give_up = scene.loop.tick + GIVE_UP_TICKS
+                    while coin in scene.coins and scene.loop.tick < give_up:
+                        self._goal = _cell_of(coin.spot)
+                        yield
+            else:
+                npc = next(n for n in scene.npcs if n.key == errand)
+                give_up = scene.loop.tick + GIVE_UP_TICKS
+                while (not npc.in_range or self._distance_to(npc) > 60) and (
+                    scene.loop.tick < give_up
+                ):
+                    self._goal = _cell_of(_centre(npc.position, npc.SIZE))
+                    yield
+                self._goal = None
+                lines = CONVERSATIONS[errand][self._visits[errand] % len(CONVERSATIONS[errand])]
+                self._visits[errand] += 1
+                for line in lines:
+                    self._say(line)
+                    yield
+                    while self._chat or npc.bubble.phase in ("thinking", "typing"):
+                        yield
+                    self._wait_until = scene.loop.tick + 60
+                    yield
+
+    def _nearest_coin(self) -> Coin | None:
+        px, py = _centre(self.scene.player.position, Player.SIZE)
+        coins = sorted(
+            self.scene.coins,
+            key=lambda c: (math.hypot(c.spot[0] - px, c.spot[1] - py), c.spot),
+        )
+        return coins[0] if coins else None
+
+    def _distance_to(self, npc: ChatNPC) -> float:
+        px, py = _centre(self.scene.player.position, Player.SIZE)
+        nx, ny = _centre(npc.position, npc.SIZE)
+        return math.hypot(nx - px, ny - py)
+
+    # -- talking: Enter opens the box, the text arrives as TEXTINPUT, Enter sends --------
+
+    def _say(self, text: str) -> None:
+        self._release_all()
+        tick = self.scene.loop.tick
+        self._chat.extend(
+            [
+                (tick, _key(pygame.KEYDOWN, pygame.K_RETURN)),
+                (tick, _key(pygame.KEYUP, pygame.K_RETURN)),
+                (tick + 2, pygame.event.Event(pygame.TEXTINPUT, text=text)),
+                (tick + 4, _key(pygame.KEYDOWN, pygame.K_RETURN)),
+                (tick + 4, _key(pygame.KEYUP, pygame.K_RETURN)),
+            ]
+        )
+        self.said += 1
+
+    def _type(self, tick: int) -> None:
+        while self._chat and self._chat[0][0] <= tick:
+            self.post(self._chat.popleft()[1])
+
+    # -- walking: a grid path around walls and the hazard, followed with arrow keys ----
+
+    def _walk(self, tick: int) -> None:
+        scene = self.scene
+        here = _centre(scene.player.position, Player.SIZE)
+        if self._goal is None:
+            self._release_all()
+            return
+        if self._last_position is not None and math.dist(here, self._last_position) < 0.5:
+            self._still_since += 1
+        else:
+            self._still_since = 0
+        self._last_position = here
+        if tick >= self._next_plan or not self._path or self._still_since > STUCK_TICKS:
+            self._path = self._find_path(_cell_of(here), self._goal)
+            self._next_plan = tick + REPLAN_EVERY
+            if self._still_since > STUCK_TICKS:
+                self._still_since = 0
+                self._wait_until = tick + self.rng.randrange(5, 20)  # let the knock-back settle
+        while self._path and math.dist(here, _cell_centre(self._path[0])) < CELL * 0.6:
+            self._path.pop(0)
+        target = _cell_centre(self._path[0]) if self._path else None
+        wanted: set[int] = set()
+        if target is not None:
+            dx, dy = target[0] - here[0], target[1] - here[1]
+            if dx < -2:
+                wanted.add(_ARROWS["left"])
+            elif dx > 2:
+                wanted.add(_ARROWS["right"])
+            if dy < -2:
+                wanted.add(_ARROWS["up"])
+            elif dy > 2:
+                wanted.add(_ARROWS["down"])
+        self._hold(wanted)
+
+    def _find_path(self, start: Cell, goal: Cell) -> list[Cell]:
+        """Breadth-first search on the grid, avoiding walls and the hazard's surroundings."""
+        hx, hy = _centre(self.scene.hazard.position, Hazard.SIZE)
+        blocked = set(self._blocked)
+        reach = math.ceil(HAZARD_CLEARANCE / CELL)
+        hc = _cell_of((hx, hy))
+        for i in range(hc[0] - reach, hc[0] + reach + 1):
+            for j in range(hc[1] - reach, hc[1] + reach + 1):
+                if math.dist(_cell_centre((i, j)), (hx, hy)) < HAZARD_CLEARANCE:
+                    blocked.add((i, j))
+        blocked.discard(start)
+        blocked.discard(goal)
+        came: dict[Cell, Cell | None] = {start: None}
+        frontier = deque([start])
+        columns, rows = WIDTH // CELL, HEIGHT // CELL
+        while frontier:
+            cell = frontier.popleft()
+            if cell == goal:
+                break
+            for step in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                nxt = (cell[0] + step[0], cell[1] + step[1])
+                if (
+                    0 <= nxt[0] < columns
+                    and 0 <= nxt[1] < rows
+                    and nxt not in blocked
+                    and nxt not in came
+                ):
+                    came[nxt] = cell
+                    frontier.append(nxt)
+        if goal not in came:
+            return []
+        path: list[Cell] = []
+        back: Cell | None = goal
+        while back is not None and back != start:
+            path.append(back)
+            back = came[back]
+        path.reverse()
+        return path
+
+    # -- keys ---------------------------------------------------------------------
+
+    def _hold(self, wanted: set[int]) -> None:
+        for key in sorted(self.held - wanted):
+            self.post(_key(pygame.KEYUP, key))
+        for key in sorted(wanted - self.held):
+            self.post(_key(pygame.KEYDOWN, key))
+        self.held = wanted
+
+    def _release_all(self) -> None:
+        self._hold(set())
+
+
+def _key(kind: int, key: int) -> pygame.event.Event:
+    return pygame.event.Event(kind, key=key, mod=0, unicode="", scancode=0)
+
+
+def _cycle(items: list[str]) -> Iterator[str]:
+    while True:
+        yield from items
+
+
+def _centre(position: tuple[float, float], size: float) -> tuple[float, float]:
+    return (position[0] + size / 2, position[1] + size / 2)
+
+
+def _cell_of(point: tuple[float, float]) -> Cell:
+    return (int(point[0] // CELL), int(point[1] // CELL))
+
+
+def _cell_centre(cell: Cell) -> tuple[float, float]:
+    return (cell[0] * CELL + CELL / 2, cell[1] * CELL + CELL / 2)
+
+
+def _blocked_cells() -> frozenset[Cell]:
+    """Cells where the player's centre cannot be: walls grown by half the player, plus a margin."""
+    grow = Player.SIZE / 2 + 3
+    solids = [(x - grow, y - grow, x + w + grow, y + h + grow) for x, y, w, h in LAYOUT.solids()]
+    blocked = set()
+    for i in range(WIDTH // CELL):
+        for j in range(HEIGHT // CELL):
+            cx, cy = _cell_centre((i, j))
+            edge = cx < grow or cy < grow or cx > WIDTH - grow or cy > HEIGHT - grow
+            if edge or any(x0 < cx < x1 and y0 < cy < y1 for x0, y0, x1, y1 in solids):
+                blocked.add((i, j))
+    return frozenset(blocked)

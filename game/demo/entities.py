@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["Player"]
+from game.engine.collisions import Collider
+
+__all__ = ["Coin", "Hazard", "Player", "lerp"]
 
 Vec = tuple[float, float]
 
@@ -46,15 +48,85 @@ class Player:
                 vx, vy = vx * slower / speed, vy * slower / speed
         self.velocity = (vx, vy)
 
-    def integrate(self, dt: float, bounds: tuple[float, float, float, float]) -> None:
-        """Move by velocity × dt, staying inside ``bounds`` (x, y, width, height)."""
+    def moved(self, position: Vec, wanted: Vec, got: Vec) -> None:
+        """Record where the world let the player go; a blocked axis loses its speed."""
         self.previous = self.position
-        left, top, width, height = bounds
-        x = min(max(self.position[0] + self.velocity[0] * dt, left), left + width - self.SIZE)
-        y = min(max(self.position[1] + self.velocity[1] * dt, top), top + height - self.SIZE)
-        self.position = (x, y)
+        self.position = position
+        vx, vy = self.velocity
+        if abs(got[0]) < abs(wanted[0]) - 1e-9:
+            vx = 0.0
+        if abs(got[1]) < abs(wanted[1]) - 1e-9:
+            vy = 0.0
+        self.velocity = (vx, vy)
+
+    def push(self, direction: Vec, speed: float) -> None:
+        """An impulse: the velocity becomes ``speed`` along ``direction``."""
+        length = math.hypot(*direction) or 1.0
+        self.velocity = (direction[0] / length * speed, direction[1] / length * speed)
 
     def interpolated(self, alpha: float) -> Vec:
         """Where to draw the player between the last two steps."""
-        (px, py), (x, y) = self.previous, self.position
-        return (px + (x - px) * alpha, py + (y - py) * alpha)
+        return lerp(self.previous, self.position, alpha)
+
+
+def lerp(a: Vec, b: Vec, alpha: float) -> Vec:
+    """The point ``alpha`` of the way from ``a`` to ``b``: how every body is drawn."""
+    return (a[0] + (b[0] - a[0]) * alpha, a[1] + (b[1] - a[1]) * alpha)
+
+
+class Coin:
+    """A coin on the ground: a trigger collider while it lies there."""
+
+    SIZE = 16
+
+    def __init__(self, spot: Vec) -> None:
+        self.spot = spot
+        self.collider: Collider | None = None  # while it lies on the ground
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        """The coin's box, centred on its spot."""
+        half = self.SIZE / 2
+        return (self.spot[0] - half, self.spot[1] - half, self.SIZE, self.SIZE)
+
+
+class Hazard:
+    """Something that patrols a route back and forth at a steady speed."""
+
+    SIZE = 26
+    SPEED = 80.0  # px per second
+
+    def __init__(self, route: tuple[Vec, ...]) -> None:
+        if len(route) < 2:
+            raise ValueError("a patrol route needs at least two points")
+        self.route = route
+        self.position: Vec = self._top_left(route[0])
+        self.previous: Vec = self.position
+        self.target = 1
+        self.direction = 1  # +1 along the route, -1 back
+
+    def _top_left(self, centre: Vec) -> Vec:
+        return (centre[0] - self.SIZE / 2, centre[1] - self.SIZE / 2)
+
+    def patrol(self, dt: float) -> None:
+        """Walk ``SPEED * dt`` along the route, turning round at either end."""
+        self.previous = self.position
+        budget = self.SPEED * dt
+        x, y = self.position
+        while budget > 0:
+            tx, ty = self._top_left(self.route[self.target])
+            distance = math.hypot(tx - x, ty - y)
+            if distance > budget:
+                x += (tx - x) / distance * budget
+                y += (ty - y) / distance * budget
+                break
+            x, y = tx, ty
+            budget -= distance
+            if not 0 <= self.target + self.direction < len(self.route):
+                self.direction = -self.direction
+            self.target += self.direction
+        self.position = (x, y)
+
+    def interpolated(self, alpha: float) -> Vec:
+        """Where to draw it between the last two steps."""
+        return lerp(self.previous, self.position, alpha)

@@ -1,0 +1,138 @@
+"""The pause panel: the controls, and buttons that are ``on_click`` callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+
+from game.engine.events import EventBus, Subscription
+from game.engine.input_events import KeyDown, MouseDown, MouseMotion, MouseUp
+from game.ui.button import Button, Menu
+from game.ui.text import TextCache
+
+__all__ = ["CONTROLS", "PausePanel"]
+
+#: Shown on the pause panel, and in the README.
+CONTROLS = (
+    ("Arrows / WASD", "walk"),
+    ("Enter or T", "talk (type, Enter sends, Esc cancels)"),
+    ("H", "conversation log"),
+    ("P / Esc", "pause"),
+    ("F3", "debug overlay"),
+    ("F10", "one step while paused"),
+)
+
+SHADE = (10, 12, 18, 160)
+PANEL = (34, 40, 54)
+EDGE = (240, 226, 180)
+INK = (240, 240, 234)
+KEY = (250, 210, 110)
+
+# Above the chat box: while paused the panel owns the keyboard and mouse.
+_PRIORITY = 200
+
+
+class PausePanel:
+    """Shown while paused; forwards keys and mouse to a :class:`Menu` and stops them there."""
+
+    def __init__(
+        self,
+        bus: EventBus,
+        font: pygame.font.Font,
+        *,
+        on_resume: Callable[[], object],
+        on_sound: Callable[[], object],
+        sound_label: Callable[[], str],
+        on_speed: Callable[[], object],
+        speed_label: Callable[[], str],
+        on_quit: Callable[[], object],
+        size: tuple[int, int] = (960, 540),
+    ) -> None:
+        self.bus = bus
+        self.size = size
+        self.visible = False
+        self.text = TextCache(font, capacity=64)
+        self.menu = Menu(
+            [
+                Button("Resume", on_resume),
+                Button(sound_label, on_sound),
+                Button(speed_label, on_speed),
+                Button("Quit", on_quit),
+            ]
+        )
+        self.menu.layout((size[0] // 2 + 170, size[1] // 2 + 10))
+        self._subscriptions: list[Subscription] = []
+        self._backdrop: pygame.Surface | None = None
+
+    def show(self) -> None:
+        """Take the keyboard and mouse, focus Resume."""
+        if self.visible:
+            return
+        self.visible = True
+        self.menu.focus_index = 0
+        self.menu.move_focus(0)
+        self._subscriptions = [
+            self.bus.subscribe(KeyDown, self.on_key, priority=_PRIORITY),
+            self.bus.subscribe(MouseMotion, self.on_motion, priority=_PRIORITY),
+            self.bus.subscribe(MouseDown, self.on_mouse_down, priority=_PRIORITY),
+            self.bus.subscribe(MouseUp, self.on_mouse_up, priority=_PRIORITY),
+        ]
+
+    def hide(self) -> None:
+        """Give the keyboard and mouse back to the game."""
+        self.visible = False
+        for subscription in self._subscriptions:
+            subscription.cancel()
+        self._subscriptions = []
+
+    def on_key(self, event: KeyDown) -> bool:
+        """Arrows and Enter drive the menu; every key stops here while paused."""
+        if event.key in (pygame.K_ESCAPE, pygame.K_p):
+            self.menu.buttons[0].click()  # Esc or P again: resume
+        else:
+            self.menu.key(event.key)
+        return True
+
+    def on_motion(self, event: MouseMotion) -> bool:
+        """Hover follows the pointer."""
+        self.menu.pointer_moved(event.pos)
+        return True
+
+    def on_mouse_down(self, event: MouseDown) -> bool:
+        """Press a button (left button only)."""
+        if event.button == 1:
+            self.menu.pointer_down(event.pos)
+        return True
+
+    def on_mouse_up(self, event: MouseUp) -> bool:
+        """Release over the pressed button clicks it."""
+        if event.button == 1:
+            self.menu.pointer_up(event.pos)
+        return True
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Dim the game and draw the panel."""
+        if not self.visible:
+            return
+        if self._backdrop is None:
+            self._backdrop = self._compose()
+        surface.blit(self._backdrop, (0, 0))
+        self.menu.draw(surface, self.text)
+
+    def _compose(self) -> pygame.Surface:
+        width, height = self.size
+        backdrop = pygame.Surface(self.size, pygame.SRCALPHA)
+        backdrop.fill(SHADE)
+        panel = pygame.Rect(0, 0, 640, 300)
+        panel.center = (width // 2, height // 2)
+        pygame.draw.rect(backdrop, PANEL, panel, border_radius=16)
+        pygame.draw.rect(backdrop, EDGE, panel, width=2, border_radius=16)
+        title = self.text.render("Paused", KEY)
+        backdrop.blit(title, (panel.left + 28, panel.top + 22))
+        y = panel.top + 64
+        for keys, what in CONTROLS:
+            backdrop.blit(self.text.render(keys, KEY), (panel.left + 28, y))
+            backdrop.blit(self.text.render(what, INK), (panel.left + 28, y + 20))
+            y += 36
+        return backdrop

@@ -1,0 +1,274 @@
+"""ChatNPC: an NPC that greets you when you come near and answers what you type.
+
+It is made of callbacks on the engine's parts: a trigger collider is its talk
+radius (the scene routes ``CollisionEnter``/``Exit`` to :meth:`ChatNPC.player_entered`
+and :meth:`ChatNPC.player_left`), a timer is its greeting cooldown, its
+brain's reply arrives through :class:`~game.npc.bubble_reply.BubbleReply`,
+and finished replies and requested actions are published on the bus.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from game.engine.collisions import Collider, CollisionWorld
+from game.engine.events import Event, EventBus
+from game.engine.timers import TimerHandle, Timers
+from game.npc.brain import Brain, ChatContext, ReplyRequest, has_cjk
+from game.npc.bubble_reply import BubbleReply
+from game.npc.dialogue import Dialogue
+from game.npc.rule_brain import RuleBrain
+from game.ui.bubble import SpeechBubble
+
+__all__ = ["ChatNPC", "ConversationLog", "NpcAction", "NpcSpoke"]
+
+Vec = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class NpcSpoke(Event):
+    """An NPC finished a line (a reply, an apology, a greeting or a farewell)."""
+
+    npc: str
+    text: str
+    reply: bool  # True for an answer to the player, False for a greeting or farewell
+
+
+@dataclass(frozen=True, slots=True)
+class NpcAction(Event):
+    """The player asked an NPC to do something ("dance", "follow")."""
+
+    npc: str
+    action: str
+
+
+class ConversationLog:
+    """The last ``size`` lines said, as ``(speaker, text)``, for the log panel (H)."""
+
+    def __init__(self, size: int = 50) -> None:
+        self.lines: deque[tuple[str, str]] = deque(maxlen=size)
+        #: Grows with every line, so a panel knows when to redraw.
+        self.version = 0
+
+    def add(self, speaker: str, text: str) -> None:
+        """Remember a line."""
+        self.lines.append((speaker, text))
+        self.version += 1
+
+
+class ChatNPC:
+    """A villager with a brain, a speech bubble and a talk radius.
+
+    ``facts()`` returns the live game numbers the brain may quote (score,
+    coins left, clock). The chat ``brain`` may be slow (a language model);
+    greetings and farewells always come from the NPC's own dialogue file.
+    """
+
+    SIZE = 28
+    TALK_RADIUS = 72.0
+    GREET_COOLDOWN = 20.0  # game seconds before the same NPC greets again
+    FOLLOW_TIME = 10.0
+    FOLLOW_GAP = 44.0  # how close a following NPC walks behind the player
+    SPEED = 150.0
+    DANCE_TIME = 1.5
+    THINK_TIME = 0.4
+
+    def __init__(
+        self,
+        dialogue: Dialogue,
+        *,
+        bus: EventBus,
+        timers: Timers,
+        world: CollisionWorld,
+        position: Vec,
+        brain: Brain,
+        barks: RuleBrain,
+        bubble: SpeechBubble,
+        facts: Callable[[], Mapping[str, object]],
+        log: ConversationLog,
+    ) -> None:
+        self.key = dialogue.key
+        self.dialogue = dialogue
+        self.bus = bus
+        self.timers = timers
+        self.world = world
+        self.brain = brain
+        self.barks = barks
+        self.bubble = bubble
+        self.facts = facts
+        self.log = log
+        self.position: Vec = position
+        self.previous: Vec = position
+        self.home: Vec = position
+        self.facing: Vec = (0.0, 1.0)
+        self.body: Collider = world.add(
+            (*position, self.SIZE, self.SIZE), layer="npc", mask=["wall", "npc"], owner=self
+        )
+        self.zone: Collider = world.add(
+            self._zone_rect(), layer="talk", mask=["player"], trigger=True, owner=self
+        )
+        self.in_range = False
+        #: The language the player last used with this NPC ("en" or "zh").
+        self.language = "en"
+        self.spin = 0.0  # radians, while dancing
+        self.following: tuple[float, float] | None = None
+        self._greet_ready = True
+        self._request: ReplyRequest | None = None
+        self._dance: TimerHandle | None = None
+        self._follow_end: TimerHandle | None = None
+
+    @property
+    def name(self) -> str:
+        """The NPC's name in the language the player last used."""
+        return self.dialogue.names.get(self.language, self.dialogue.name)
+
+    def _zone_rect(self) -> tuple[float, float, float, float]:
+        x, y = self.position
+        reach = self.TALK_RADIUS
+        return (x - reach, y - reach, self.SIZE + 2 * reach, self.SIZE + 2 * reach)
+
+    # -- what the scene routes here ------------------------------------------------
+
+    def player_entered(self) -> None:
+        """The player came within talking distance: greet, unless greeted lately."""
+        self.in_range = True
+        if self._greet_ready and not self.bubble.visible:
+            self._greet_ready = False
+            self.timers.after(self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet")
+            self._bark("hello" if self.language == "en" else "你好")
+
+    def player_left(self) -> None:
+        """The player walked away: drop any reply in progress and say goodbye."""
+        self.in_range = False
+        if self.following is not None:
+            return  # a follower is not left behind
+        interrupted = self._request is not None and self._request.active
+        self._cancel_reply()
+        if interrupted or not self.bubble.visible:
+            self._bark("bye" if self.language == "en" else "再见")
+
+    def hear(self, text: str, player_name: str | None = None) -> ReplyRequest:
+        """The player said ``text`` to this NPC: interrupt any reply and answer it."""
+        self.language = "zh" if has_cjk(text) else "en"
+        self._cancel_reply()
+        context = ChatContext(self.name, player_name, dict(self.facts()))
+        callbacks = BubbleReply(self.bubble, think_time=self.THINK_TIME, on_done=self._replied)
+        self._request = None
+        request = self.brain.ask(text, context, callbacks)
+        self._request = request
+        if not request.active:  # a brain that answered at once (the rule brain)
+            self._act(request)
+        return request
+
+    def on_fixed_update(self, dt: float, player: Vec) -> None:
+        """Each step: walk after the player while following, and let the bubble type."""
+        self.previous = self.position
+        if self.following is not None:
+            self._walk_towards(player, dt)
+        self.bubble.update(dt)
+
+    # -- actions ---------------------------------------------------------------
+
+    def dance(self) -> None:
+        """Spin for a moment: a repeating timer turns the NPC a little each time."""
+        if self._dance is not None:
+            self._dance.cancel()
+        steps = 36
+        self._dance = self.timers.every(
+            self.DANCE_TIME / steps, self._spin_step, steps, times=steps, name=f"{self.key} dance"
+        )
+
+    def _spin_step(self, steps: int) -> None:
+        self.spin = (self.spin + 2 * math.tau / steps) % math.tau
+        assert self._dance is not None
+        if not self._dance.active:  # that was the last step
+            self.spin = 0.0
+
+    def follow(self) -> None:
+        """Follow the player for a while, then walk home: a timer ends it."""
+        self.following = self.position
+        if self._follow_end is not None:
+            self._follow_end.cancel()
+        self._follow_end = self.timers.after(
+            self.FOLLOW_TIME, self.stop_following, name=f"{self.key} follow"
+        )
+
+    def stop_following(self) -> None:
+        """Stop following (the timer ran out)."""
+        self.following = None
+        self._follow_end = None
+
+    # -- inside -------------------------------------------------------------------
+
+    def _walk_towards(self, target: Vec, dt: float) -> None:
+        x, y = self.position
+        dx, dy = target[0] - x, target[1] - y
+        distance = math.hypot(dx, dy)
+        if distance <= self.FOLLOW_GAP:
+            return
+        step = min(self.SPEED * dt, distance - self.FOLLOW_GAP)
+        self.facing = (dx / distance, dy / distance)
+        self.world.move(self.body, dx / distance * step, dy / distance * step)
+        self.position = self.body.position
+        self.zone.position = self._zone_rect()[:2]
+
+    def _cancel_reply(self) -> None:
+        if self._request is not None and self._request.active:
+            self._request.cancel()
+            self.bubble.hide()
+        self._request = None
+
+    def _replied(self, text: str) -> None:
+        self.log.add(self.name, text)
+        self.bus.publish(NpcSpoke(self.key, text, reply=True))
+        if self._request is not None:  # a streaming brain: the request is known by now
+            self._act(self._request)
+
+    def _act(self, request: ReplyRequest) -> None:
+        action = request.action
+        if action is not None and request.state == "done":
+            request.action = None  # once, whichever path gets here first
+            self.bus.publish(NpcAction(self.key, action))
+
+    def _bark(self, phrase: str) -> None:
+        context = ChatContext(self.name, None, dict(self.facts()))
+        request = self.barks.ask(phrase, context, _Silent())
+        self.bubble.say(request.text)
+        self.log.add(self.name, request.text)
+        self.bus.publish(NpcSpoke(self.key, request.text, reply=False))
+
+    def _cooldown_over(self) -> None:
+        self._greet_ready = True
+
+    def state(self) -> tuple[object, ...]:
+        """What decides this NPC's future, for the state hash."""
+        return (
+            self.position,
+            self.in_range,
+            self.language,
+            round(self.spin, 9),
+            self.following is not None,
+            self._greet_ready,
+            self.bubble.phase,
+            self.bubble.text,
+            self.barks.player_name,
+        )
+
+
+class _Silent:
+    """Callbacks that ignore everything: a bark's text is read from its request."""
+
+    def on_start(self) -> None:
+        pass
+
+    def on_token(self, token: str) -> None:
+        pass
+
+    def on_end(self, text: str) -> None:
+        pass
+
+    def on_error(self, message: str) -> None:
+        pass
