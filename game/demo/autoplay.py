@@ -29,6 +29,7 @@ Post = Callable[[pygame.event.Event], None]
 Cell = tuple[int, int]
 
 CELL = 12  # px: the navigation grid
+COLUMNS, ROWS = WIDTH // CELL, HEIGHT // CELL
 HAZARD_CLEARANCE = 56.0  # px kept between the bot's plan and the hazard
 REPLAN_EVERY = 20  # ticks
 STUCK_TICKS = 45
@@ -195,39 +196,43 @@ class Autoplay:
 
     def _find_path(self, start: Cell, goal: Cell) -> list[Cell]:
         """Breadth-first search on the grid, avoiding walls and the hazard's surroundings."""
+        columns, rows = COLUMNS, ROWS
+        blocked = bytearray(self._blocked)  # a copy: the hazard's cells are for this plan only
         hx, hy = _centre(self.scene.hazard.position, Hazard.SIZE)
-        blocked = set(self._blocked)
+        hi, hj = _cell_of((hx, hy))
         reach = math.ceil(HAZARD_CLEARANCE / CELL)
-        hc = _cell_of((hx, hy))
-        for i in range(hc[0] - reach, hc[0] + reach + 1):
-            for j in range(hc[1] - reach, hc[1] + reach + 1):
+        for j in range(max(hj - reach, 0), min(hj + reach + 1, rows)):
+            for i in range(max(hi - reach, 0), min(hi + reach + 1, columns)):
                 if math.dist(_cell_centre((i, j)), (hx, hy)) < HAZARD_CLEARANCE:
-                    blocked.add((i, j))
-        blocked.discard(start)
-        blocked.discard(goal)
-        came: dict[Cell, Cell | None] = {start: None}
-        frontier = deque([start])
-        columns, rows = WIDTH // CELL, HEIGHT // CELL
+                    blocked[j * columns + i] = 1
+        source = _index(start)
+        target = _index(goal)
+        if not (0 <= source < len(blocked) and 0 <= target < len(blocked)):
+            return []
+        blocked[source] = blocked[target] = 0
+        came = [-1] * len(blocked)
+        came[source] = source
+        frontier = deque([source])
         while frontier:
             cell = frontier.popleft()
-            if cell == goal:
+            if cell == target:
                 break
-            for step in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-                nxt = (cell[0] + step[0], cell[1] + step[1])
-                if (
-                    0 <= nxt[0] < columns
-                    and 0 <= nxt[1] < rows
-                    and nxt not in blocked
-                    and nxt not in came
-                ):
+            x = cell % columns
+            for nxt in (
+                cell + 1 if x + 1 < columns else -1,
+                cell - 1 if x > 0 else -1,
+                cell + columns if cell + columns < len(blocked) else -1,
+                cell - columns,
+            ):
+                if nxt >= 0 and not blocked[nxt] and came[nxt] < 0:
                     came[nxt] = cell
                     frontier.append(nxt)
-        if goal not in came:
+        if came[target] < 0:
             return []
         path: list[Cell] = []
-        back: Cell | None = goal
-        while back is not None and back != start:
-            path.append(back)
+        back = target
+        while back != source:
+            path.append((back % columns, back // columns))
             back = came[back]
         path.reverse()
         return path
@@ -266,15 +271,20 @@ def _cell_centre(cell: Cell) -> tuple[float, float]:
     return (cell[0] * CELL + CELL / 2, cell[1] * CELL + CELL / 2)
 
 
-def _blocked_cells() -> frozenset[Cell]:
-    """Cells where the player's centre cannot be: walls grown by half the player, plus a margin."""
+def _index(cell: Cell) -> int:
+    i, j = cell
+    return j * COLUMNS + i if 0 <= i < COLUMNS and 0 <= j < ROWS else -1
+
+
+def _blocked_cells() -> bytes:
+    """1 for each cell where the player's centre cannot be: walls grown by half the player."""
     grow = Player.SIZE / 2 + 3
     solids = [(x - grow, y - grow, x + w + grow, y + h + grow) for x, y, w, h in LAYOUT.solids()]
-    blocked = set()
-    for i in range(WIDTH // CELL):
-        for j in range(HEIGHT // CELL):
+    blocked = bytearray(COLUMNS * ROWS)
+    for j in range(ROWS):
+        for i in range(COLUMNS):
             cx, cy = _cell_centre((i, j))
             edge = cx < grow or cy < grow or cx > WIDTH - grow or cy > HEIGHT - grow
             if edge or any(x0 < cx < x1 and y0 < cy < y1 for x0, y0, x1, y1 in solids):
-                blocked.add((i, j))
-    return frozenset(blocked)
+                blocked[j * COLUMNS + i] = 1
+    return bytes(blocked)
