@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         "replies streamed through LangChain callbacks) or module:function returning a "
         "LangChain Runnable; the last two need the llm extra (docs/langchain.md)",
     )
+    parser.add_argument("--mute", action="store_true", help="no typing blips")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     parser.add_argument(
         "--chat",
@@ -135,7 +136,7 @@ def _run_window(args: argparse.Namespace) -> int:
     from game.app import App, NoDisplayError
 
     try:
-        app = App(seed=args.seed, autoplay=args.autoplay)
+        app = App(seed=args.seed, autoplay=args.autoplay, brain=args.brain, mute=args.mute)
     except NoDisplayError as exc:
         print(
             f"callback-quest: no display available ({exc}); running the headless autoplay instead",
@@ -154,7 +155,14 @@ def _run_window(args: argparse.Namespace) -> int:
 def _run_headless(args: argparse.Namespace) -> int:
     from game.app import App
 
-    app = App(headless=True, seed=args.seed, autoplay=True, render=not args.no_render)
+    app = App(
+        headless=True,
+        seed=args.seed,
+        autoplay=True,
+        render=not args.no_render,
+        brain=args.brain,
+        mute=True,
+    )
     try:
         app.run_for(args.seconds)
         if args.screenshot:
