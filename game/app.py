@@ -19,6 +19,7 @@ import pygame
 
 from game.demo.autoplay import Autoplay
 from game.demo.scene import HEIGHT, WIDTH, DemoScene
+from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.input import InputMapper
 from game.engine.input_events import QuitRequested
@@ -85,8 +86,11 @@ class App:
         self.bus = EventBus(on_error="log")
         self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
         self.input = InputMapper(self.bus)
-        self.loop = FixedStepLoop(self.bus, input=self.input)
-        self.scene = DemoScene(self.bus, self.loop, self.input, self.rng)
+        self.collisions = CollisionWorld(self.bus)
+        self.loop = FixedStepLoop(self.bus, input=self.input, collisions=self.collisions)
+        self.scene = DemoScene(
+            self.bus, self.loop, self.input, self.rng, collisions=self.collisions
+        )
         self.bus.subscribe(QuitRequested, self._on_quit)
         self.autoplay = Autoplay(self.post, random.Random(f"autoplay-{seed}")) if autoplay else None
 
@@ -184,6 +188,7 @@ class App:
             "npc_replies": self.scene.npc_replies,
             "score": self.scene.score,
             "state_hash": self.state_hash(),
+            "collisions_started": self.collisions.started,
         }
 
     def save_screenshot(self, path: str | os.PathLike[str]) -> None:

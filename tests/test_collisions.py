@@ -676,3 +676,68 @@ def test_bad_layer_and_mask_types(bus: EventBus) -> None:
         CollisionWorld(bus, layers="player")
     with pytest.raises(TypeError, match="bus must be an EventBus"):
         CollisionWorld(object())  # type: ignore[arg-type]
+
+
+# -- the demo scene ----------------------------------------------------------
+
+
+def hold(app: object, code: int, ticks: int) -> None:
+    from game.app import App
+
+    assert isinstance(app, App)
+    app.post(pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode=""))
+    app.run_ticks(ticks)
+    app.post(pygame.event.Event(pygame.KEYUP, key=code, mod=0))
+    app.run_ticks(10)
+
+
+def test_the_player_stops_flush_against_the_field_edge(app: object) -> None:
+    from game.app import App
+    from game.demo.scene import WIDTH
+
+    assert isinstance(app, App)
+    hold(app, pygame.K_RIGHT, 200)
+    x, _ = app.scene.player.position
+    assert x + app.scene.player.SIZE == WIDTH
+    assert app.scene.player.velocity == (0.0, 0.0)
+
+
+def test_the_player_slides_along_a_wall_it_walks_into(app: object) -> None:
+    from game.app import App
+    from game.demo.scene import WALLS
+
+    assert isinstance(app, App)
+    floor = WALLS[2]  # the wall below and to the right of the start
+    app.scene.body.position = (floor[0] + 20, floor[1] - 60)
+    app.scene.player.position = app.scene.body.position
+    hold(app, pygame.K_DOWN, 40)
+    x, y = app.scene.player.position
+    assert y + app.scene.player.SIZE == floor[1]  # standing on it
+    hold(app, pygame.K_RIGHT, 20)
+    assert app.scene.player.position[0] > x + 30  # slides along it
+    assert app.scene.player.position[1] == y
+
+
+def test_the_glade_logs_enter_and_exit_and_counts_in_the_summary(
+    app: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from game.app import App
+    from game.demo.scene import GLADE
+
+    assert isinstance(app, App)
+    app.scene.body.position = (GLADE[0] - 40, GLADE[1] + 30)
+    app.scene.player.position = app.scene.body.position
+    with caplog.at_level(logging.INFO, logger="game.demo.scene"):
+        hold(app, pygame.K_RIGHT, 20)
+        assert app.scene.in_glade
+        hold(app, pygame.K_LEFT, 40)
+    assert not app.scene.in_glade
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("entered the glade" in m for m in messages)
+    assert any("left the glade" in m for m in messages)
+    summary = app.summary()
+    assert summary["collisions_started"] == 1
+    assert summary["events"]["CollisionEnter"] == 1
+    assert summary["events"]["CollisionExit"] == 1
