@@ -181,6 +181,8 @@ def test_many_boxes_in_many_strips_match_brute_force(bus: EventBus) -> None:
     for _ in range(400):
         w, h = rng.uniform(2, 20), rng.choice([rng.uniform(2, 20), rng.uniform(50, 200)])
         world.add((rng.uniform(0, 400), rng.uniform(0, 400), w, h))
+    for wall in [(0, -5, 400, 10), (0, 200, 300, 3), (-5, 0, 10, 400), (395, 0, 10, 400)]:
+        world.add(wall)  # long reaches across crowded strips
     with bus.recording() as trace:
         world.update()
     assert set(ids(trace.of(CollisionEnter))) == brute_pairs(world)

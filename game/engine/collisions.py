@@ -70,11 +70,15 @@ _MAX_ID = (1 << 31) - 1
 _PLAIN = frozenset((float, int))  # not bool, not numpy scalars: those take the slow path
 # Strip indices are sorted as uint16 (numpy radix-sorts 16-bit keys in linear time).
 _MAX_STRIPS = 60_000
-# Strip height as a multiple of the mean box height; measured best at 2-3
-# (benchmarks/bench_collisions.py), where about half the boxes straddle two strips.
+# Strip height as a multiple of the mean box height. The time is flat between
+# 1.5 and 4 (benchmarks/bench_collisions.py); lower makes more boxes straddle two
+# strips, higher makes more candidates per strip.
 _STRIP_FACTOR = 2.5
 # Offsets of the sweep tested on whole slices before following survivors only.
 _SLICED_OFFSETS = 3
+# Entries still in reach after a few offsets are finished by binary search when
+# no more than this many are left.
+_TAIL = 32
 # Below this many colliders a plain Python sweep beats numpy's per-call overhead
 # (measured crossover: 80-120 boxes).
 _SMALL = 100
@@ -887,6 +891,11 @@ def _sweep_strips(xs: _Floats, ws: _Floats, ys: _Floats, hs: _Floats) -> tuple[_
         if not len(idx):
             break
     while len(idx):
+        if len(idx) <= _TAIL and k >= _SLICED_OFFSETS + 2:
+            # A few long reaches left (a wide wall across a crowded strip): one
+            # binary search each instead of one numpy round per offset.
+            _reach(idx, k, strip, left, right, upper, lower, first, found_i, found_j)
+            break
         k += 1
         if idx[-1] >= m - k:
             idx = idx[idx < m - k]
@@ -912,6 +921,31 @@ def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEve
     _set_a(event, a)
     _set_b(event, b)
     return event
+
+
+def _reach(
+    idx: _Ints,
+    k: int,
+    strip: _Ints,
+    left: _Floats,
+    right: _Floats,
+    upper: _Floats,
+    lower: _Floats,
+    first: npt.NDArray[np.bool_],
+    found_i: list[_Ints],
+    found_j: list[_Ints],
+) -> None:
+    """Finish the sweep for entries ``idx`` tested up to offset ``k``."""
+    ends = np.searchsorted(strip, strip[idx], side="right")
+    for i, end in zip(idx.tolist(), ends.tolist(), strict=True):
+        start = i + k + 1
+        stop = start + int(np.searchsorted(left[start:end], right[i], side="left"))
+        if stop > start:
+            j = np.arange(start, stop)
+            hit = (upper[j] < lower[i]) & (upper[i] < lower[j]) & (first[i] | first[j])
+            j = j[hit]
+            found_i.append(np.full(len(j), i, dtype=np.int64))
+            found_j.append(j)
 
 
 #: ``callback(collider_a, collider_b)`` for the layer-pair helpers.
