@@ -226,7 +226,7 @@ def run(quick: bool = False) -> list[Result]:
             mine.target = f"<= {TARGETS_MS[n]:g} ms"
             mine.met = mine.median <= TARGETS_MS[n]
         for result in measured[1:]:
-            # Ratio printed as "times slower than ours".
+            # The ratio is "times slower than ours" (baseline: our update).
             result.extra["pairs_agree_with_brute_force"] = (
                 theirs.contacts == truth["pymunk space.step"]
                 if result.variant.startswith("pymunk")
@@ -235,8 +235,9 @@ def run(quick: bool = False) -> list[Result]:
             if result.variant.startswith("pymunk"):
                 result.extra["pairs"] = theirs.contacts
                 result.extra["brute_force_pairs"] = truth["pymunk space.step"]
-                result.target = f">= {MIN_SPEEDUP_VS_PYMUNK:g}x ours"
-                result.met = (result.ratio or 0) >= MIN_SPEEDUP_VS_PYMUNK
+                if n == max(SIZES):  # the target is at 10,000
+                    result.target = f">= {MIN_SPEEDUP_VS_PYMUNK:g}x ours"
+                    result.met = (result.ratio or 0) >= MIN_SPEEDUP_VS_PYMUNK
         assert abs(theirs.contacts - truth["pymunk space.step"]) <= max(2, n // 1000), (
             "pymunk disagrees with brute force",
             theirs.contacts,

@@ -10,6 +10,13 @@ import os
 # pygame prints a banner on import; our stdout carries JSON and chat replies.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+from game.engine.collisions import (
+    Collider,
+    CollisionEnter,
+    CollisionExit,
+    CollisionStay,
+    CollisionWorld,
+)
 from game.engine.events import (
     CascadeError,
     DispatchDepthError,
@@ -25,6 +32,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CascadeError",
+    "Collider",
+    "CollisionEnter",
+    "CollisionExit",
+    "CollisionStay",
+    "CollisionWorld",
     "DispatchDepthError",
     "Event",
     "EventBus",

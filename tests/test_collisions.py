@@ -181,6 +181,8 @@ def test_many_boxes_in_many_strips_match_brute_force(bus: EventBus) -> None:
     for _ in range(400):
         w, h = rng.uniform(2, 20), rng.choice([rng.uniform(2, 20), rng.uniform(50, 200)])
         world.add((rng.uniform(0, 400), rng.uniform(0, 400), w, h))
+    for wall in [(0, -5, 400, 10), (0, 200, 300, 3), (-5, 0, 10, 400), (395, 0, 10, 400)]:
+        world.add(wall)  # long reaches across crowded strips
     with bus.recording() as trace:
         world.update()
     assert set(ids(trace.of(CollisionEnter))) == brute_pairs(world)
@@ -676,3 +678,72 @@ def test_bad_layer_and_mask_types(bus: EventBus) -> None:
         CollisionWorld(bus, layers="player")
     with pytest.raises(TypeError, match="bus must be an EventBus"):
         CollisionWorld(object())  # type: ignore[arg-type]
+
+
+# -- the demo scene ----------------------------------------------------------
+
+
+def hold(app: object, code: int, ticks: int) -> None:
+    from game.app import App
+
+    assert isinstance(app, App)
+    app.post(pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode=""))
+    app.run_ticks(ticks)
+    app.post(pygame.event.Event(pygame.KEYUP, key=code, mod=0))
+    app.run_ticks(10)
+
+
+def put_player(app: object, position: tuple[float, float]) -> None:
+    from game.app import App
+
+    assert isinstance(app, App)
+    app.scene.player_body.position = position
+    app.scene.player.position = app.scene.player.previous = position
+
+
+def test_the_player_stops_flush_against_the_village_edge(app: object) -> None:
+    from game.app import App
+    from game.demo.scene import WIDTH
+
+    assert isinstance(app, App)
+    put_player(app, (700.0, 355.0))
+    hold(app, pygame.K_RIGHT, 120)
+    x, _ = app.scene.player.position
+    assert x + app.scene.player.SIZE == WIDTH
+    assert app.scene.player.velocity == (0.0, 0.0)
+
+
+def test_the_player_slides_along_a_house_it_walks_into(app: object) -> None:
+    from game.app import App
+
+    assert isinstance(app, App)
+    roof = 380.0  # the top of the south-west house
+    put_player(app, (120.0, 330.0))
+    hold(app, pygame.K_DOWN, 40)
+    x, y = app.scene.player.position
+    assert y + app.scene.player.SIZE == roof  # standing against it
+    app.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_DOWN, mod=0, unicode=""))
+    hold(app, pygame.K_RIGHT, 15)
+    assert app.scene.player.position[0] > x + 30  # slides along it
+    assert app.scene.player.position[1] == y
+
+
+def test_walking_into_a_talk_radius_is_a_collision_enter_counted_in_the_summary(
+    app: object,
+) -> None:
+    from game.app import App
+    from game.engine.collisions import CollisionEnter, CollisionExit
+
+    assert isinstance(app, App)
+    guide = app.scene.npcs[0]
+    put_player(app, (690.0, 160.0))
+    with app.bus.recording() as trace:
+        hold(app, pygame.K_LEFT, 20)
+        assert guide.in_range
+        hold(app, pygame.K_RIGHT, 30)
+    assert not guide.in_range
+    talk_enters = [e for e in trace.of(CollisionEnter) if e.b.layer == "talk"]
+    talk_exits = [e for e in trace.of(CollisionExit) if e.b.layer == "talk"]
+    assert len(talk_enters) == len(talk_exits) == 1
+    summary = app.summary()
+    assert summary["collisions_started"] == len(trace.of(CollisionEnter)) >= 1

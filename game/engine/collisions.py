@@ -70,11 +70,15 @@ _MAX_ID = (1 << 31) - 1
 _PLAIN = frozenset((float, int))  # not bool, not numpy scalars: those take the slow path
 # Strip indices are sorted as uint16 (numpy radix-sorts 16-bit keys in linear time).
 _MAX_STRIPS = 60_000
-# Strip height as a multiple of the mean box height; measured best at 2-3
-# (benchmarks/bench_collisions.py), where about half the boxes straddle two strips.
+# Strip height as a multiple of the mean box height. The time is flat between
+# 1.5 and 4 (benchmarks/bench_collisions.py); lower makes more boxes straddle two
+# strips, higher makes more candidates per strip.
 _STRIP_FACTOR = 2.5
 # Offsets of the sweep tested on whole slices before following survivors only.
 _SLICED_OFFSETS = 3
+# Entries still in reach after a few offsets are finished by binary search when
+# no more than this many are left.
+_TAIL = 32
 # Below this many colliders a plain Python sweep beats numpy's per-call overhead
 # (measured crossover: 80-120 boxes).
 _SMALL = 100
@@ -491,7 +495,8 @@ class CollisionWorld:
         (each one's layer in the other's mask). The whole path of each axis is
         tested, so no wall is too thin to stop it; obstacles it already
         overlaps do not stop it (so it can get out). A trigger collider moves
-        freely. Returns the ``(dx, dy)`` actually moved.
+        freely. Returns the ``(dx, dy)`` actually moved: exactly the requested
+        value on an axis where nothing was in the way.
         """
         world = collider._live("position")
         if world is not self:
@@ -501,46 +506,51 @@ class CollisionWorld:
         x, y = float(self._x[s]), float(self._y[s])
         w, h = float(self._w[s]), float(self._h[s])
         if collider._trigger or w == 0 or h == 0:
-            nx, ny = x + dx, y + dy
-        else:
-            nx = self._slide(s, x, y, w, h, dx, axis=0) if dx else x
-            ny = self._slide(s, nx, y, w, h, dy, axis=1) if dy else y
+            self._x[s] = x + dx
+            self._y[s] = y + dy
+            return (dx, dy)
+        nx, blocked_x = self._slide(s, x, y, w, h, dx, axis=0) if dx else (x, False)
+        ny, blocked_y = self._slide(s, nx, y, w, h, dy, axis=1) if dy else (y, False)
         self._x[s] = nx
         self._y[s] = ny
-        return (nx - x, ny - y)
+        return (nx - x if blocked_x else dx, ny - y if blocked_y else dy)
 
-    def _slide(self, s: int, x: float, y: float, w: float, h: float, d: float, axis: int) -> float:
-        """The new coordinate on ``axis`` after moving by ``d``, stopped by solids."""
-        if axis == 0:
-            sweep = (min(x, x + d), y, w + abs(d), h)
-            start, size = x, w
-        else:
-            sweep = (x, min(y, y + d), w, h + abs(d))
-            start, size = y, h
+    def _slide(
+        self, s: int, x: float, y: float, w: float, h: float, d: float, axis: int
+    ) -> tuple[float, bool]:
+        """The new coordinate on ``axis`` after moving by ``d``, and whether a solid stopped it."""
+        start, size = (x, w) if axis == 0 else (y, h)
+        target = start + d
+        # The swept box covers the whole path, a few ulps longer so that no
+        # rounding in its own arithmetic can miss an obstacle at the very end.
+        margin = 4 * math.ulp(abs(start) + abs(d) + size)
+        low, length = min(start, target) - margin, size + abs(d) + 2 * margin
+        sweep = (low, y, length, h) if axis == 0 else (x, low, w, length)
         slots = self._overlapping(*sweep, mask_bits=int(self._maskbits[s]), of_slot=s)
         if not len(slots):
-            return start + d
+            return target, False
         lo = (self._x if axis == 0 else self._y)[slots]
-        extent = (self._w if axis == 0 else self._h)[slots]
-        hi = lo + extent
-        target = start + d
+        hi = lo + (self._w if axis == 0 else self._h)[slots]
         if d > 0:
-            # Obstacles ahead start at or after our far edge; those we already overlap don't count.
+            # Obstacles ahead begin at or after our far edge; one we overlap already
+            # does not count, so a collider stuck in a wall can get out.
             ahead = lo >= start + size
             if not ahead.any():
-                return target
+                return target, False
             wall = float(lo[ahead].min())
             if target + size <= wall:
-                return target
+                return target, False
             stop = wall - size
             while stop + size > wall:  # float rounding must not leave an overlap
                 stop = math.nextafter(stop, -math.inf)
-            return max(stop, start)
+            return max(stop, start), True
         ahead = hi <= start
         if not ahead.any():
-            return target
+            return target, False
         wall = float(hi[ahead].max())
-        return min(max(target, wall), start)
+        if target >= wall:
+            return target, False
+        return min(wall, start), True
 
     def _overlapping(
         self,
@@ -881,6 +891,11 @@ def _sweep_strips(xs: _Floats, ws: _Floats, ys: _Floats, hs: _Floats) -> tuple[_
         if not len(idx):
             break
     while len(idx):
+        if len(idx) <= _TAIL and k >= _SLICED_OFFSETS + 2:
+            # A few long reaches left (a wide wall across a crowded strip): one
+            # binary search each instead of one numpy round per offset.
+            _reach(idx, k, strip, left, right, upper, lower, first, found_i, found_j)
+            break
         k += 1
         if idx[-1] >= m - k:
             idx = idx[idx < m - k]
@@ -906,6 +921,31 @@ def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEve
     _set_a(event, a)
     _set_b(event, b)
     return event
+
+
+def _reach(
+    idx: _Ints,
+    k: int,
+    strip: _Ints,
+    left: _Floats,
+    right: _Floats,
+    upper: _Floats,
+    lower: _Floats,
+    first: npt.NDArray[np.bool_],
+    found_i: list[_Ints],
+    found_j: list[_Ints],
+) -> None:
+    """Finish the sweep for entries ``idx`` tested up to offset ``k``."""
+    ends = np.searchsorted(strip, strip[idx], side="right")
+    for i, end in zip(idx.tolist(), ends.tolist(), strict=True):
+        start = i + k + 1
+        stop = start + int(np.searchsorted(left[start:end], right[i], side="left"))
+        if stop > start:
+            j = np.arange(start, stop)
+            hit = (upper[j] < lower[i]) & (upper[i] < lower[j]) & (first[i] | first[j])
+            j = j[hit]
+            found_i.append(np.full(len(j), i, dtype=np.int64))
+            found_j.append(j)
 
 
 #: ``callback(collider_a, collider_b)`` for the layer-pair helpers.
