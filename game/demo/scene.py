@@ -184,10 +184,10 @@ class DemoScene:
 
     # -- building ------------------------------------------------------------------
 
-    def _bubble(self, voice: BlipVoice | None = None) -> SpeechBubble:
+    def _bubble(self, voice: BlipVoice | None = None, width: int = 240) -> SpeechBubble:
         return SpeechBubble(
             self.font,
-            style=BubbleStyle(max_text_width=240),
+            style=BubbleStyle(max_text_width=width),
             cps=TEXT_SPEEDS[self.text_speed][1],
             on_reveal=voice.on_reveal if voice is not None else None,
         )
@@ -203,7 +203,8 @@ class DemoScene:
             position=LAYOUT.npc_spots[key],
             brain=brain(rules) if brain is not None else rules,
             barks=rules,
-            bubble=self._bubble(BlipVoice(self.blips, dialogue.pitch)),
+            # Wide, so a long answer fits above the NPC in a few lines.
+            bubble=self._bubble(BlipVoice(self.blips, dialogue.pitch), width=360),
             facts=self.facts,
             log=self.log,
         )
@@ -485,7 +486,13 @@ class DemoScene:
         for npc in self.npcs:
             x, y = lerp(npc.previous, npc.position, alpha)
             npc.bubble.draw(surface, (x + ChatNPC.SIZE / 2, y - 4))
-        self.player_bubble.draw(surface, (player_at[0] + Player.SIZE / 2, player_at[1] - 4))
+        # Talking to someone above: the player's words hang below, clear of the answer.
+        listener = self.nearest_npc()
+        if listener is not None and listener.position[1] < self.player.position[1]:
+            feet = (player_at[0] + Player.SIZE / 2, player_at[1] + Player.SIZE + 2)
+            self.player_bubble.draw(surface, feet, below=True)
+        else:
+            self.player_bubble.draw(surface, (player_at[0] + Player.SIZE / 2, player_at[1] - 4))
         self.hud.draw(
             surface,
             score=self.score,

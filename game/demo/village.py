@@ -113,7 +113,7 @@ LAYOUT = Layout(
         (640, 180),
     ),
     npc_spots={"guide": (560, 212), "baker": (850, 190)},
-    hazard_route=((110, 254), (400, 254), (400, 300), (560, 300), (560, 254), (850, 254)),
+    hazard_route=((96, 264), (380, 264)),  # the west road, back and forth
     player_start=(466, 300),
 )
 

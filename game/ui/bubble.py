@@ -77,10 +77,14 @@ def layout_bubble(
     anchor: tuple[float, float],
     screen: pygame.Rect,
     style: BubbleStyle = BubbleStyle(),
+    *,
+    prefer_below: bool = False,
 ) -> BubbleLayout:
     """Place a box of ``size`` above ``anchor`` (the speaker), inside ``screen``.
 
-    The box goes below the speaker when there is no room above; it slides
+    The box goes below the speaker when there is no room above (or when
+    ``prefer_below`` and there is room below, to keep clear of another
+    speaker's bubble); it slides
     sideways at the left and right edges. The tail's tip is the speaker's
     position (pulled inside the screen when the speaker is off it) and its base
     stays on the box edge facing the speaker, so it always points at them.
@@ -91,7 +95,8 @@ def layout_bubble(
     tip_y = round(_clamp(anchor[1], screen.top + m, screen.bottom - 1 - m))
     gap = style.tail_height
     top = tip_y - gap - height
-    below = top < screen.top + m and tip_y + gap + height <= screen.bottom - m
+    room_below = tip_y + gap + height <= screen.bottom - m
+    below = room_below and (prefer_below or top < screen.top + m)
     if below:
         top = tip_y + gap
     top = round(_clamp(top, screen.top + m, screen.bottom - m - height))
@@ -308,15 +313,22 @@ class SpeechBubble:
         line_h = self.font.get_linesize() + s.line_gap
         return text_w + 2 * s.padding, lines * line_h - s.line_gap + 2 * s.padding
 
-    def layout(self, anchor: tuple[float, float], screen: pygame.Rect) -> BubbleLayout:
+    def layout(
+        self, anchor: tuple[float, float], screen: pygame.Rect, *, below: bool = False
+    ) -> BubbleLayout:
         """Where :meth:`draw` puts the bubble for this anchor and screen."""
-        return layout_bubble(self.box_size(), anchor, screen, self.style)
+        return layout_bubble(self.box_size(), anchor, screen, self.style, prefer_below=below)
 
-    def draw(self, surface: pygame.Surface, anchor: tuple[float, float]) -> BubbleLayout | None:
-        """Draw the bubble pointing at ``anchor`` (the speaker's head, in screen pixels)."""
+    def draw(
+        self, surface: pygame.Surface, anchor: tuple[float, float], *, below: bool = False
+    ) -> BubbleLayout | None:
+        """Draw the bubble pointing at ``anchor`` (the speaker's head, in screen pixels).
+
+        ``below`` hangs it under ``anchor`` (then the speaker's feet) where it fits.
+        """
         if self.phase == "hidden":
             return None
-        placed = self.layout(anchor, surface.get_rect())
+        placed = self.layout(anchor, surface.get_rect(), below=below)
         body = self._compose()
         alpha = self.alpha
         body.set_alpha(alpha if alpha < 255 else None)
