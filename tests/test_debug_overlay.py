@@ -28,7 +28,7 @@ def test_overlay_counts_events_per_second_and_keeps_the_last_ten() -> None:
     assert overlay.per_second["FixedUpdate"] == 60
     assert overlay.per_second["Ping"] == 60
     assert len(overlay.last_events) == 10
-    assert "FixedUpdate(tick=119" in overlay.last_events[-1]
+    assert "Ping(n=119)" in overlay.last_events[-1]
     overlay.toggle()
     assert bus.subscription_count == 0
     assert not overlay.per_second

@@ -16,7 +16,7 @@ __all__ = ["CONTROLS", "PausePanel"]
 #: Shown on the pause panel, and in the README.
 CONTROLS = (
     ("Arrows / WASD", "walk"),
-    ("Enter or T", "talk (type, Enter sends, Esc cancels)"),
+    ("Enter or T", "talk (Enter sends, Esc cancels)"),
     ("H", "conversation log"),
     ("P / Esc", "pause"),
     ("F3", "debug overlay"),
@@ -31,6 +31,7 @@ KEY = (250, 210, 110)
 
 # Above the chat box: while paused the panel owns the keyboard and mouse.
 _PRIORITY = 200
+_PASS_THROUGH = frozenset({pygame.K_F3, pygame.K_F10, pygame.K_h})
 
 
 class PausePanel:
@@ -61,7 +62,9 @@ class PausePanel:
                 Button("Quit", on_quit),
             ]
         )
-        self.menu.layout((size[0] // 2 + 170, size[1] // 2 + 10))
+        self.panel = pygame.Rect(0, 0, 760, 300)
+        self.panel.center = (size[0] // 2, size[1] // 2)
+        self.menu.layout((self.panel.right - 28 - 110, self.panel.centery + 10))
         self._subscriptions: list[Subscription] = []
         self._backdrop: pygame.Surface | None = None
 
@@ -87,7 +90,9 @@ class PausePanel:
         self._subscriptions = []
 
     def on_key(self, event: KeyDown) -> bool:
-        """Arrows and Enter drive the menu; every key stops here while paused."""
+        """Arrows and Enter drive the menu; other keys stop here, but for the debug ones."""
+        if event.key in _PASS_THROUGH:
+            return False  # F3, F10 and H work while paused
         if event.key in (pygame.K_ESCAPE, pygame.K_p):
             self.menu.buttons[0].click()  # Esc or P again: resume
         else:
@@ -121,18 +126,16 @@ class PausePanel:
         self.menu.draw(surface, self.text)
 
     def _compose(self) -> pygame.Surface:
-        width, height = self.size
         backdrop = pygame.Surface(self.size, pygame.SRCALPHA)
         backdrop.fill(SHADE)
-        panel = pygame.Rect(0, 0, 640, 300)
-        panel.center = (width // 2, height // 2)
+        panel = self.panel
         pygame.draw.rect(backdrop, PANEL, panel, border_radius=16)
         pygame.draw.rect(backdrop, EDGE, panel, width=2, border_radius=16)
         title = self.text.render("Paused", KEY)
         backdrop.blit(title, (panel.left + 28, panel.top + 22))
-        y = panel.top + 64
+        y = panel.top + 66
         for keys, what in CONTROLS:
             backdrop.blit(self.text.render(keys, KEY), (panel.left + 28, y))
-            backdrop.blit(self.text.render(what, INK), (panel.left + 28, y + 20))
+            backdrop.blit(self.text.render(what, INK), (panel.left + 178, y))
             y += 36
         return backdrop

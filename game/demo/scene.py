@@ -424,6 +424,8 @@ class DemoScene:
         """What the HUD suggests now."""
         if self.toast:
             return self.toast
+        if self.loop.paused and not self.pause_panel.visible:
+            return "Paused while the window is in the background: click or press a key"
         if self.chat.is_open or self.loop.paused:
             return ""
         npc = self.nearest_npc()

@@ -367,18 +367,39 @@ class Pausable(Protocol):
     paused: bool
 
 
+# Sees keys and clicks before any handler can take them.
+_FOCUS_PRIORITY = 1_000
+
+
 class FocusPause:
     """Pauses ``loop`` when the window loses focus; resumes when focus returns.
 
     Resumes only if it was the focus loss that paused it: a game the player
-    paused stays paused. Hold a reference to it: the bus holds its method
-    weakly.
+    paused stays paused. A key press or a click also resumes it: input
+    arriving proves the window has focus, whatever the window manager said
+    (without one, as under Xvfb, focus-in may never be reported). Hold a
+    reference to it: the bus holds its methods weakly.
     """
 
     def __init__(self, bus: EventBus, loop: Pausable) -> None:
         self.loop = loop
         self._paused_by_focus = False
-        self.subscription = bus.subscribe(FocusChanged, self.on_focus_changed)
+        self.subscriptions = [
+            bus.subscribe(FocusChanged, self.on_focus_changed),
+            bus.subscribe(KeyDown, self.on_input, priority=_FOCUS_PRIORITY),
+            bus.subscribe(MouseDown, self.on_input, priority=_FOCUS_PRIORITY),
+        ]
+
+    @property
+    def paused_by_focus(self) -> bool:
+        """Whether the game is paused because the window lost focus."""
+        return self._paused_by_focus
+
+    def on_input(self, _event: KeyDown | MouseDown) -> None:
+        """Input while paused by focus loss: the window has focus after all."""
+        if self._paused_by_focus:
+            self._paused_by_focus = False
+            self.loop.paused = False
 
     def on_focus_changed(self, event: FocusChanged) -> None:
         """Pause on loss, resume on gain (if we paused)."""

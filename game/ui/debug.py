@@ -74,6 +74,8 @@ class DebugOverlay:
             self.per_second.update(self._current)
             self._current = Counter()
         self._current[name] += 1
+        if isinstance(event, FixedUpdate):
+            return  # one per tick: it would push every other event off the list
         text = repr(event)
         self.last_events.append(text if len(text) <= 70 else text[:69] + "…")
 
