@@ -20,25 +20,10 @@ from typing import Any
 from benchmarks.harness import Result, interleaved, per_call, summarize
 from game.engine.events import Event, EventBus
 from game.npc.brain import ChatContext
+from game.npc.brain import Unheard as Quiet  # an NPC that ignores everything
 
 REPLY = ("Callbacks all the way down. " * 8)[:200]
 CONTEXT = ChatContext("Ada", facts={"score": 3})
-
-
-class Quiet:
-    """An NPC that ignores everything (we time the path, not the drawing)."""
-
-    def on_start(self) -> None:
-        pass
-
-    def on_token(self, token: str) -> None:
-        pass
-
-    def on_end(self, text: str) -> None:
-        pass
-
-    def on_error(self, message: str) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["Brain", "ChatContext", "ReplyCallbacks", "ReplyRequest", "has_cjk"]
+__all__ = ["Brain", "ChatContext", "ReplyCallbacks", "ReplyRequest", "Unheard", "has_cjk"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,22 @@ class ChatContext:
     player_name: str | None = None
     #: Live numbers for answers such as "how many coins are left?" (score, coins_left, clock…)
     facts: Mapping[str, object] = field(default_factory=dict)
+
+
+class Unheard:
+    """Callbacks that ignore everything, for when only the finished request's text matters."""
+
+    def on_start(self) -> None:
+        """Ignored."""
+
+    def on_token(self, token: str) -> None:
+        """Ignored."""
+
+    def on_end(self, text: str) -> None:
+        """Ignored."""
+
+    def on_error(self, message: str) -> None:
+        """Ignored."""
 
 
 class Brain(Protocol):

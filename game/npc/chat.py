@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from game.engine.collisions import Collider, CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.timers import TimerHandle, Timers
-from game.npc.brain import Brain, ChatContext, ReplyRequest, has_cjk
+from game.npc.brain import Brain, ChatContext, ReplyRequest, Unheard, has_cjk
 from game.npc.bubble_reply import BubbleReply
 from game.npc.dialogue import Dialogue
 from game.npc.rule_brain import RuleBrain
@@ -235,7 +235,7 @@ class ChatNPC:
 
     def _bark(self, phrase: str) -> None:
         context = ChatContext(self.name, None, dict(self.facts()))
-        request = self.barks.ask(phrase, context, _Silent())
+        request = self.barks.ask(phrase, context, Unheard())
         self.bubble.say(request.text)
         self.log.add(self.name, request.text)
         self.bus.publish(NpcSpoke(self.key, request.text, reply=False))
@@ -256,19 +256,3 @@ class ChatNPC:
             self.bubble.text,
             self.barks.player_name,
         )
-
-
-class _Silent:
-    """Callbacks that ignore everything: a bark's text is read from its request."""
-
-    def on_start(self) -> None:
-        pass
-
-    def on_token(self, token: str) -> None:
-        pass
-
-    def on_end(self, text: str) -> None:
-        pass
-
-    def on_error(self, message: str) -> None:
-        pass
