@@ -43,9 +43,9 @@ CONVERSATIONS: dict[str, list[list[str]]] = {
         ["how do timers work?", "dance!", "thanks"],
         ["我叫小明", "碰撞是怎么回事？", "跟我来"],
     ],
-    "baker": [
-        ["hi there", "what's my score?", "bye"],
+    "baker": [  # Chinese first: the first minute of a run holds both languages
         ["你好", "现在几点了？", "谢谢"],
+        ["hi there", "what's my score?", "bye"],
     ],
 }
 
@@ -116,6 +116,8 @@ class Autoplay:
                     self._goal = _cell_of(_centre(npc.position, npc.SIZE))
                     yield
                 self._goal = None
+                if not npc.in_range:
+                    continue  # gave up on the way: no talking to no one
                 lines = CONVERSATIONS[errand][self._visits[errand] % len(CONVERSATIONS[errand])]
                 self._visits[errand] += 1
                 for line in lines:
