@@ -350,6 +350,15 @@ def test_follow_me_makes_the_npc_follow_for_ten_seconds_then_stop(game: App) -> 
     assert guide.position == resting
 
 
+def test_villagers_are_solid_the_player_cannot_walk_through_them(game: App) -> None:
+    guide = npc(game, "guide")
+    gx, gy = guide.position
+    put_player(game, (gx - 60, gy))
+    hold(game, pygame.K_RIGHT, SECOND)
+    assert game.scene.player.position[0] == gx - Player.SIZE  # stopped against the guide
+    assert guide.position == (gx, gy)
+
+
 def test_the_log_keeps_the_last_50_lines_and_h_toggles_its_panel(game: App) -> None:
     game.run_ticks(1)  # next to the guide
     for n in range(30):

@@ -197,9 +197,9 @@ class Autoplay:
         self._hold(wanted)
 
     def _find_path(self, start: Cell, goal: Cell) -> list[Cell]:
-        """Breadth-first search on the grid, avoiding walls and the hazard's surroundings."""
+        """Breadth-first search on the grid around walls, villagers and the hazard."""
         columns, rows = COLUMNS, ROWS
-        blocked = bytearray(self._blocked)  # a copy: the hazard's cells are for this plan only
+        blocked = bytearray(self._blocked)  # a copy: moving things are for this plan only
         hx, hy = _centre(self.scene.hazard.position, Hazard.SIZE)
         hi, hj = _cell_of((hx, hy))
         reach = math.ceil(HAZARD_CLEARANCE / CELL)
@@ -207,6 +207,9 @@ class Autoplay:
             for i in range(max(hi - reach, 0), min(hi + reach + 1, columns)):
                 if math.dist(_cell_centre((i, j)), (hx, hy)) < HAZARD_CLEARANCE:
                     blocked[j * columns + i] = 1
+        for npc in self.scene.npcs:  # villagers are solid; the one we walk to is the goal
+            if _cell_of(_centre(npc.position, npc.SIZE)) != goal:
+                _block_box(blocked, (*npc.position, npc.SIZE, npc.SIZE))
         source = _index(start)
         target = _index(goal)
         if not (0 <= source < len(blocked) and 0 <= target < len(blocked)):
@@ -276,6 +279,17 @@ def _cell_centre(cell: Cell) -> tuple[float, float]:
 def _index(cell: Cell) -> int:
     i, j = cell
     return j * COLUMNS + i if 0 <= i < COLUMNS and 0 <= j < ROWS else -1
+
+
+def _block_box(blocked: bytearray, box: tuple[float, float, float, float]) -> None:
+    """Mark the cells where the player's centre would overlap ``box`` (x, y, w, h)."""
+    grow = Player.SIZE / 2 + 3
+    x0, y0, x1, y1 = box[0] - grow, box[1] - grow, box[0] + box[2] + grow, box[1] + box[3] + grow
+    for j in range(max(int(y0 // CELL), 0), min(int(y1 // CELL) + 1, ROWS)):
+        for i in range(max(int(x0 // CELL), 0), min(int(x1 // CELL) + 1, COLUMNS)):
+            cx, cy = _cell_centre((i, j))
+            if x0 < cx < x1 and y0 < cy < y1:
+                blocked[j * COLUMNS + i] = 1
 
 
 def _blocked_cells() -> bytes:

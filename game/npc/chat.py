@@ -105,7 +105,10 @@ class ChatNPC:
         self.home: Vec = position
         self.facing: Vec = (0.0, 1.0)
         self.body: Collider = world.add(
-            (*position, self.SIZE, self.SIZE), layer="npc", mask=["wall", "npc"], owner=self
+            (*position, self.SIZE, self.SIZE),
+            layer="npc",
+            mask=["wall", "npc", "player"],  # solid: the player walks round villagers
+            owner=self,
         )
         self.zone: Collider = world.add(
             self._zone_rect(), layer="talk", mask=["player"], trigger=True, owner=self
