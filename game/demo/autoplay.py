@@ -214,22 +214,19 @@ class Autoplay:
         target = _index(goal)
         if not (0 <= source < len(blocked) and 0 <= target < len(blocked)):
             return []
-        blocked[source] = blocked[target] = 0
+        blocked[target] = 0
+        blocked[source] = 1  # from here on "blocked" also means "already reached"
         came = [-1] * len(blocked)
         came[source] = source
         frontier = deque([source])
+        neighbours = _NEIGHBOURS
         while frontier:
             cell = frontier.popleft()
             if cell == target:
                 break
-            x = cell % columns
-            for nxt in (
-                cell + 1 if x + 1 < columns else -1,
-                cell - 1 if x > 0 else -1,
-                cell + columns if cell + columns < len(blocked) else -1,
-                cell - columns,
-            ):
-                if nxt >= 0 and not blocked[nxt] and came[nxt] < 0:
+            for nxt in neighbours[cell]:
+                if not blocked[nxt]:
+                    blocked[nxt] = 1
                     came[nxt] = cell
                     frontier.append(nxt)
         if came[target] < 0:
@@ -279,6 +276,17 @@ def _cell_centre(cell: Cell) -> tuple[float, float]:
 def _index(cell: Cell) -> int:
     i, j = cell
     return j * COLUMNS + i if 0 <= i < COLUMNS and 0 <= j < ROWS else -1
+
+
+def _neighbours(cell: int) -> tuple[int, ...]:
+    """The cells right, left, below and above ``cell`` that are on the grid."""
+    x, y = cell % COLUMNS, cell // COLUMNS
+    steps = ((x + 1 < COLUMNS, 1), (x > 0, -1), (y + 1 < ROWS, COLUMNS), (y > 0, -COLUMNS))
+    return tuple(cell + step for inside, step in steps if inside)
+
+
+#: Each cell's neighbours, computed once: the search's inner loop only looks them up.
+_NEIGHBOURS = tuple(_neighbours(cell) for cell in range(COLUMNS * ROWS))
 
 
 def _block_box(blocked: bytearray, box: tuple[float, float, float, float]) -> None:
