@@ -428,6 +428,15 @@ def test_a_conversation_with_the_guide_through_injected_keys_and_text(game: App)
     assert game.scene.npc_replies == 4
 
 
+def test_the_day_turns_on_a_one_second_timer(game: App) -> None:
+    noon_ish = game.scene.daylight
+    game.run_ticks(SECOND - 1)
+    assert game.scene.daylight == noon_ish  # the timer has not fired yet
+    game.run_ticks(1)
+    assert game.scene.daylight != noon_ish
+    assert game.scene.clock() == "Day 1 08:06"
+
+
 # -- pause, its panel, the overlay ----------------------------------------------------------
 
 
@@ -537,6 +546,10 @@ def test_f3_toggles_the_debug_overlay_and_its_subscription(game: App) -> None:
     assert game.bus.subscription_count == subscriptions + 1
     game.run_ticks(SECOND)
     assert game.scene.debug.per_second["FixedUpdate"] == SECOND
+    assert game.scene.debug_stats().keys() >= {
+        "fps", "ticks this frame", "alpha", "dropped time", "handler errors",
+        "subscriptions", "timers", "colliders",
+    }  # fmt: skip
     tap(game, pygame.K_F3)
     assert not game.scene.debug.visible
     assert game.bus.subscription_count == subscriptions
