@@ -43,9 +43,9 @@ CONVERSATIONS: dict[str, list[list[str]]] = {
         ["how do timers work?", "dance!", "thanks"],
         ["我叫小明", "碰撞是怎么回事？", "跟我来"],
     ],
-    "baker": [
-        ["hi there", "what's my score?", "bye"],
+    "baker": [  # Chinese first: the first minute of a run holds both languages
         ["你好", "现在几点了？", "谢谢"],
+        ["hi there", "what's my score?", "bye"],
     ],
 }
 
@@ -116,6 +116,8 @@ class Autoplay:
                     self._goal = _cell_of(_centre(npc.position, npc.SIZE))
                     yield
                 self._goal = None
+                if not npc.in_range:
+                    continue  # gave up on the way: no talking to no one
                 lines = CONVERSATIONS[errand][self._visits[errand] % len(CONVERSATIONS[errand])]
                 self._visits[errand] += 1
                 for line in lines:
@@ -195,9 +197,9 @@ class Autoplay:
         self._hold(wanted)
 
     def _find_path(self, start: Cell, goal: Cell) -> list[Cell]:
-        """Breadth-first search on the grid, avoiding walls and the hazard's surroundings."""
+        """Breadth-first search on the grid around walls, villagers and the hazard."""
         columns, rows = COLUMNS, ROWS
-        blocked = bytearray(self._blocked)  # a copy: the hazard's cells are for this plan only
+        blocked = bytearray(self._blocked)  # a copy: moving things are for this plan only
         hx, hy = _centre(self.scene.hazard.position, Hazard.SIZE)
         hi, hj = _cell_of((hx, hy))
         reach = math.ceil(HAZARD_CLEARANCE / CELL)
@@ -205,26 +207,26 @@ class Autoplay:
             for i in range(max(hi - reach, 0), min(hi + reach + 1, columns)):
                 if math.dist(_cell_centre((i, j)), (hx, hy)) < HAZARD_CLEARANCE:
                     blocked[j * columns + i] = 1
+        for npc in self.scene.npcs:  # villagers are solid; the one we walk to is the goal
+            if _cell_of(_centre(npc.position, npc.SIZE)) != goal:
+                _block_box(blocked, (*npc.position, npc.SIZE, npc.SIZE))
         source = _index(start)
         target = _index(goal)
         if not (0 <= source < len(blocked) and 0 <= target < len(blocked)):
             return []
-        blocked[source] = blocked[target] = 0
+        blocked[target] = 0
+        blocked[source] = 1  # from here on "blocked" also means "already reached"
         came = [-1] * len(blocked)
         came[source] = source
         frontier = deque([source])
+        neighbours = _NEIGHBOURS
         while frontier:
             cell = frontier.popleft()
             if cell == target:
                 break
-            x = cell % columns
-            for nxt in (
-                cell + 1 if x + 1 < columns else -1,
-                cell - 1 if x > 0 else -1,
-                cell + columns if cell + columns < len(blocked) else -1,
-                cell - columns,
-            ):
-                if nxt >= 0 and not blocked[nxt] and came[nxt] < 0:
+            for nxt in neighbours[cell]:
+                if not blocked[nxt]:
+                    blocked[nxt] = 1
                     came[nxt] = cell
                     frontier.append(nxt)
         if came[target] < 0:
@@ -274,6 +276,28 @@ def _cell_centre(cell: Cell) -> tuple[float, float]:
 def _index(cell: Cell) -> int:
     i, j = cell
     return j * COLUMNS + i if 0 <= i < COLUMNS and 0 <= j < ROWS else -1
+
+
+def _neighbours(cell: int) -> tuple[int, ...]:
+    """The cells right, left, below and above ``cell`` that are on the grid."""
+    x, y = cell % COLUMNS, cell // COLUMNS
+    steps = ((x + 1 < COLUMNS, 1), (x > 0, -1), (y + 1 < ROWS, COLUMNS), (y > 0, -COLUMNS))
+    return tuple(cell + step for inside, step in steps if inside)
+
+
+#: Each cell's neighbours, computed once: the search's inner loop only looks them up.
+_NEIGHBOURS = tuple(_neighbours(cell) for cell in range(COLUMNS * ROWS))
+
+
+def _block_box(blocked: bytearray, box: tuple[float, float, float, float]) -> None:
+    """Mark the cells where the player's centre would overlap ``box`` (x, y, w, h)."""
+    grow = Player.SIZE / 2 + 3
+    x0, y0, x1, y1 = box[0] - grow, box[1] - grow, box[0] + box[2] + grow, box[1] + box[3] + grow
+    for j in range(max(int(y0 // CELL), 0), min(int(y1 // CELL) + 1, ROWS)):
+        for i in range(max(int(x0 // CELL), 0), min(int(x1 // CELL) + 1, COLUMNS)):
+            cx, cy = _cell_centre((i, j))
+            if x0 < cx < x1 and y0 < cy < y1:
+                blocked[j * COLUMNS + i] = 1
 
 
 def _blocked_cells() -> bytes:

@@ -30,23 +30,25 @@ class Player:
         self.facing: Vec = (0.0, 1.0)
 
     def steer(self, ax: float, ay: float, dt: float) -> None:
-        """Accelerate towards the direction (ax, ay) for one step (zero means brake)."""
-        vx, vy = self.velocity
+        """Change velocity towards full speed along (ax, ay) for one step (zero means brake).
+
+        The whole velocity vector turns towards the wanted one, so pressing only
+        "left" after walking up also stops the upward drift (no icy orbits).
+        """
         length = math.hypot(ax, ay)
         if length > 0:
             ax, ay = ax / length, ay / length
             self.facing = (ax, ay)
-            vx += ax * self.ACCELERATION * dt
-            vy += ay * self.ACCELERATION * dt
-            speed = math.hypot(vx, vy)
-            if speed > self.MAX_SPEED:
-                vx, vy = vx * self.MAX_SPEED / speed, vy * self.MAX_SPEED / speed
+            change = self.ACCELERATION * dt
         else:
-            speed = math.hypot(vx, vy)
-            slower = max(speed - self.FRICTION * dt, 0.0)
-            if speed > 0:
-                vx, vy = vx * slower / speed, vy * slower / speed
-        self.velocity = (vx, vy)
+            change = self.FRICTION * dt
+        vx, vy = self.velocity
+        dx, dy = ax * self.MAX_SPEED - vx, ay * self.MAX_SPEED - vy
+        gap = math.hypot(dx, dy)
+        if gap <= change:
+            self.velocity = (ax * self.MAX_SPEED, ay * self.MAX_SPEED)
+        else:
+            self.velocity = (vx + dx / gap * change, vy + dy / gap * change)
 
     def moved(self, position: Vec, wanted: Vec, got: Vec) -> None:
         """Record where the world let the player go; a blocked axis loses its speed."""

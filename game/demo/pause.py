@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import pygame
 
@@ -31,7 +31,6 @@ KEY = (250, 210, 110)
 
 # Above the chat box: while paused the panel owns the keyboard and mouse.
 _PRIORITY = 200
-_PASS_THROUGH = frozenset({pygame.K_F3, pygame.K_F10, pygame.K_h})
 
 
 class PausePanel:
@@ -49,8 +48,11 @@ class PausePanel:
         speed_label: Callable[[], str],
         on_quit: Callable[[], object],
         size: tuple[int, int] = (960, 540),
+        let_through: Collection[int] = (),
     ) -> None:
         self.bus = bus
+        #: Keys that still reach the game under the panel (debug overlay, single step, log).
+        self.let_through = frozenset(let_through)
         self.size = size
         self.visible = False
         self.text = TextCache(font, capacity=64)
@@ -90,9 +92,9 @@ class PausePanel:
         self._subscriptions = []
 
     def on_key(self, event: KeyDown) -> bool:
-        """Arrows and Enter drive the menu; other keys stop here, but for the debug ones."""
-        if event.key in _PASS_THROUGH:
-            return False  # F3, F10 and H work while paused
+        """Arrows and Enter drive the menu; other keys stop here, except ``let_through``."""
+        if event.key in self.let_through:
+            return False
         if event.key in (pygame.K_ESCAPE, pygame.K_p):
             self.menu.buttons[0].click()  # Esc or P again: resume
         else:

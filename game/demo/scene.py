@@ -21,6 +21,7 @@ from game.audio import Blips, BlipVoice
 from game.demo.entities import Coin, Hazard, Player, lerp
 from game.demo.pause import PausePanel
 from game.demo.village import LAYOUT, paint_village
+from game.engine.bindings import KeyInput
 from game.engine.collisions import Collider, CollisionWorld
 from game.engine.events import EventBus
 from game.engine.input import InputMapper
@@ -173,6 +174,7 @@ class DemoScene:
             on_speed=self.cycle_text_speed,
             speed_label=lambda: f"Text speed: {TEXT_SPEEDS[self.text_speed][0]}",
             on_quit=self.quit,
+            let_through=_keys_of(controls, ("debug", "step", "log")),
         )
         self.toast = ""
         self._toast_timer: TimerHandle | None = None
@@ -338,7 +340,7 @@ class DemoScene:
             self.boxes_shown = self.debug.visible
         elif action == "step" and self.loop.paused:
             self.loop.step_once()
-        elif action == "confirm":
+        elif action in ("confirm", "chat"):  # Space skips; Enter skips as it opens the chat
             self.skip_bubbles()
 
     def on_click(self, event: MouseDown) -> None:
@@ -565,6 +567,16 @@ class DemoScene:
             tint.fill(tuple(round(255 - (255 - c) * level * 0.75) for c in NIGHT_TINT))
             self._tints[darkness] = tint
         surface.blit(tint, (0, 0), special_flags=pygame.BLEND_RGB_MULT)
+
+
+def _keys_of(controls: InputMapper, actions: tuple[str, ...]) -> set[int]:
+    """The keyboard keys bound to ``actions``."""
+    return {
+        given.key
+        for action in actions
+        for given in controls.bindings.actions.get(action, ())
+        if isinstance(given, KeyInput)
+    }
 
 
 def _eyes(surface: pygame.Surface, body: pygame.Rect, facing: tuple[float, float]) -> None:

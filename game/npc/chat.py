@@ -105,7 +105,10 @@ class ChatNPC:
         self.home: Vec = position
         self.facing: Vec = (0.0, 1.0)
         self.body: Collider = world.add(
-            (*position, self.SIZE, self.SIZE), layer="npc", mask=["wall", "npc"], owner=self
+            (*position, self.SIZE, self.SIZE),
+            layer="npc",
+            mask=["wall", "npc", "player"],  # solid: the player walks round villagers
+            owner=self,
         )
         self.zone: Collider = world.add(
             self._zone_rect(), layer="talk", mask=["player"], trigger=True, owner=self
@@ -164,10 +167,12 @@ class ChatNPC:
         return request
 
     def on_fixed_update(self, dt: float, player: Vec) -> None:
-        """Each step: walk after the player while following, and let the bubble type."""
+        """Each step: walk after the player while following (home after), let the bubble type."""
         self.previous = self.position
         if self.following is not None:
-            self._walk_towards(player, dt)
+            self._walk_towards(player, dt, self.FOLLOW_GAP)
+        elif self.position != self.home:
+            self._walk_towards(self.home, dt, 0.0)
         self.bubble.update(dt)
 
     # -- actions ---------------------------------------------------------------
@@ -197,21 +202,24 @@ class ChatNPC:
         )
 
     def stop_following(self) -> None:
-        """Stop following (the timer ran out)."""
+        """Stop following (the timer ran out); the NPC walks back home."""
         self.following = None
         self._follow_end = None
 
     # -- inside -------------------------------------------------------------------
 
-    def _walk_towards(self, target: Vec, dt: float) -> None:
+    def _walk_towards(self, target: Vec, dt: float, gap: float) -> None:
         x, y = self.position
         dx, dy = target[0] - x, target[1] - y
         distance = math.hypot(dx, dy)
-        if distance <= self.FOLLOW_GAP:
+        if distance <= gap:
             return
-        step = min(self.SPEED * dt, distance - self.FOLLOW_GAP)
+        step = min(self.SPEED * dt, distance - gap)
         self.facing = (dx / distance, dy / distance)
-        self.world.move(self.body, dx / distance * step, dy / distance * step)
+        if gap == 0 and step == distance:
+            self.body.position = target  # arrived: exactly there, not a rounding error away
+        else:
+            self.world.move(self.body, dx / distance * step, dy / distance * step)
         self.position = self.body.position
         self.zone.position = self._zone_rect()[:2]
 
