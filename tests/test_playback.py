@@ -370,3 +370,24 @@ def test_a_replay_that_pauses_where_the_recording_did_not_is_a_mismatch(tmp_path
     assert result.mismatch is not None
     assert result.mismatch.tick == 11
     assert "paused" in result.mismatch.describe()
+
+
+def test_with_no_display_window_runs_fall_back_to_headless_and_still_record_and_replay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "fallback.replay"  # conftest's dummy driver: no window can open
+    assert main(["--record", str(path), "--seconds", "1", "--no-render"]) == 0
+    assert "running the headless autoplay instead" in capsys.readouterr().err
+    assert main(["--replay", str(path), "--window", "--no-render"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("replaying headless instead") == 1
+    assert captured.out.startswith(f"replay {path}: 2/2 checkpoints match over 60 ticks;")
+
+
+def test_closing_the_window_stops_watching(recorded: Path) -> None:
+    app = App(headless=True, seed=SEED, render=False)
+    app.post(pygame.event.Event(pygame.QUIT))  # the viewer closes the window at once
+    result = Playback(app, load_replay(recorded), watch=True).run()
+    app.close()
+    assert result.stopped and result.ok
+    assert result.ticks == 1
