@@ -13,6 +13,7 @@ import os
 import random
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from game.demo.scene import HEIGHT, WIDTH, DemoScene
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.gamepads import Gamepads
-from game.engine.input import FocusPause, InputMapper
+from game.engine.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
 from game.engine.replay import combine_parts
@@ -32,6 +33,7 @@ from game.engine.timers import Timers
 from game.npc.brain import Brain
 from game.npc.brain_spec import make_brain, parse_brain_spec
 from game.npc.rule_brain import RuleBrain
+from game.ui.textbox import PygameClipboard
 from game.ui.viewport import Viewport
 
 __all__ = ["App", "NoDisplayError"]
@@ -47,6 +49,21 @@ class NoDisplayError(RuntimeError):
     """No window can be opened here (no display server, or SDL found no video device)."""
 
 
+class _ChatClipboard:
+    """The clipboard, read only while the chat box is open.
+
+    A paste is recorded in replays with its text; outside the chat box there
+    is nothing to paste into, so nothing is read (nor recorded).
+    """
+
+    def __init__(self, clipboard: ClipboardSource, is_open: Callable[[], bool]) -> None:
+        self.clipboard = clipboard
+        self.is_open = is_open
+
+    def get_text(self) -> str:
+        return self.clipboard.get_text() if self.is_open() else ""
+
+
 class App:
     """The game. ``App(headless=True, seed=N)`` is the form tests use.
 
@@ -54,8 +71,11 @@ class App:
     attaches the bot that plays through posted pygame events; ``render=False``
     skips drawing frames; ``brain`` picks who answers in the NPC chat
     (``"rule"``, ``"fake-llm"`` or ``"module:factory"``); ``mute`` silences
-    the blips.
+    the blips; ``clipboard`` replaces the system clipboard pastes read from.
     """
+
+    #: Seconds per fixed step.
+    STEP = 1 / 60
 
     def __init__(
         self,
@@ -66,6 +86,7 @@ class App:
         render: bool = True,
         brain: str = "rule",
         mute: bool = False,
+        clipboard: ClipboardSource | None = None,
     ) -> None:
         if headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -107,11 +128,15 @@ class App:
         self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()
-        self.input = InputMapper(self.bus, devices=self.gamepads)
+        chat_clipboard = _ChatClipboard(
+            clipboard if clipboard is not None else PygameClipboard(),
+            lambda: self.scene.chat.is_open,
+        )
+        self.input = InputMapper(self.bus, devices=self.gamepads, clipboard=chat_clipboard)
         self.timers = Timers(self.bus)
         self.world = CollisionWorld(self.bus)
         self.loop = FixedStepLoop(
-            self.bus, input=self.input, timers=self.timers, collisions=self.world
+            self.bus, step=self.STEP, input=self.input, timers=self.timers, collisions=self.world
         )
         self.focus_pause = FocusPause(self.bus, self.loop)
         self.blips = Blips(muted=mute)
@@ -166,7 +191,7 @@ class App:
         if self.loop.paused:
             # No steps run while paused, but menus and the unpause key still
             # need their input: deliver it now, and what its handlers posted.
-            self.input.publish_tick(tick)
+            self.input.publish_tick(tick, paused=True)
             self.bus.flush()
 
     def frame(self, frame_dt: float) -> int:
@@ -242,6 +267,8 @@ class App:
         """A digest per part of the game state (so a replay can say which part differs)."""
         parts: dict[str, object] = dict(self.scene.state())
         parts["tick"] = self.loop.tick
+        parts["loop"] = (self.loop.paused, self.loop.time_scale)
+        parts["input"] = self.input.state()
         parts["rng"] = self.rng.getstate()
         return {
             name: hashlib.sha256(repr(value).encode()).hexdigest()[:16]

@@ -10,8 +10,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.npc.brain_spec import brain_argument
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.playback import Recorder
 
 __all__ = ["main", "parse_args"]
 
@@ -19,6 +24,8 @@ log = logging.getLogger("game")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+#: ``--replay``: a checkpoint differs (the run went another way than recorded).
+EXIT_MISMATCH = 3
 
 
 def _seconds(text: str) -> float:
@@ -38,6 +45,18 @@ def _png_path(text: str) -> Path:
         raise argparse.ArgumentTypeError(f"{text!r}: the screenshot is a PNG, name it *.png")
     if not folder.is_dir():
         raise argparse.ArgumentTypeError(f"{text!r}: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise argparse.ArgumentTypeError(f"{text!r}: not writable")
+    return path
+
+
+def _record_path(text: str) -> Path:
+    path = Path(text)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r}: folder {str(folder)!r} does not exist")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder, not a file")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise argparse.ArgumentTypeError(f"{text!r}: not writable")
     return path
@@ -89,6 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
         "LangChain Runnable; the last two need the llm extra (docs/langchain.md)",
     )
     parser.add_argument("--mute", action="store_true", help="no typing blips")
+    parser.add_argument(
+        "--record",
+        type=_record_path,
+        metavar="FILE",
+        help="write a replay of this run (window, --autoplay or --headless): the input of "
+        "every tick and a state-hash checkpoint every second (docs/replay.md)",
+    )
+    parser.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="play a replay back headless and check its checkpoints: exit 0 if all match, "
+        "3 naming the first tick that differs, 2 for a file that cannot be used",
+    )
+    parser.add_argument(
+        "--window", action="store_true", help="--replay: watch it in a window, in real time"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     parser.add_argument(
         "--chat",
@@ -123,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    _check_replay_args(args)
+    if args.replay is not None:
+        return _run_replay(args)
     if args.chat is not None:
         from game.npc.terminal import run_chat
 
@@ -143,11 +181,16 @@ def _run_window(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return _run_headless(args)
+    recorder = _recorder(app, args)
     try:
         app.run()
+        if recorder is not None:
+            recorder.finish()
         if args.screenshot:
             app.save_screenshot(args.screenshot)
     finally:
+        if recorder is not None:
+            recorder.close()
         app.close()
     return EXIT_OK
 
@@ -163,12 +206,17 @@ def _run_headless(args: argparse.Namespace) -> int:
         brain=args.brain,
         mute=True,
     )
+    recorder = _recorder(app, args)
     try:
         app.run_for(args.seconds)
+        if recorder is not None:
+            recorder.finish()
         if args.screenshot:
             app.save_screenshot(args.screenshot)
         summary = app.summary()
     finally:
+        if recorder is not None:
+            recorder.close()
         app.close()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
@@ -180,3 +228,92 @@ def _run_headless(args: argparse.Namespace) -> int:
             f"state {summary['state_hash']}"
         )
     return EXIT_OK
+
+
+# -- record and replay ------------------------------------------------------------
+
+
+def _check_replay_args(args: argparse.Namespace) -> None:
+    """Refuse combinations that make no sense, as argparse would (exit 2)."""
+
+    def refuse(message: str) -> None:
+        build_parser().error(message)
+
+    if args.replay is not None:
+        for given, flag in (
+            (args.record, "--record"),
+            (args.chat, "--chat"),
+            (args.autoplay or None, "--autoplay"),
+        ):
+            if given is not None:
+                refuse(f"--replay cannot be combined with {flag}")
+        if args.brain != "rule":
+            refuse("--replay takes the brain from the file; drop --brain")
+    elif args.window:
+        refuse("--window goes with --replay (a normal run opens a window anyway)")
+    if args.record is not None:
+        if args.chat is not None:
+            refuse("--record records a game run, not --chat")
+        if args.brain != "rule":
+            refuse(
+                f"--record needs --brain rule: {args.brain!r} answers on the wall clock's "
+                "time, so its runs cannot be replayed"
+            )
+
+
+def _recorder(app: App, args: argparse.Namespace) -> Recorder | None:
+    if args.record is None:
+        return None
+    from game.playback import Recorder
+
+    options = {"brain": args.brain, "autoplay": app.autoplay is not None, "headless": app.headless}
+    return Recorder(app, args.record, options=options)
+
+
+def _run_replay(args: argparse.Namespace) -> int:
+    from game.app import App, NoDisplayError
+    from game.engine.replay import ReplayError
+    from game.playback import Playback, load_replay
+
+    try:
+        replay = load_replay(args.replay)
+    except ReplayError as exc:
+        print(f"callback-quest: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    app = None
+    if args.window:
+        try:
+            app = App(seed=replay.header.seed, mute=args.mute)
+        except NoDisplayError as exc:
+            print(
+                f"callback-quest: no display available ({exc}); replaying headless instead",
+                file=sys.stderr,
+            )
+    if app is None:
+        app = App(headless=True, seed=replay.header.seed, render=not args.no_render, mute=True)
+    try:
+        playback = Playback(app, replay, render=app.render_enabled, watch=not app.headless)
+        result = playback.run()
+        if args.screenshot:
+            app.save_screenshot(args.screenshot)
+        summary = app.summary()
+    finally:
+        app.close()
+    for warning in result.warnings:
+        log.warning("%s: %s", args.replay, warning)
+    if args.json:
+        summary["replay"] = {"file": str(args.replay), **result.as_json()}
+        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+    elif result.mismatch is not None:
+        print(f"replay {args.replay}: {result.mismatch.describe()}")
+    else:
+        notes = ""
+        if result.stopped:
+            notes = f" (stopped at tick {result.ticks})"
+        elif not result.complete:
+            notes = " (no end line: the recording was cut short)"
+        print(
+            f"replay {args.replay}: {result.checked}/{result.checkpoints} checkpoints match "
+            f"over {result.ticks} ticks{notes}; state {summary['state_hash']}"
+        )
+    return EXIT_OK if result.ok else EXIT_MISMATCH

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from game.app import App
 from game.engine.events import EventBus
+from game.engine.input import is_paste
 from game.engine.input_events import (
     ActionPressed,
     FocusChanged,
@@ -18,6 +19,7 @@ from game.engine.input_events import (
     KeyDown,
     TextEditing,
     TextInput,
+    TextPasted,
 )
 from game.ui import graphemes
 from game.ui.chat_events import ChatClosed, ChatOpened, ChatSubmitted
@@ -79,7 +81,11 @@ class Harness:
         self.send(ActionPressed(self.tick, "chat", source))
 
     def key(self, code: int, mod: int = 0, repeat: bool = False) -> bool:
-        return self.send(KeyDown(self.tick, code, mod, repeat))
+        handled = self.send(KeyDown(self.tick, code, mod, repeat))
+        if is_paste(code, mod) and not repeat:
+            # What the input mapper does when it is fed Ctrl+V: read the clipboard now.
+            self.send(TextPasted(self.tick, self.clipboard.get_text()))
+        return handled
 
     def type(self, text: str) -> bool:
         return self.send(TextInput(self.tick, text))

@@ -9,13 +9,19 @@ Actions (``"move_left"``, ``"chat"``) come from :mod:`game.engine.bindings`:
 after each key, button or axis event is published, the mapper presses or
 releases the actions bound to it, unless a handler returned ``True`` for the
 event (the open chat box takes its keys: typing "wasd" moves no one).
+
+Everything the game learns from the platform arrives this way, as data:
+even a paste (Ctrl+V) reads the clipboard at feed time and becomes a
+:class:`~game.engine.input_events.TextPasted` event. A :attr:`InputMapper.tap`
+sees each tick's events just before they are published; that is what a
+replay records (see ``docs/replay.md``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 import pygame
@@ -49,6 +55,7 @@ from game.engine.input_events import (
     QuitRequested,
     TextEditing,
     TextInput,
+    TextPasted,
     WindowResized,
 )
 
@@ -56,10 +63,13 @@ __all__ = [
     "DEFAULT_BINDINGS",
     "STICK_PRESS",
     "STICK_RELEASE",
+    "ClipboardSource",
     "DeviceHandler",
     "FocusPause",
     "InputMapper",
+    "InputTap",
     "Pausable",
+    "is_paste",
 ]
 
 #: Action name -> key names: keyboard movement only, for code that wants no file.
@@ -81,6 +91,26 @@ _KEYBOARD = -1
 # (device, spec): one physical input holding an action.
 _Source = tuple[int, str]
 
+#: Ctrl, or Cmd on macOS: the modifiers of the paste shortcut.
+_SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META
+
+#: ``tap(tick, events, paused)``: called by :meth:`InputMapper.publish_tick` just
+#: before it publishes ``events`` (possibly none). ``paused`` is True when they
+#: are delivered at once while the loop is paused (no step runs), False in
+#: phase 1 of step ``tick``.
+InputTap = Callable[[int, Sequence[InputEvent], bool], None]
+
+
+def is_paste(key: int, mod: int) -> bool:
+    """Whether a key with modifiers ``mod`` is the paste shortcut (Ctrl+V, Cmd+V)."""
+    return key == pygame.K_v and bool(mod & _SHORTCUT_MODS)
+
+
+class ClipboardSource(Protocol):
+    """Where a paste takes its text from (the app passes the system clipboard)."""
+
+    def get_text(self) -> str: ...
+
 
 class DeviceHandler(Protocol):
     """Sees every raw pygame event before conversion (opens and closes gamepads)."""
@@ -99,6 +129,7 @@ class InputMapper:
     of action name to input specs, or ``None`` for the bundled
     ``bindings.toml``. ``devices`` (the app's
     :class:`~game.engine.gamepads.Gamepads`) sees raw events first.
+    ``clipboard`` is read when a paste key is fed (no clipboard: no pastes).
     """
 
     def __init__(
@@ -107,9 +138,13 @@ class InputMapper:
         bindings: Bindings | Mapping[str, Iterable[str]] | None = None,
         *,
         devices: DeviceHandler | None = None,
+        clipboard: ClipboardSource | None = None,
     ) -> None:
         self.bus = bus
         self.devices = devices
+        self.clipboard = clipboard
+        #: Sees every tick's events before they are published (a replay recorder).
+        self.tap: InputTap | None = None
         if bindings is None:
             bindings = load_bindings()
         elif not isinstance(bindings, Bindings):
@@ -143,7 +178,10 @@ class InputMapper:
         """Convert a pygame event and queue it for ``tick``; return the typed event.
 
         A ``KEYDOWN`` for a key that is already down is marked ``repeat``
-        (pygame's own key repeat does not say so).
+        (pygame's own key repeat does not say so). A paste key (Ctrl+V) that
+        is not a repeat also queues a :class:`TextPasted` with the clipboard's
+        text, read now: the text is input, like the key, and a replay must
+        carry it. Returns the key's event, not the paste.
         """
         if self.devices is not None:
             self.devices.handle(event)
@@ -154,6 +192,12 @@ class InputMapper:
             if typed.key in self._down_at_feed and not typed.repeat:
                 typed = dataclasses.replace(typed, repeat=True)
             self._down_at_feed.add(typed.key)
+            if not typed.repeat and self.clipboard is not None and is_paste(typed.key, typed.mod):
+                self._pending.append(typed)
+                text = self.clipboard.get_text()
+                if text:
+                    self._pending.append(TextPasted(tick, text))
+                return typed
         elif isinstance(typed, KeyUp):
             self._down_at_feed.discard(typed.key)
         elif isinstance(typed, FocusChanged) and not typed.focused:
@@ -224,12 +268,29 @@ class InputMapper:
 
     # -- publishing (phase 1 of the tick) ----------------------------------
 
-    def publish_tick(self, tick: int) -> None:
-        """Publish every queued event stamped with ``tick`` or earlier, in order."""
+    def inject(self, event: InputEvent) -> None:
+        """Queue an already typed event for its own tick (a replay's input).
+
+        Nothing is converted and no device sees it: the event is delivered
+        exactly as it was recorded.
+        """
+        self._pending.append(event)
+
+    def publish_tick(self, tick: int, *, paused: bool = False) -> None:
+        """Publish every queued event stamped with ``tick`` or earlier, in order.
+
+        ``paused``: the app delivers input at once while the loop is paused
+        (no step runs); the :attr:`tap` is told so.
+        """
+        tap = self.tap
         if not self._pending:
+            if tap is not None:
+                tap(tick, (), paused)
             return
         due = [e for e in self._pending if e.tick <= tick]
         self._pending = [e for e in self._pending if e.tick > tick]
+        if tap is not None:
+            tap(tick, due, paused)
         for event in due:
             self._publish(event, tick)
 
@@ -313,6 +374,16 @@ class InputMapper:
         self._axis_values.clear()
 
     # -- polling -----------------------------------------------------------
+
+    def state(self) -> tuple[object, ...]:
+        """What is held (keys, buttons, sticks, actions), in a fixed order, for the state hash."""
+        return (
+            sorted(self._held_keys),
+            sorted(self._held_buttons),
+            sorted(self._held_directions),
+            sorted(self._axis_values.items()),
+            sorted((action, sorted(sources)) for action, sources in self._held.items()),
+        )
 
     def is_down(self, action: str) -> bool:
         """Whether ``action`` is held. Raises ``KeyError`` for an unbound action."""

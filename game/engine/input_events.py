@@ -29,6 +29,7 @@ __all__ = [
     "QuitRequested",
     "TextEditing",
     "TextInput",
+    "TextPasted",
     "WindowResized",
 ]
 
@@ -63,6 +64,17 @@ class KeyUp(InputEvent):
 @dataclass(frozen=True, slots=True)
 class TextInput(InputEvent):
     """Committed text from the keyboard or an input method (may be several characters)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextPasted(InputEvent):
+    """Text pasted from the clipboard (Ctrl+V, Cmd+V on macOS).
+
+    The clipboard is read when the key is fed, not when a handler runs, so
+    the text travels with the event and a replay pastes the same text.
+    """
 
     text: str
 

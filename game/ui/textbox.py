@@ -11,9 +11,12 @@ Callbacks, as everywhere in the game:
   underlined at the caret and becomes text only when the input method commits
   it (a ``TextInput``), so a message is never sent half-composed.
 * Enter publishes :class:`~game.ui.chat_events.ChatSubmitted`; Esc discards.
+* A paste arrives as a ``TextPasted`` event: the input mapper reads the
+  clipboard when Ctrl+V is fed, so the text is part of the recorded input
+  and a replay pastes the same thing. Ctrl+V itself does nothing here.
 
 The caret moves by grapheme clusters (:mod:`game.ui.graphemes`). The platform
-side effects (the input method, key repeat, the clipboard) go through two
+side effects (the input method, key repeat, Ctrl+C's clipboard) go through two
 small objects that tests replace with fakes.
 """
 
@@ -33,6 +36,7 @@ from game.engine.input_events import (
     KeyDown,
     TextEditing,
     TextInput,
+    TextPasted,
 )
 from game.ui import graphemes
 from game.ui.chat_events import ChatClosed, ChatOpened, ChatSubmitted
@@ -62,7 +66,7 @@ HISTORY_SIZE = 50
 REPEAT_DELAY, REPEAT_INTERVAL = 400, 35
 
 _ENTER = frozenset({pygame.K_RETURN, pygame.K_KP_ENTER})
-#: Keys whose repeats act; a held Enter, Esc or Ctrl+V does its thing once.
+#: Keys whose repeats act; a held Enter or Esc does its thing once.
 _REPEATABLE = frozenset(
     {
         pygame.K_LEFT, pygame.K_RIGHT, pygame.K_HOME, pygame.K_END, pygame.K_UP,
@@ -84,7 +88,7 @@ MARGIN, BOX_HEIGHT, PADDING = 16, 40, 10
 
 
 class Clipboard(Protocol):
-    """Where Ctrl+C puts text and Ctrl+V takes it from."""
+    """Where Ctrl+C puts text and a paste takes it from (the input mapper reads it)."""
 
     def get_text(self) -> str: ...
 
@@ -306,6 +310,7 @@ class TextBox:
             bus.subscribe(KeyDown, self.on_key_down, priority=priority),
             bus.subscribe(TextInput, self.on_text_input, priority=priority),
             bus.subscribe(TextEditing, self.on_text_editing, priority=priority),
+            bus.subscribe(TextPasted, self.on_text_pasted, priority=priority),
             bus.subscribe(ActionPressed, self.on_action),
             bus.subscribe(FocusChanged, self.on_focus_changed),
         ]
@@ -398,6 +403,16 @@ class TextBox:
         self._insert(event.text)
         return True
 
+    def on_text_pasted(self, event: TextPasted) -> bool | None:
+        """Pasted text: insert it at the caret as one line (not while composing)."""
+        if not self.is_open:
+            return None
+        self._swallow_tick = None
+        self._blink_origin = None
+        if not self.composition:  # the input method owns the keys while it composes
+            self._insert(event.text)
+        return True
+
     def on_text_editing(self, event: TextEditing) -> bool | None:
         """The input method's composition changed: show it, do not insert it."""
         if not self.is_open:
@@ -453,8 +468,6 @@ class TextBox:
             self._recall(-1)
         elif key == pygame.K_DOWN:
             self._recall(+1)
-        elif shortcut and key == pygame.K_v:
-            self._insert(self.clipboard.get_text())
         elif shortcut and key == pygame.K_c and editor.text:
             self.clipboard.put_text(editor.text)
         return True
