@@ -66,17 +66,6 @@ class Player:
         length = math.hypot(*direction) or 1.0
         self.velocity = (direction[0] / length * speed, direction[1] / length * speed)
 
-    def displacement(self, dt: float) -> Vec:
-        """How far the velocity carries it in one step; the scene moves it through the world."""
-        return (self.velocity[0] * dt, self.velocity[1] * dt)
-
-    def place(self, position: Vec, *, stopped_x: bool = False, stopped_y: bool = False) -> None:
-        """Take the position the collision world allowed; a blocked axis loses its speed."""
-        self.previous = self.position
-        self.position = position
-        vx, vy = self.velocity
-        self.velocity = (0.0 if stopped_x else vx, 0.0 if stopped_y else vy)
-
     def interpolated(self, alpha: float) -> Vec:
         """Where to draw the player between the last two steps."""
         return lerp(self.previous, self.position, alpha)
