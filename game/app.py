@@ -308,8 +308,12 @@ class App:
         pygame.image.save(self.last_frame, os.fspath(Path(path)))
 
     def close(self) -> None:
-        """Release the window and pygame's subsystems."""
+        """Stop the NPCs' brains, release the window and pygame's subsystems."""
         self.running = False
+        for npc in self.scene.npcs:
+            close_brain = getattr(npc.brain, "close", None)  # a LangChain brain's workers
+            if close_brain is not None:
+                close_brain()
         if self.gamepads is not None:
             self.gamepads.close()
         pygame.font.quit()
