@@ -12,9 +12,9 @@ The warm-up is half the run because the heap does grow, boundedly, for the
 first minutes: the bot goes through all of its conversations in the first
 three minutes, and the NPCs' answers quote the score and the clock, so new
 strings keep filling the text caches (``TextCache``, the font's run cache,
-the glyph probe), each with a capacity, until they mostly repeat (measured:
-+460 KiB building the first minute, +40 KiB the second, then 2–9 KiB a minute
-until minute 5, then 0–3). Nothing is asserted here (the slow test
+the glyph probe), each with a capacity, until they mostly repeat (measured in
+a fresh process: +460 KiB building the first minute, +40 KiB the second, then
+2–9 KiB a minute until minute 5, then 0–3). Nothing is asserted here (the slow test
 ``tests/test_memory.py`` asserts a bound); ``extra`` lists the heap size at
 each minute and the source lines whose allocations grew most since the warm-up.
 
