@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pygame
 import pytest
@@ -54,13 +55,36 @@ def ids(events: list[CollisionEvent]) -> list[tuple[int, int]]:
     return [(e.a.id, e.b.id) for e in events]
 
 
-@pytest.fixture(params=["python", "numpy"])
+#: How ``update()`` finds pairs: (``_SMALL``, ``_FEW_MOVED``) forcing each way.
+MODES = {
+    "python": (10_000, -1),  # a whole sort-and-sweep in Python, every update
+    "numpy": (1, -1),  # the numpy strips, every update
+    "incremental": (10_000, 10_000),  # only the moved colliders' pairs, every update
+}
+#: Modes that switch between ways from one update to the next.
+SWITCHING = {
+    "few moved": (10_000, 2),  # incremental with at most 2 moved, else a whole sweep
+    "few moved, few colliders": (15, 2),  # and numpy strips above 15 colliders
+}
+
+
+@contextmanager
+def sweep_mode(mode: str) -> Iterator[None]:
+    """Force one way of finding pairs while the block runs."""
+    saved = collisions_module._SMALL, collisions_module._FEW_MOVED
+    collisions_module._SMALL, collisions_module._FEW_MOVED = {**MODES, **SWITCHING}[mode]
+    try:
+        yield
+    finally:
+        collisions_module._SMALL, collisions_module._FEW_MOVED = saved
+
+
+@pytest.fixture(params=list(MODES))
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Run a test through the small-N Python sweep and through the numpy strips."""
-    if request.param == "numpy":
-        monkeypatch.setattr(collisions_module, "_SMALL", 1)
-    else:
-        monkeypatch.setattr(collisions_module, "_SMALL", 10_000)
+    """Run a test through each way ``update()`` can find the pairs."""
+    small, few = MODES[request.param]
+    monkeypatch.setattr(collisions_module, "_SMALL", small)
+    monkeypatch.setattr(collisions_module, "_FEW_MOVED", few)
     yield request.param
 
 
@@ -93,22 +117,17 @@ def add_all(
 # -- pairs equal brute force -----------------------------------------------
 
 
-@pytest.mark.parametrize("small", [True, False])
+@pytest.mark.parametrize("mode", list(MODES))
 @given(items=st.lists(specs, max_size=60))
 def test_reported_pairs_equal_brute_force(
     items: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
-    small: bool,
+    mode: str,
 ) -> None:
     bus = EventBus(on_error="raise")
     world = CollisionWorld(bus)
-    saved = collisions_module._SMALL
-    collisions_module._SMALL = 10_000 if small else 1
-    try:
-        add_all(world, items)
-        with bus.recording() as trace:
-            world.update()
-    finally:
-        collisions_module._SMALL = saved
+    add_all(world, items)
+    with sweep_mode(mode), bus.recording() as trace:
+        world.update()
     reported = ids(trace.of(CollisionEnter))
     assert reported == sorted(brute_pairs(world))
     assert all(a < b for a, b in reported)
@@ -124,53 +143,183 @@ moves = st.lists(
 )
 
 
-@pytest.mark.parametrize("small", [True, False])
+@pytest.mark.parametrize("mode", list(MODES))
 @given(items=st.lists(specs, min_size=1, max_size=30), steps=st.lists(moves, max_size=6))
 def test_enter_and_exit_are_the_differences_of_successive_pair_sets(
     items: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
     steps: list[list[tuple[str, int, tuple[float, float, float, float]]]],
-    small: bool,
+    mode: str,
+) -> None:
+    with sweep_mode(mode):
+        check_events_are_pair_set_differences(items, steps)
+
+
+def check_events_are_pair_set_differences(
+    items: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
+    steps: list[list[tuple[str, int, tuple[float, float, float, float]]]],
 ) -> None:
     bus = EventBus(on_error="raise")
     world = CollisionWorld(bus)
-    saved = collisions_module._SMALL
-    collisions_module._SMALL = 10_000 if small else 1
-    try:
-        live = add_all(world, items)
-        world.update()
-        before = brute_pairs(world)
-        for step in steps:
-            removed_exits: set[tuple[int, int]] = set()
-            with bus.recording() as trace:
-                for action, pick, rect in step:
-                    if action == "add" or not live:
-                        live.append(world.add(rect, layer=LAYERS[pick % 3]))
-                        continue
-                    target = live[pick % len(live)]
-                    if action == "move":
-                        target.position = rect[:2]
-                    elif action == "resize":
-                        target.rect = rect
-                    else:
-                        live.remove(target)
-                        mine = {p for p in before if target.id in p}
-                        world.remove(target)
-                        removed_exits |= mine
-                        before -= mine
-                assert set(ids(trace.of(CollisionExit))) == removed_exits
-                exits_at_removal = len(trace)
+    live = add_all(world, items)
+    world.update()
+    before = brute_pairs(world)
+    for step in steps:
+        removed_exits: set[tuple[int, int]] = set()
+        with bus.recording() as trace:
+            for action, pick, rect in step:
+                if action == "add" or not live:
+                    live.append(world.add(rect, layer=LAYERS[pick % 3]))
+                    continue
+                target = live[pick % len(live)]
+                if action == "move":
+                    target.position = rect[:2]
+                elif action == "resize":
+                    target.rect = rect
+                else:
+                    live.remove(target)
+                    mine = {p for p in before if target.id in p}
+                    world.remove(target)
+                    removed_exits |= mine
+                    before -= mine
+            assert set(ids(trace.of(CollisionExit))) == removed_exits
+            exits_at_removal = len(trace)
+            world.update()
+        after = brute_pairs(world)
+        events = trace[exits_at_removal:]
+        assert ids([e for e in events if isinstance(e, CollisionEnter)]) == sorted(after - before)
+        assert ids([e for e in events if isinstance(e, CollisionExit)]) == sorted(before - after)
+        before = after
+
+
+# Scripts for a village-like world: a few movers among many static boxes.
+script_steps = st.lists(
+    st.tuples(
+        st.sampled_from(["teleport", "slide", "slide", "resize", "add", "remove", "update"]),
+        st.integers(0, 1000),
+        boxes,
+    ),
+    max_size=40,
+)
+
+
+@given(
+    statics=st.lists(specs, max_size=25),
+    movers=st.lists(specs, min_size=1, max_size=6),
+    script=script_steps,
+)
+def test_testing_only_moved_colliders_equals_brute_force_and_a_whole_sweep(
+    statics: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
+    movers: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
+    script: list[tuple[str, int, tuple[float, float, float, float]]],
+) -> None:
+    """Worlds get the same calls; some re-test only what moved, the reference sweeps all."""
+    worlds: dict[str, CollisionWorld] = {}
+    traces: dict[str, list[CollisionEvent]] = {}
+    contacts: dict[str, set[tuple[int, int]]] = {}
+    live: dict[str, list[Collider]] = {}
+    moving: dict[str, list[Collider]] = {}
+    for mode in ("python", "incremental", *SWITCHING):
+        bus = EventBus(on_error="raise")
+        world = worlds[mode] = CollisionWorld(bus)
+        trace = traces[mode] = []
+        touching = contacts[mode] = set()
+
+        def seen(event: CollisionEvent, trace: list[CollisionEvent] = trace,
+                 touching: set[tuple[int, int]] = touching) -> None:  # fmt: skip
+            trace.append(event)
+            pair = (event.a.id, event.b.id)
+            if isinstance(event, CollisionEnter):
+                touching.add(pair)
+            else:
+                touching.discard(pair)
+
+        bus.subscribe(CollisionEvent, seen)
+        live[mode] = add_all(world, statics)
+        moving[mode] = add_all(world, movers)
+        live[mode] += moving[mode]
+
+    def update() -> None:
+        for mode, world in worlds.items():
+            with sweep_mode(mode):
                 world.update()
-            after = brute_pairs(world)
-            events = trace[exits_at_removal:]
-            assert ids([e for e in events if isinstance(e, CollisionEnter)]) == sorted(
-                after - before
-            )
-            assert ids([e for e in events if isinstance(e, CollisionExit)]) == sorted(
-                before - after
-            )
-            before = after
-    finally:
-        collisions_module._SMALL = saved
+        reference = [(type(e), e.a.id, e.b.id) for e in traces["python"]]
+        for mode, trace in traces.items():
+            assert [(type(e), e.a.id, e.b.id) for e in trace] == reference, mode
+            assert contacts[mode] == brute_pairs(worlds[mode]), mode
+
+    update()
+    for action, pick, (x, y, w, h) in script:
+        for mode, world in worlds.items():
+            if action == "update":
+                continue
+            if action == "add" or not moving[mode]:
+                collider = world.add((x, y, w, h), layer=LAYERS[pick % 3])
+                moving[mode].append(collider)
+                live[mode].append(collider)
+                continue
+            if action == "remove":
+                target = live[mode].pop(pick % len(live[mode]))
+                if target in moving[mode]:
+                    moving[mode].remove(target)
+                world.remove(target)
+                continue
+            target = moving[mode][pick % len(moving[mode])]
+            if action == "teleport":
+                target.position = (x, y)
+            elif action == "resize":
+                target.rect = (x, y, w, h)
+            else:
+                world.move(target, x - 20, y - 20)
+        if action == "update" or pick % 3 == 0:
+            update()
+    update()
+
+
+@given(
+    walls=st.lists(specs, max_size=25),
+    mover=specs,
+    steps=st.lists(st.tuples(coords, coords), max_size=10),
+)
+def test_move_never_ends_inside_a_solid_and_both_obstacle_searches_agree(
+    walls: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
+    mover: tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool],
+    steps: list[tuple[float, float]],
+) -> None:
+    """A loop over the mover's partners (few colliders) and numpy (many) find the same walls."""
+    rect, layer, mask, _ = mover
+    worlds, bodies = [], []
+    for _ in range(2):
+        world = CollisionWorld(EventBus(on_error="raise"))
+        add_all(world, walls)
+        worlds.append(world)
+        bodies.append(world.add(rect, layer=layer, mask=mask))
+    body = bodies[0]
+    solids = [c for c in worlds[0] if c is not body and not c.trigger and allowed(body, c)]
+    for dx, dy in steps:
+        before = {c for c in solids if overlap(body.rect, c.rect)}
+        x, y = body.position
+        with sweep_mode("python"):
+            moved = worlds[0].move(body, dx - 20, dy - 20)
+        with sweep_mode("numpy"):
+            assert worlds[1].move(bodies[1], dx - 20, dy - 20) == moved
+        assert bodies[1].position == body.position
+        for got, wanted in zip(moved, (dx - 20, dy - 20), strict=True):
+            # Never further than asked, never backwards (up to rounding).
+            assert -1e-9 <= got / wanted <= 1 + 1e-9 if wanted else got == 0
+        assert body.position == pytest.approx((x + moved[0], y + moved[1]))
+        assert {c for c in solids if overlap(body.rect, c.rect)} <= before
+
+
+def test_a_box_thinner_than_a_float_step_at_its_x_overlaps_like_brute_force(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    # 1.0 + 6.6e-224 == 1.0: the thin box's right edge equals its left edge.
+    world.add((1.0, 0.0, 1.0, 1.0))
+    world.add((1.0, 0.0, 6.555181654921315e-224, 1.0))
+    world.add((0.5, 0.0, 1.0, 1.0))
+    with bus.recording() as trace:
+        world.update()
+    assert ids(trace.of(CollisionEnter)) == sorted(brute_pairs(world)) == [(0, 2), (1, 2)]
 
 
 def test_many_boxes_in_many_strips_match_brute_force(bus: EventBus) -> None:

@@ -32,6 +32,10 @@ CELL = 12  # px: the navigation grid
 COLUMNS, ROWS = WIDTH // CELL, HEIGHT // CELL
 HAZARD_CLEARANCE = 56.0  # px kept between the bot's plan and the hazard
 REPLAN_EVERY = 20  # ticks
+# With no way to the goal (the hazard stands in the only passage) a search
+# visits every reachable cell; the hazard takes ~9 ticks to cross a cell, so
+# searching again every few ticks rather than every tick loses nothing.
+RETRY_EVERY = 6  # ticks
 STUCK_TICKS = 45
 GIVE_UP_TICKS = 900  # an errand that takes longer than 15 s is dropped
 
@@ -71,6 +75,7 @@ class Autoplay:
         self._path: list[Cell] = []
         self._goal: Cell | None = None
         self._next_plan = 0
+        self._retry_at = 0
         self._last_position: tuple[float, float] | None = None
         self._still_since = 0
         self._wait_until = 0
@@ -174,10 +179,14 @@ class Autoplay:
         else:
             self._still_since = 0
         self._last_position = here
-        if tick >= self._next_plan or not self._path or self._still_since > STUCK_TICKS:
-            self._path = self._find_path(_cell_of(here), self._goal)
+        stuck = self._still_since > STUCK_TICKS
+        if tick >= self._next_plan or (not self._path and tick >= self._retry_at) or stuck:
+            start = _cell_of(here)
+            self._path = self._find_path(start, self._goal)
             self._next_plan = tick + REPLAN_EVERY
-            if self._still_since > STUCK_TICKS:
+            no_way = not self._path and start != self._goal
+            self._retry_at = tick + RETRY_EVERY if no_way else 0
+            if stuck:
                 self._still_since = 0
                 self._wait_until = tick + self.rng.randrange(5, 20)  # let the knock-back settle
         while self._path and math.dist(here, _cell_centre(self._path[0])) < CELL * 0.6:
@@ -198,6 +207,8 @@ class Autoplay:
 
     def _find_path(self, start: Cell, goal: Cell) -> list[Cell]:
         """Breadth-first search on the grid around walls, villagers and the hazard."""
+        if start == goal:
+            return []
         columns, rows = COLUMNS, ROWS
         blocked = bytearray(self._blocked)  # a copy: moving things are for this plan only
         hx, hy = _centre(self.scene.hazard.position, Hazard.SIZE)

@@ -1,0 +1,39 @@
+"""The scenes the frame, simulation and memory benchmarks measure are what they claim.
+
+Nothing is timed here: these tests pin down the setups, so that a change in the
+demo cannot quietly turn a benchmark into a measurement of something else.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.bench_frame import QUESTION, talking_app
+from benchmarks.bench_memory import FLAT_KIB_PER_MINUTE, Growth
+from benchmarks.bench_sim import bare_loop_seconds
+
+
+def test_the_frame_benchmark_shows_the_player_and_the_guide_both_reading() -> None:
+    app = talking_app()
+    try:
+        guide = next(npc for npc in app.scene.npcs if npc.key == "guide")
+        assert app.scene.player_bubble.phase == guide.bubble.phase == "reading"
+        assert app.scene.player_bubble.shown_text == QUESTION
+        assert guide.bubble.text != "" and guide.bubble.revealed == guide.bubble.total
+        assert not app.scene.chat.is_open
+    finally:
+        app.close()
+
+
+def test_the_bare_loop_floor_runs_exactly_the_ticks_asked_for() -> None:
+    assert bare_loop_seconds(120) > 0
+
+
+def test_growth_is_judged_on_the_minutes_after_the_warm_up() -> None:
+    leaking = Growth([100.0, 900.0, 910.0, 920.0, 930.0], warm_up=1)
+    assert leaking.deltas == [10.0, 10.0, 10.0]
+    assert leaking.slope == pytest.approx(10.0)
+    assert leaking.verdict == "growing"
+    settled = Growth([100.0, 900.0, 901.0, 900.5, 901.0], warm_up=1)
+    assert settled.slope < FLAT_KIB_PER_MINUTE
+    assert settled.verdict == "flat"
