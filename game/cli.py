@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.npc.brain_spec import brain_argument
+from game.engine.errors import DataError
+from game.npc.brain_spec import MissingExtraError, brain_argument
 
 if TYPE_CHECKING:
     from game.app import App
@@ -24,6 +25,10 @@ log = logging.getLogger("game")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+
+
+#: What a user can fix: a broken dialogue, bindings or replay file, a missing extra or font.
+_DATA_ERRORS = (DataError, MissingExtraError, FileNotFoundError)
 #: ``--replay``: a checkpoint differs (the run went another way than recorded).
 EXIT_MISMATCH = 3
 
@@ -159,15 +164,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     _check_replay_args(args)
-    if args.replay is not None:
-        return _run_replay(args)
-    if args.chat is not None:
-        from game.npc.terminal import run_chat
+    try:
+        if args.replay is not None:
+            return _run_replay(args)
+        if args.chat is not None:
+            from game.npc.terminal import run_chat
 
-        return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
-    if args.headless:
-        return _run_headless(args)
-    return _run_window(args)
+            return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
+        if args.headless:
+            return _run_headless(args)
+        return _run_window(args)
+    except _DATA_ERRORS as exc:
+        # A broken data file (dialogue, bindings, font) is the user's to fix:
+        # one line naming the file and the problem, not a traceback.
+        print(f"callback-quest: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _run_window(args: argparse.Namespace) -> int:

@@ -155,3 +155,28 @@ def test_python_dash_m_game_headless_prints_one_json_line(tmp_path: Path) -> Non
     summary = json.loads(lines[0])
     assert summary["ticks"] == 60
     assert summary["handler_errors"] == 0
+
+
+def test_a_broken_dialogue_file_is_one_clear_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from game.assets import asset_path
+    from game.npc import dialogue
+
+    folder = tmp_path / "dialogue"
+    shutil.copytree(asset_path("dialogue"), folder)
+    guide = folder / "guide.toml"
+    guide.write_text(
+        guide.read_text(encoding="utf-8").replace('patterns = [', 'patterns = ["(unclosed", ', 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(dialogue, "asset_path", lambda *parts: tmp_path.joinpath(*parts))
+    assert main(["--headless", "--seconds", "0.1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "guide.toml" in err[0]
+    assert "intent 'tell_name'" in err[0]
+    assert "bad regular expression" in err[0]
+    assert "Traceback" not in err[0]

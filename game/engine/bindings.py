@@ -27,6 +27,7 @@ from typing import Any
 import pygame
 
 from game.assets import asset_path
+from game.engine.errors import DataError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,7 +63,7 @@ _PAD = "pad:"
 _DEFAULT_DEADZONE = 0.2
 
 
-class BindingsError(ValueError):
+class BindingsError(DataError):
     """A bindings file (or mapping) is malformed; the message says where and why."""
 
 

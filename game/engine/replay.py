@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from game.engine.errors import DataError
 from game.engine.input_events import InputEvent
 
 __all__ = [
@@ -52,7 +53,7 @@ MAGIC = "callback-quest"
 MAX_REPLAY_BYTES = 100 * 1024 * 1024
 
 
-class ReplayError(ValueError):
+class ReplayError(DataError):
     """A replay file that cannot be used; the message names the line and the problem."""
 
     def __init__(self, path: str | os.PathLike[str], line: int | None, problem: str) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from game.engine.errors import DataError
 from game.npc.brain import Brain
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ __all__ = [
 LLM_INSTALL_HINT = 'pip install "callback-quest[llm]"'
 
 
-class BrainSpecError(ValueError):
+class BrainSpecError(DataError):
     """A ``--brain`` spec that cannot be used; the message says what is wrong."""
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
+from game.engine.errors import DataError
 from game.npc.brain import has_cjk
 
 if sys.version_info >= (3, 11):
@@ -69,7 +70,7 @@ _INTENT_KEYS = {"priority", "keywords", "patterns", "action", "remember_name", *
 _TOP_KEYS = {"npc", "fallback", "intents"}
 
 
-class DialogueError(ValueError):
+class DialogueError(DataError):
     """A dialogue file is malformed; the message names the file, the intent and the problem."""
 
     def __init__(self, source: str, where: str | None, problem: str) -> None:
