@@ -487,12 +487,17 @@ class DemoScene:
         self._draw_tint(surface)
         if self.boxes_shown:
             self.debug.draw_boxes(surface, [c.rect for c in self.world])
+        # Two people talking: the lower one's words hang below them, so the
+        # bubbles never cover each other (or the other speaker).
+        listener = self.nearest_npc()
+        player_lower = listener is not None and listener.position[1] < self.player.position[1]
         for npc in self.npcs:
             x, y = lerp(npc.previous, npc.position, alpha)
-            npc.bubble.draw(surface, (x + ChatNPC.SIZE / 2, y - 4))
-        # Talking to someone above: the player's words hang below, clear of the answer.
-        listener = self.nearest_npc()
-        if listener is not None and listener.position[1] < self.player.position[1]:
+            if npc is listener and not player_lower:
+                npc.bubble.draw(surface, (x + ChatNPC.SIZE / 2, y + ChatNPC.SIZE + 18), below=True)
+            else:
+                npc.bubble.draw(surface, (x + ChatNPC.SIZE / 2, y - 4))
+        if player_lower:
             feet = (player_at[0] + Player.SIZE / 2, player_at[1] + Player.SIZE + 2)
             self.player_bubble.draw(surface, feet, below=True)
         else:
