@@ -673,3 +673,15 @@ def test_the_demo_day_turns_on_a_timer_in_game_time(app: Any) -> None:
     app.loop.paused = True
     app.run_ticks(120)
     assert app.scene.daylight == moved  # a paused loop pauses every timer
+
+
+def test_upcoming_lists_scheduled_timers_soonest_first_by_name() -> None:
+    timers = Timers(EventBus(on_error="raise"))
+    timers.after(2.0, lambda: None, name="later")
+    soon = timers.every(0.5, lambda: None, name="blink")
+    gone = timers.after(0.1, lambda: None, name="cancelled")
+    gone.cancel()
+    paused = timers.after(0.2, lambda: None, name="paused")
+    paused.pause()
+    assert [t.name for t in timers.upcoming()] == ["blink", "later"]
+    assert timers.upcoming(1) == [soon]

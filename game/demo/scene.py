@@ -443,7 +443,8 @@ class DemoScene:
                 "dropped time": f"{self.loop.dropped_time:.3f} s",
                 "handler errors": self.bus.handler_errors,
                 "subscriptions": self.bus.subscription_count,
-                "timers": self.timers.active_count,
+                "timers": f"{self.timers.active_count}, next: "
+                + ", ".join(f"{t.name} {t.remaining:.1f}s" for t in self.timers.upcoming(3)),
                 "colliders": len(self.world),
             }
         )

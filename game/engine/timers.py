@@ -240,6 +240,11 @@ class Timers:
         """How many timers are scheduled (paused, cancelled and finished ones excluded)."""
         return self._active
 
+    def upcoming(self, limit: int | None = None) -> list[TimerHandle]:
+        """The scheduled timers, soonest first (at most ``limit``): for the debug overlay."""
+        live = sorted(e for e in (*self._heap, *self._pending) if e[2]._entry is e)
+        return [entry[2] for entry in live[:limit]]
+
     # -- scheduling ----------------------------------------------------------
 
     def after(
