@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -243,7 +244,14 @@ def test_an_oversized_file_exits_2_before_it_is_read(
     [
         (["--replay", "x.replay", "--record", "y.replay"], "cannot be combined with --record"),
         (["--replay", "x.replay", "--autoplay"], "cannot be combined with --autoplay"),
-        (["--record", "y.replay", "--brain", "fake-llm"], "needs --brain rule"),
+        pytest.param(
+            ["--record", "y.replay", "--brain", "fake-llm"],
+            "needs --brain rule",
+            marks=pytest.mark.skipif(
+                importlib.util.find_spec("langchain_core") is None,
+                reason="without the llm extra, --brain fake-llm is refused earlier",
+            ),
+        ),
         (["--window"], "--window goes with --replay"),
         (["--headless", "--record", "/no/such/folder/y.replay"], "does not exist"),
     ],

@@ -36,6 +36,7 @@ read by duck typing (``x, y, w, h``).
 
 from __future__ import annotations
 
+import inspect
 import math
 import types
 import weakref
@@ -1030,16 +1031,21 @@ def _sweep_strips(xs: _Floats, ws: _Floats, ys: _Floats, hs: _Floats) -> tuple[_
 
 
 _new = object.__new__
-_set_a = CollisionEvent.__dict__["a"].__set__
-_set_b = CollisionEvent.__dict__["b"].__set__
+# Each kind's own slot descriptors: on Python 3.10 a slotted dataclass subclass
+# declares the inherited fields' slots again, shadowing the base class's.
+_SETTERS: dict[type[CollisionEvent], tuple[Any, Any]] = {
+    kind: (inspect.getattr_static(kind, "a").__set__, inspect.getattr_static(kind, "b").__set__)
+    for kind in (CollisionEnter, CollisionStay, CollisionExit)
+}
 
 
 def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEvent:
     """``kind(a, b)`` at half the cost: a frozen dataclass's ``__init__`` assigns
     through ``object.__setattr__``, while the slots' own descriptors are direct."""
     event = _new(kind)
-    _set_a(event, a)
-    _set_b(event, b)
+    set_a, set_b = _SETTERS[kind]
+    set_a(event, a)
+    set_b(event, b)
     return event
 
 

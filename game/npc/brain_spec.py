@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import keyword
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,9 +57,11 @@ class MissingExtraError(ImportError):
 
     def __init__(self, detail: str = "") -> None:
         why = f" ({detail})" if detail else ""
+        # langchain-core 1.8 is for Python 3.11+: on 3.10 the extra installs nothing.
+        python = "" if sys.version_info >= (3, 11) else " on Python 3.11 or newer"
         super().__init__(
             f"the LangChain brain needs the optional 'llm' extra{why}; "
-            f"install it with: {LLM_INSTALL_HINT}"
+            f"install it{python} with: {LLM_INSTALL_HINT}"
         )
 
 
