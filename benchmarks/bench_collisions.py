@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import gc
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from benchmarks.harness import Result, interleaved, summarize
+from benchmarks.harness import Result, interleaved, main, summarize
 from game.engine.collisions import Collider, CollisionEnter, CollisionExit, CollisionWorld
 from game.engine.events import EventBus
 
@@ -247,16 +246,5 @@ def run(quick: bool = False) -> list[Result]:
     return results
 
 
-def print_table(results: list[Result]) -> None:
-    print(f"{'case':<22} {'variant':<32} {'median':>9} {'min..max':>17} {'x ours':>7}  target")
-    for r in results:
-        spread = f"{r.spread[0]:.3f}..{r.spread[1]:.3f}"
-        ratio = f"{r.ratio:.1f}" if r.ratio else ""
-        target = f"{r.target} {'met' if r.met else 'MISSED'}" if r.target else ""
-        print(f"{r.case:<22} {r.variant:<32} {r.median:>9.3f} {spread:>17} {ratio:>7}  {target}")
-        if r.extra:
-            print(f"{'':<22} {'':<32} {r.extra}")
-
-
 if __name__ == "__main__":
-    print_table(run(quick="--quick" in sys.argv))
+    main(run)

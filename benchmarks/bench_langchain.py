@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.harness import Result, interleaved, per_call, summarize
+from benchmarks.harness import Result, interleaved, main, per_call, summarize
 from game.engine.events import Event, EventBus
 from game.npc.brain import ChatContext
 from game.npc.brain import Unheard as Quiet  # an NPC that ignores everything
@@ -149,13 +149,5 @@ def run(quick: bool = False) -> list[Result]:
     return _worker_side(quick) + _game_side(quick)
 
 
-def _print(results: list[Result]) -> None:
-    print(f"{'case':40} {'variant':30} {'median':>10} {'min..max':>20} {'ratio':>7}")
-    for r in results:
-        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "base"
-        spread = f"{r.spread[0]:.1f}..{r.spread[1]:.1f}"
-        print(f"{r.case:40} {r.variant:30} {r.median:8.1f} {r.unit:9}{spread:>13} {ratio:>7}")
-
-
 if __name__ == "__main__":
-    _print(run())
+    main(run)

@@ -9,12 +9,11 @@ times) — and with pyglet's ``pyglet.clock.Clock`` when pyglet is installed
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from heapq import heappush, heapreplace
 from typing import Any
 
-from benchmarks.harness import Result, interleaved, per_call, summarize
+from benchmarks.harness import Result, interleaved, main, per_call, summarize
 from game.engine.events import EventBus
 from game.engine.timers import Timers
 
@@ -210,18 +209,5 @@ def run(quick: bool = False) -> list[Result]:
     return results
 
 
-def _print(results: list[Result]) -> None:
-    for r in results:
-        ratio = f"{r.ratio:5.2f}x" if r.ratio is not None else "  base"
-        target = f"  target {r.target}: {'met' if r.met else 'MISSED'}" if r.target else ""
-        extra = f"  {r.extra}" if r.extra else ""
-        print(
-            f"{r.case:<46} {r.variant:<13} {r.median:8.1f} {r.unit}"
-            f"  [{r.spread[0]:.1f}-{r.spread[1]:.1f}]  {ratio}{target}{extra}"
-        )
-
-
 if __name__ == "__main__":
-    started = time.perf_counter()
-    _print(run())
-    print(f"({time.perf_counter() - started:.1f} s)")
+    main(run)

@@ -279,4 +279,8 @@ def main(run: Callable[[bool], list[Result]], argv: Sequence[str] | None = None)
     parser = argparse.ArgumentParser(description=(run.__doc__ or "").strip() or None)
     parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
     args = parser.parse_args(argv)
-    print(format_table(run(args.quick)))
+    results = run(args.quick)
+    print(format_table(results))
+    for r in results:
+        if r.extra:
+            print(f"{r.case} / {r.variant}: {r.extra}")

@@ -7,7 +7,6 @@ baseline measured interleaved in the same run.
 from __future__ import annotations
 
 import os
-import sys
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -15,7 +14,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 import regex
 
-from benchmarks.harness import Result, interleaved, per_call, summarize
+from benchmarks.harness import Result, interleaved, main, per_call, summarize
 from game.engine.events import EventBus
 from game.engine.input import InputMapper
 from game.engine.input_events import KeyDown, KeyUp, TextInput
@@ -175,14 +174,5 @@ def run(quick: bool = False) -> list[Result]:
     )
 
 
-def main() -> None:
-    results = run(quick="--quick" in sys.argv)
-    print(f"{'case':32} {'variant':38} {'median':>10} {'spread':>21} {'ratio':>7}")
-    for r in results:
-        spread = f"{r.spread[0]:.2f}–{r.spread[1]:.2f}"
-        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
-        print(f"{r.case:32} {r.variant:38} {r.median:8.2f} {r.unit:<9} {spread:>13} {ratio:>7}")
-
-
 if __name__ == "__main__":
-    main()
+    main(run)

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import os
-import sys
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -20,7 +19,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 
-from benchmarks.harness import Result, interleaved, per_call, summarize
+from benchmarks.harness import Result, interleaved, main, per_call, summarize
 from game.ui.bubble import SpeechBubble
 from game.ui.fonts import load_font
 from game.ui.text import TextCache
@@ -123,13 +122,5 @@ def run(quick: bool = False) -> list[Result]:
     return results
 
 
-def _print(results: list[Result]) -> None:
-    print(f"{'case':40} {'variant':30} {'median':>12} {'spread':>22} {'ratio':>7}")
-    for r in results:
-        spread = f"{r.spread[0]:.2f}..{r.spread[1]:.2f}"
-        ratio = f"{r.ratio:.3f}" if r.ratio is not None else ""
-        print(f"{r.case:40} {r.variant:30} {r.median:9.2f} {r.unit:<3} {spread:>22} {ratio:>7}")
-
-
 if __name__ == "__main__":
-    _print(run(quick="--quick" in sys.argv))
+    main(run)

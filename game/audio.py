@@ -28,8 +28,13 @@ def blip_samples(
     frequency: float, sample_rate: int = 44100, duration: float = 0.045, volume: float = 0.25
 ) -> npt.NDArray[np.float32]:
     """One blip as mono float samples in [-volume, volume]."""
-    if not frequency > 0 or not sample_rate > 0 or not duration > 0:
-        raise ValueError("frequency, sample_rate and duration must be > 0")
+    for name, value in (
+        ("frequency", frequency),
+        ("sample_rate", sample_rate),
+        ("duration", duration),
+    ):
+        if not value > 0:
+            raise ValueError(f"{name} must be > 0, not {value!r}")
     count = max(1, int(sample_rate * duration))
     t = np.arange(count, dtype=np.float64) / sample_rate
     phase = 2 * np.pi * frequency * t

@@ -80,3 +80,8 @@ def test_voice_parameters_are_checked() -> None:
         BlipVoice(Blips(muted=True), 0)
     with pytest.raises(ValueError, match="every"):
         BlipVoice(Blips(muted=True), 200, every=0)
+
+
+def test_a_bad_blip_parameter_is_named_in_the_error() -> None:
+    with pytest.raises(ValueError, match="duration must be > 0, not 0"):
+        blip_samples(440.0, duration=0)

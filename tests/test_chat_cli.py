@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,20 @@ def test_an_unknown_npc_exits_2_naming_those_available() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "no NPC 'nobody'; available: baker, guide" in result.stderr
+
+
+def test_a_broken_dialogue_file_exits_2_as_in_the_game(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.npc import dialogue
+
+    folder = tmp_path / "dialogue"
+    folder.mkdir()
+    (folder / "guide.toml").write_text("[npc\n", encoding="utf-8")
+    monkeypatch.setattr(dialogue, "asset_path", lambda *parts: tmp_path.joinpath(*parts))
+    assert run_chat("guide", stdin=io.StringIO("hi\n"), stdout=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "guide.toml" in err and "Traceback" not in err
 
 
 def test_an_unknown_fact_is_a_usage_error() -> None:

@@ -100,7 +100,7 @@ class Hazard:
 
     def __init__(self, route: tuple[Vec, ...]) -> None:
         if len(route) < 2:
-            raise ValueError("a patrol route needs at least two points")
+            raise ValueError(f"route: a patrol needs at least two points, not {route!r}")
         self.route = route
         self.position: Vec = self._top_left(route[0])
         self.previous: Vec = self.position

@@ -60,7 +60,6 @@ from game.engine.input_events import (
 )
 
 __all__ = [
-    "DEFAULT_BINDINGS",
     "STICK_PRESS",
     "STICK_RELEASE",
     "ClipboardSource",
@@ -71,14 +70,6 @@ __all__ = [
     "Pausable",
     "is_paste",
 ]
-
-#: Action name -> key names: keyboard movement only, for code that wants no file.
-DEFAULT_BINDINGS: Mapping[str, tuple[str, ...]] = {
-    "move_left": ("left", "a"),
-    "move_right": ("right", "d"),
-    "move_up": ("up", "w"),
-    "move_down": ("down", "s"),
-}
 
 #: A stick bound as ``"pad:leftx-"`` holds its action from this far out...
 STICK_PRESS = 0.5

@@ -74,7 +74,6 @@ class TimerHandle:
     # The firing loop reads these slots directly: keep them few and flat.
     __slots__ = (
         "_anchor",
-        "_args",
         "_call",
         "_callback",
         "_entry",
@@ -109,7 +108,6 @@ class TimerHandle:
         self._timers = timers
         self._seq = seq
         self._callback = callback
-        self._args = args
         # A partial is called in C; ``callback(*())`` costs more than ``call()``.
         self._call: Callable[[], object] = partial(callback, *args) if args else callback
         self._interval = interval
@@ -168,7 +166,6 @@ class TimerHandle:
             if self._name is None:
                 self._name = callable_name(self._callback)
             self._callback = self._call = _released
-            self._args = ()
         self.active = False
         self.paused = False
         self._remaining = 0.0

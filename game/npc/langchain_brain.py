@@ -668,8 +668,9 @@ def fake_llm_runnable(
     """
     if not (math.isfinite(delay) and delay >= 0):
         raise ValueError(f"delay must be a number of seconds >= 0, not {delay!r}")
-    if not english or not chinese:
-        raise ValueError("english and chinese must each hold at least one reply")
+    for name, replies in (("english", english), ("chinese", chinese)):
+        if not replies:
+            raise ValueError(f"{name} must hold at least one reply")
     models = {
         "en": FakeListChatModel(responses=list(english), sleep=delay or None),
         "zh": FakeListChatModel(responses=list(chinese), sleep=delay or None),

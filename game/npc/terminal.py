@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 CHAT_FACTS: Mapping[str, object] = {"score": 0, "coins_left": 0, "coins_total": 0, "clock": "00:00"}
 
 EXIT_OK = 0
-EXIT_BAD_DIALOGUE = 1
+#: As the rest of the command line: an unknown NPC or a broken dialogue file.
 EXIT_USAGE = 2
 
 
@@ -80,7 +80,7 @@ def run_chat(
         return EXIT_USAGE
     except DialogueError as exc:
         print(f"callback-quest: {exc}", file=sys.stderr)
-        return EXIT_BAD_DIALOGUE
+        return EXIT_USAGE
     brain = RuleBrain(dialogue, random.Random(seed), tokens="whole")
     context = ChatContext(npc_name=dialogue.name, facts={**CHAT_FACTS, **(facts or {})})
     interactive = stdin.isatty()
