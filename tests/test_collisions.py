@@ -896,3 +896,15 @@ def test_walking_into_a_talk_radius_is_a_collision_enter_counted_in_the_summary(
     assert len(talk_enters) == len(talk_exits) == 1
     summary = app.summary()
     assert summary["collisions_started"] == len(trace.of(CollisionEnter)) >= 1
+
+
+def test_box_overlaps_like_colliderect_touching_edges_and_empty_boxes_do_not() -> None:
+    from game.engine.collisions import Box
+
+    box = Box(0.0, 0.0, 10.0, 10.0)
+    assert box.overlaps((5, 5, 10, 10))
+    assert not box.overlaps((10, 0, 5, 5))  # touching the right edge
+    assert not box.overlaps((2, 2, 0, 5))  # no width
+    assert box.overlaps(pygame.Rect(9, 9, 3, 3)) == pygame.Rect(0, 0, 10, 10).colliderect(
+        pygame.Rect(9, 9, 3, 3)
+    )

@@ -331,6 +331,21 @@ def test_focus_pause_pauses_and_resumes_only_what_it_paused(bus: EventBus) -> No
     del pause
 
 
+def test_a_key_or_click_resumes_a_focus_pause_because_input_proves_focus(bus: EventBus) -> None:
+    loop = FakeLoop()
+    pause = FocusPause(bus, loop)
+    bus.publish(FocusChanged(0, False))
+    assert pause.paused_by_focus and loop.paused
+    bus.publish(KeyDown(0, pygame.K_a))
+    assert not pause.paused_by_focus and not loop.paused
+    bus.publish(FocusChanged(1, False))
+    bus.publish(MouseDown(1, (5, 5), 1))
+    assert not loop.paused
+    loop.paused = True  # the player's own pause is not the focus pause's to lift
+    bus.publish(KeyDown(2, pygame.K_a))
+    assert loop.paused
+
+
 @pytest.fixture
 def game() -> Iterator[App]:
     app = App(headless=True, seed=1)
