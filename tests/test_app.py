@@ -180,3 +180,29 @@ def test_a_broken_dialogue_file_is_one_clear_line_and_exit_2(
     assert "intent 'tell_name'" in err[0]
     assert "bad regular expression" in err[0]
     assert "Traceback" not in err[0]
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="elsewhere SDL finds the desktop without DISPLAY"
+)
+def test_without_a_display_the_game_says_so_in_one_line_and_runs_headless(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("SDL_VIDEODRIVER", None)  # let SDL look for a screen, as on a server
+    result = subprocess.run(
+        [sys.executable, "-m", "game", "--seconds", "0.5", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if "no display" in line]
+    assert len(notices) == 1
+    assert "running the headless autoplay instead" in notices[0]
+    assert json.loads(result.stdout)["ticks"] == 30
