@@ -117,11 +117,11 @@ class ChatNPC:
         #: The language the player last used with this NPC ("en" or "zh").
         self.language = "en"
         self.spin = 0.0  # radians, while dancing
-        self.following: tuple[float, float] | None = None
+        #: The timer that ends following, while the NPC follows the player.
+        self.following: TimerHandle | None = None
         self._greet_ready = True
         self._request: ReplyRequest | None = None
         self._dance: TimerHandle | None = None
-        self._follow_end: TimerHandle | None = None
 
     @property
     def name(self) -> str:
@@ -194,17 +194,17 @@ class ChatNPC:
 
     def follow(self) -> None:
         """Follow the player for a while, then walk home: a timer ends it."""
-        self.following = self.position
-        if self._follow_end is not None:
-            self._follow_end.cancel()
-        self._follow_end = self.timers.after(
+        if self.following is not None:
+            self.following.cancel()  # asked again: ten seconds from now
+        self.following = self.timers.after(
             self.FOLLOW_TIME, self.stop_following, name=f"{self.key} follow"
         )
 
     def stop_following(self) -> None:
         """Stop following (the timer ran out); the NPC walks back home."""
+        if self.following is not None:
+            self.following.cancel()  # a no-op when the timer itself called this
         self.following = None
-        self._follow_end = None
 
     # -- inside -------------------------------------------------------------------
 
