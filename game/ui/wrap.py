@@ -21,9 +21,9 @@ single cluster that is wider on its own.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
+
+from game.ui.graphemes import clusters
 
 __all__ = ["CLOSING", "OPENING", "Measure", "graphemes", "is_wide", "wrap"]
 
@@ -38,44 +38,13 @@ CLOSING = frozenset(
 OPENING = frozenset("「『（《〈【〔〖〘〚｛［｟‘“([{")
 
 
-def _mark_ranges() -> str:
-    """A regex class body of every combining mark (Mn, Me, Mc) below U+20000.
-
-    Built once at import (~50 ms) from this Python's Unicode tables, so the
-    per-text work is one C-level ``findall``.
-    """
-    parts = []
-    first = None
-    for code in range(0x300, 0x20001):
-        mark = code < 0x20000 and unicodedata.category(chr(code)) in ("Mn", "Me", "Mc")
-        if mark and first is None:
-            first = code
-        elif not mark and first is not None:
-            parts.append(f"{chr(first)}-{chr(code - 1)}")
-            first = None
-    return "".join(parts)
-
-
-# A cluster: CR LF, or a flag (two regional indicators) or any character, followed by
-# extenders: combining marks, variation selectors, skin tones, tags, ZWNJ, and
-# ZWJ + the next (non-space) character, which it glues on.
-_EXTEND = (
-    _mark_ranges() + "\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
-    "\U000e0100-\U000e01ef\u200c"
-)
-_CLUSTER = re.compile(
-    f"\r\n|(?:[\U0001f1e6-\U0001f1ff]{{2}}|.)(?:[{_EXTEND}]|\u200d\\S?)*", re.DOTALL
-)
-
-
 def graphemes(text: str) -> list[str]:
     """Split ``text`` into user-perceived characters (extended grapheme clusters).
 
-    Covers what chat text holds: combining marks, variation selectors, emoji
-    modifiers, ZWJ sequences, tag sequences, regional-indicator flags and
-    CR LF. (Hangul jamo and Indic conjuncts fall back to per-letter.)
+    The game's one segmenter, :func:`game.ui.graphemes.clusters` (UAX #29 by the
+    ``regex`` module), so the wrapper, the typewriter and the caret agree.
     """
-    return _CLUSTER.findall(text)
+    return clusters(text)
 
 
 def is_wide(cluster: str) -> bool:
