@@ -38,6 +38,7 @@ import regex
 
 from game.assets import asset_path
 from game.ui.graphemes import clusters, drop_ignorable
+from game.ui.wrap import is_wide
 
 __all__ = [
     "EMOJI_FONT_PATH",
@@ -162,15 +163,19 @@ class ChainFont(pygame.font.Font):
         if cached is not None:
             return cached
         runs: list[tuple[int, str]] = []
+        wide = False
         for cluster in clusters(text):
             index, shown = self._place(cluster)
             if not shown:
                 continue  # nothing to draw, nothing to measure
-            if runs and runs[-1][0] == index:
+            # Han next to Latin in one SDL_ttf call costs 50-100× either alone (0.2-0.5 ms
+            # a line, measured with pygame-ce 2.5.8): they are drawn as separate runs.
+            was_wide, wide = wide, is_wide(shown)
+            if runs and runs[-1][0] == index and (index != 0 or wide == was_wide):
                 runs[-1] = (index, runs[-1][1] + shown)
             else:
                 runs.append((index, shown))
-        if len(runs) == 1 and runs[0] == (0, text):
+        if len(runs) == 1 and runs[0] == (0, text) and not wide:
             self._plain.update(text)
             return runs
         if len(self._runs) > 4096:
@@ -307,6 +312,8 @@ def load_font(size: int = 18) -> ChainFont:
         [(default, _probe(None))],
         emoji=(emoji, _probe(str(EMOJI_FONT_PATH))),
     )
+    for _, probe in font.fallbacks:
+        probe.has("A")  # open its face now (~10 ms), not in the frame of the first emoji
     return font
 
 

@@ -59,6 +59,10 @@ class TextCache:
         #: How many lines were actually rendered (cache misses), for tests and the overlay.
         self.renders = 0
 
+    def __contains__(self, key: tuple[str, Color]) -> bool:
+        """Whether ``(text, color)`` is rendered and kept (it does not count as a use)."""
+        return key in self._surfaces
+
     def render(self, text: str, color: Color) -> pygame.Surface:
         """The surface for ``text`` in ``color``, rendered at most once while cached."""
         key = (text, color)
