@@ -153,7 +153,7 @@ class DemoScene:
         world.on_exit("player", "talk", self.leave_npc)  # → farewell
         on(ChatOpened, self.on_chat_opened)  # stop walking while typing
         on(ChatSubmitted, self.say)  # → the nearest NPC hears it
-        on(NpcAction, self.perform)  # "dance" → spin timer, "follow" → follow timer
+        on(NpcAction, self.perform)  # "dance" → spin timer, "follow" → follow timer, "stop_…"
         on(NpcSpoke, self.count_reply)
         on(ActionPressed, self.on_action)  # pause, log, debug overlay, step, skip
         on(MouseDown, self.on_click)  # a click skips the typewriter
@@ -317,6 +317,10 @@ class DemoScene:
             npc.dance()
         elif event.action == "follow":
             npc.follow()
+        elif event.action == "stop_dance":
+            npc.stop_dancing()
+        elif event.action == "stop_follow":
+            npc.stop_following()
 
     def count_reply(self, event: NpcSpoke) -> None:
         """Count the NPCs' answers (for the summary)."""

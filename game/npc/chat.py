@@ -39,7 +39,7 @@ class NpcSpoke(Event):
 
 @dataclass(frozen=True, slots=True)
 class NpcAction(Event):
-    """The player asked an NPC to do something ("dance", "follow")."""
+    """The player asked an NPC to do something: "dance", "follow", "stop_dance", "stop_follow"."""
 
     npc: str
     action: str
@@ -192,6 +192,13 @@ class ChatNPC:
         if not self._dance.active:  # that was the last step
             self.spin = 0.0
 
+    def stop_dancing(self) -> None:
+        """Stop a dance at once (the player said "stop dancing"): cancel its timer, face front."""
+        if self._dance is not None:
+            self._dance.cancel()
+            self._dance = None
+        self.spin = 0.0
+
     def follow(self) -> None:
         """Follow the player for a while, then walk home: a timer ends it."""
         if self.following is not None:
@@ -201,7 +208,8 @@ class ChatNPC:
         )
 
     def stop_following(self) -> None:
-        """Stop following (the timer ran out); the NPC walks back home."""
+        """Stop following (the timer ran out, or the player said "stop following me");
+        the NPC walks back home."""
         if self.following is not None:
             self.following.cancel()  # a no-op when the timer itself called this
         self.following = None
