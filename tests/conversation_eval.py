@@ -304,6 +304,9 @@ def normalise(text: str) -> str:
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Chinese characters enough for a sentence: a reply with this many is Chinese whatever
+#: code it quotes (an English one has at most a name or a quoted word or two).
+_CJK_SENTENCE = 8
 _CODE = re.compile(r"`[^`]*`|\b\w+\([^()]*\)|\b\w*_\w*\b|\b\w+\.\w+\b")
 
 
@@ -312,14 +315,16 @@ def reply_language(text: str, names: Iterable[str] = ()) -> str:
 
     A Chinese reply may quote code (``after(2.0, callback)``) and an English one the
     player's Chinese name, so those are removed first; then Chinese characters are
-    counted against Latin words: "你好，Sam！" is Chinese, "Hi, Li Lei, welcome!" English.
+    counted against Latin words: "你好，Sam！" is Chinese, "Hi, Li Lei, welcome!" English,
+    and eight or more Chinese characters make a reply Chinese whatever code it shows.
     """
     for name in names:
         text = text.replace(name, " ")
     text = _CODE.sub(" ", text)
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN_WORD.findall(text))
-    return "zh" if cjk and cjk >= latin else "en"
+    # A Chinese sentence around a code snippet still makes a Chinese reply.
+    return "zh" if cjk >= _CJK_SENTENCE or (cjk and cjk >= latin) else "en"
 
 
 def _template_regex(template: str) -> re.Pattern[str]:
@@ -399,7 +404,7 @@ class Judge:
         return Verdict(line, conversation, reply, tuple(problems))
 
 
-_STOP = re.compile(r"^(?:stop|unfollow|halt|cancel|end|quit)", re.IGNORECASE)
+_STOP = re.compile(r"^(?:stop|unfollow|halt|cancel|end|quit|stay)", re.IGNORECASE)
 
 
 def normalise_action(action: object) -> str:

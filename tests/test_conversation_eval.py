@@ -164,6 +164,9 @@ def test_the_reply_language_is_the_script_most_of_it_is_in() -> None:
     assert reply_language("每个 tick，循环调用 after(2.0, on_done) 和 FixedUpdate。") == "zh"
     assert reply_language("Nice to meet you, 小明!", names=["小明"]) == "en"
     assert reply_language("A callback is a function someone else calls later.") == "en"
+    snippet = "用计时器就像这样：\nfrom game import Timers\ntimers = Timers(bus)\n"
+    snippet += "timers.after(2.0, lambda: print('boom'))  # two seconds of game time later"
+    assert reply_language(snippet) == "zh"
 
 
 @pytest.mark.parametrize(
