@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -420,23 +421,20 @@ def normalise_action(action: object) -> str:
 Runner = Callable[[Conversation], list[Reply]]
 
 
-class _Collect:
-    """Reply callbacks that keep the final text, as the terminal chat does."""
+def _collector() -> Any:
+    """Reply callbacks that keep the final text (or the apology), as the terminal chat does."""
+    from game.npc.brain import Unheard
 
-    def __init__(self) -> None:
-        self.text: str | None = None
+    class Collect(Unheard):
+        text: str | None = None
 
-    def on_start(self) -> None:
-        pass
+        def on_end(self, text: str) -> None:
+            self.text = text
 
-    def on_token(self, token: str) -> None:
-        pass
+        def on_error(self, message: str) -> None:
+            self.text = message
 
-    def on_end(self, text: str) -> None:
-        self.text = text
-
-    def on_error(self, message: str) -> None:
-        self.text = message
+    return Collect()
 
 
 def run_in_process(conversation: Conversation) -> list[Reply]:
@@ -455,7 +453,7 @@ def run_in_process(conversation: Conversation) -> list[Reply]:
     context = ChatContext(npc_name=dialogue.name, facts={**CHAT_FACTS, **conversation.facts})
     replies = []
     for line in conversation.lines:
-        callbacks = _Collect()
+        callbacks = _collector()
         request = brain.ask(line.say, context, callbacks)
         if request.active:
             raise RuntimeError(f"{conversation.where}: the brain did not answer at once")
