@@ -36,7 +36,7 @@ from benchmarks.harness import Result, calibrate, interleaved, main, per_call, s
 from game.app import App
 from game.engine.input_events import ActionPressed
 from game.npc.chat import ChatNPC
-from game.ui.fonts import load_font
+from game.widgets.fonts import load_font
 
 __all__ = ["run", "talking_app"]
 

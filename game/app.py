@@ -24,17 +24,17 @@ from game.demo.autoplay import Autoplay
 from game.demo.scene import HEIGHT, WIDTH, DemoScene
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
-from game.engine.gamepads import Gamepads
-from game.engine.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.gamepads import Gamepads
+from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
+from game.engine.platform.viewport import Viewport
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
 from game.npc.brain import Brain
 from game.npc.brain_spec import make_brain, parse_brain_spec
 from game.npc.rule_brain import RuleBrain
-from game.ui.textbox import PygameClipboard
-from game.ui.viewport import Viewport
+from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
 

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.engine import collisions as collisions_module
 from game.engine.collisions import (
     Box,
     Collider,
@@ -23,6 +22,7 @@ from game.engine.collisions import (
     CollisionStay,
     CollisionWorld,
 )
+from game.engine.collisions import world as collisions_module
 from game.engine.events import Event, EventBus
 
 LAYERS = ("a", "b", "c")

@@ -21,7 +21,7 @@ from game.demo.village import LAYOUT
 from game.engine.loop import FixedUpdate
 from game.npc.brain import has_cjk
 from game.npc.chat import ChatNPC, NpcAction, NpcSpoke
-from game.ui.chat_events import ChatSubmitted
+from game.widgets.chat_events import ChatSubmitted
 
 SUMMARY_FIELDS = {
     "ticks", "game_time", "frames", "wall_time", "realtime_factor", "events",

@@ -8,8 +8,8 @@ import pygame
 
 from game.engine.events import EventBus, Subscription
 from game.engine.input_events import KeyDown, MouseDown, MouseMotion, MouseUp
-from game.ui.button import Button, Menu
-from game.ui.text import TextCache
+from game.widgets.button import Button, Menu
+from game.widgets.text import TextCache
 
 __all__ = ["CONTROLS", "PausePanel"]
 

@@ -21,25 +21,25 @@ from game.audio import Blips, BlipVoice
 from game.demo.entities import Coin, Hazard, Player, lerp
 from game.demo.pause import PausePanel
 from game.demo.village import LAYOUT, paint_village
-from game.engine.bindings import KeyInput
 from game.engine.collisions import Collider, CollisionWorld
 from game.engine.events import EventBus
-from game.engine.input import InputMapper
 from game.engine.input_events import ActionPressed, MouseDown, QuitRequested
 from game.engine.loop import FixedStepLoop, FixedUpdate
+from game.engine.platform.bindings import KeyInput
+from game.engine.platform.input import InputMapper
 from game.engine.timers import TimerHandle, Timers
 from game.npc.brain import Brain, has_cjk
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
 from game.npc.rule_brain import RuleBrain
-from game.ui.bubble import BubbleStyle, SpeechBubble
-from game.ui.chat_events import ChatOpened, ChatSubmitted
-from game.ui.debug import DebugOverlay
-from game.ui.fonts import load_font
-from game.ui.hud import Hud
-from game.ui.log_panel import LogPanel
-from game.ui.text import TextCache
-from game.ui.textbox import TextBox
+from game.widgets.bubble import BubbleStyle, SpeechBubble
+from game.widgets.chat_events import ChatOpened, ChatSubmitted
+from game.widgets.debug import DebugOverlay
+from game.widgets.fonts import load_font
+from game.widgets.hud import Hud
+from game.widgets.log_panel import LogPanel
+from game.widgets.text import TextCache
+from game.widgets.textbox import TextBox
 
 __all__ = ["HEIGHT", "WIDTH", "DemoScene"]
 
