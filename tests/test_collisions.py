@@ -852,7 +852,7 @@ def put_player(app: object, position: tuple[float, float]) -> None:
 
 def test_the_player_stops_flush_against_the_village_edge(app: object) -> None:
     from game.app import App
-    from game.demo.scene import WIDTH
+    from game.scene import WIDTH
 
     assert isinstance(app, App)
     put_player(app, (700.0, 355.0))

@@ -17,21 +17,23 @@ from typing import Any
 
 import pygame
 
-from game.audio import Blips, BlipVoice
+from game.audio import BlipVoice
+from game.demo.autoplay import Autoplay
 from game.demo.entities import Coin, Hazard, Player, lerp
 from game.demo.pause import PausePanel
 from game.demo.village import LAYOUT, paint_village
-from game.engine.collisions import Collider, CollisionWorld
-from game.engine.events import EventBus
+from game.engine.collisions import Collider
 from game.engine.input_events import ActionPressed, MouseDown, QuitRequested
-from game.engine.loop import FixedStepLoop, FixedUpdate
+from game.engine.loop import FixedUpdate
 from game.engine.platform.bindings import KeyInput
 from game.engine.platform.input import InputMapper
-from game.engine.timers import TimerHandle, Timers
+from game.engine.timers import TimerHandle
 from game.npc.brain import Brain, has_cjk
+from game.npc.brain_spec import make_brain, parse_brain_spec
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
 from game.npc.rule_brain import RuleBrain
+from game.scene import HEIGHT, WIDTH, Post, SceneContext, SceneFactory
 from game.widgets.bubble import BubbleStyle, SpeechBubble
 from game.widgets.chat_events import ChatOpened, ChatSubmitted
 from game.widgets.debug import DebugOverlay
@@ -41,11 +43,10 @@ from game.widgets.log_panel import LogPanel
 from game.widgets.text import TextCache
 from game.widgets.textbox import TextBox
 
-__all__ = ["HEIGHT", "WIDTH", "DemoScene"]
+__all__ = ["DemoScene", "demo_scene"]
 
 log = logging.getLogger(__name__)
 
-WIDTH, HEIGHT = 960, 540
 COINS_ON_MAP = 8
 COIN_RESPAWN = (4.0, 9.0)  # game seconds, drawn from the seeded RNG
 COIN_POINTS = 10
@@ -79,24 +80,16 @@ class DemoScene:
     """The village: a player, coins, a patrolling hazard, two NPCs and a day that turns."""
 
     def __init__(
-        self,
-        bus: EventBus,
-        loop: FixedStepLoop,
-        controls: InputMapper,
-        rng: random.Random,
-        *,
-        timers: Timers,
-        world: CollisionWorld,
-        brain: Callable[[RuleBrain], Brain] | None = None,
-        blips: Blips | None = None,
+        self, context: SceneContext, *, brain: Callable[[RuleBrain], Brain] | None = None
     ) -> None:
-        self.bus = bus
-        self.loop = loop
-        self.controls = controls
-        self.rng = rng
-        self.timers = timers
-        self.world = world
-        self.blips = blips if blips is not None else Blips(muted=True)
+        self.context = context
+        bus = self.bus = context.bus
+        self.loop = context.loop
+        controls = self.controls = context.input
+        rng = self.rng = context.rng
+        timers = self.timers = context.timers
+        world = self.world = context.world
+        self.blips = context.blips
         self.score = 0
         self.coins_collected = 0
         self.hazard_hits = 0
@@ -182,7 +175,6 @@ class DemoScene:
         self._background: pygame.Surface | None = None
         self._tints: dict[int, pygame.Surface] = {}
         self._labels = TextCache(load_font(14), capacity=32)
-        self.frame_stats: Callable[[], dict[str, object]] = dict
 
     # -- building ------------------------------------------------------------------
 
@@ -435,7 +427,7 @@ class DemoScene:
 
     def debug_stats(self) -> dict[str, object]:
         """Lines for the debug overlay."""
-        stats = dict(self.frame_stats())
+        stats = dict(self.context.frame_stats())
         stats.update(
             {
                 "tick": self.loop.tick,
@@ -466,9 +458,31 @@ class DemoScene:
             "coins": sorted(coin.spot for coin in self.coins),
             "hazard": (self.hazard.position, self.hazard.target, self.hazard.direction),
             "npcs": [npc.state() for npc in self.npcs],
-            "timers": (self.timers.time, self.timers.active_count, self.timers.fired_total),
             "chat": (self.chat.is_open, self.chat.text, self.player_bubble.text),
         }
+
+    def summary(self) -> dict[str, object]:
+        """The village's fields in the headless JSON summary."""
+        return {
+            "npc_replies": self.npc_replies,
+            "score": self.score,
+            "coins_collected": self.coins_collected,
+        }
+
+    def text_entry_active(self) -> bool:
+        """Whether the chat box has the keyboard."""
+        return self.chat.is_open
+
+    def make_bot(self, post: Post, rng: random.Random) -> Autoplay:
+        """The autoplay bot, playing through ``post`` with its own ``rng``."""
+        return Autoplay(post, rng, self)
+
+    def close(self) -> None:
+        """Stop the NPCs' brains (a LangChain brain's worker threads)."""
+        for npc in self.npcs:
+            close_brain = getattr(npc.brain, "close", None)
+            if close_brain is not None:
+                close_brain()
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -573,6 +587,26 @@ class DemoScene:
             tint.fill(tuple(round(255 - (255 - c) * level * 0.75) for c in NIGHT_TINT))
             self._tints[darkness] = tint
         surface.blit(tint, (0, 0), special_flags=pygame.BLEND_RGB_MULT)
+
+
+def demo_scene(brain: str = "rule") -> SceneFactory:
+    """A factory for ``App``: the village, its NPCs answering through ``brain``.
+
+    ``brain`` is a spec (``"rule"``, ``"fake-llm"``, ``"module:factory"``), checked
+    now, so a bad one fails before a window opens (``ValueError`` naming it).
+    """
+    spec = parse_brain_spec(brain)
+
+    def build(context: SceneContext) -> DemoScene:
+        if spec.kind == "rule":
+            return DemoScene(context)
+
+        def chat_brain(rules: RuleBrain) -> Brain:
+            return make_brain(spec, context.bus, rule=lambda: rules)
+
+        return DemoScene(context, brain=chat_brain)
+
+    return build
 
 
 def _keys_of(controls: InputMapper, actions: tuple[str, ...]) -> set[int]:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import pygame
 
+from game.scene import HEIGHT, WIDTH
+
 __all__ = ["LAYOUT", "House", "Layout", "paint_village"]
 
 Rect = tuple[int, int, int, int]
 Point = tuple[float, float]
 
-WIDTH, HEIGHT = 960, 540
 
 GRASS = (104, 158, 88)
 GRASS_LIGHT = (116, 170, 96)
