@@ -84,6 +84,24 @@ ANSWER_TABLES = (*KINDS[1:], "stop", "unknown")
 THRESHOLD = 0.5
 #: A clause that is only a follow-up ("example?") still means a topic scoring this much.
 STRONG = 0.8
+#: Least score of each side of a comparison ("X vs Y") for it to name a topic.
+SIDE_THRESHOLD = 0.4
+_COMPARE = re.compile(
+    r"\b(?:what is the difference between|what are the differences between|difference between|"
+    r"differences between|the difference|compared? (?:to|with)|compare|versus|vs|"
+    r"differs? from|different from|better than|same as|the same thing as)\b"
+    r"|有什么区别|有什么不同|有啥区别|的区别|区别是什么|不同在哪|有什么差别|比较一下|对比|区别|不同|一样吗"
+)
+_SIDES = re.compile(r"\||\s+(?:and|or|from|to|with|than)\s+|和|与|跟|同|还是")
+_PRONOUN = re.compile(r"\b(?:it|that|this|they|them|those|these|its|one)\b|它|这|那")
+
+
+def _elliptical(text: str) -> bool:
+    """Whether a clause leans on what was said before: a pronoun, or a short Chinese
+    question with its topic left out."""
+    return bool(_PRONOUN.search(text)) or (has_cjk(text) and len(text) <= 6)
+
+
 #: Kept for callers of the first version: the normaliser.
 normalize = normalise
 
@@ -159,6 +177,8 @@ class Match:
     followup: str | None = None
     score: float = 0.0
     clause: str = ""
+    #: The second topic of a comparison ("the loop vs the bus"): answered after ``intent``.
+    also: Intent | None = None
 
     @property
     def intent_name(self) -> str:
@@ -174,6 +194,7 @@ class _Reading:
     intent: Intent | None
     score: float
     followup: str | None
+    also: Intent | None = None
 
     def rank(self) -> tuple[int, int, int, int]:
         intent = self.intent
@@ -230,15 +251,23 @@ class Dialogue:
             return Match(None, language)
         best = max(readings, key=_Reading.rank)
         name = next((r.clause.name for r in reversed(readings) if r.clause.name), None)
+        kind, followup = best.clause.kind, best.followup
+        if followup is not None:
+            # "and a trigger, once more?": the follow-up asks about the topic next to it.
+            topical = [r for r in readings if r.intent is not None and r.intent.topic]
+            if topical:
+                kind, followup = ("what" if followup == "again" else followup), None
+                best = max(topical, key=_Reading.rank)
         return Match(
             best.intent,
             language,
             name=name,
-            kind=best.clause.kind,
+            kind=kind,
             act=best.clause.act,
-            followup=best.followup,
+            followup=followup,
             score=best.score,
             clause=best.clause.text,
+            also=best.also,
         )
 
     def _read(self, clause: Clause) -> _Reading:
@@ -246,11 +275,17 @@ class Dialogue:
             remember = next((i for i in self.intents if i.remember_name), None)
             if remember is not None:
                 return _Reading(clause, remember, 1.0, None)
+        compared = self._compare(clause)
+        if compared is not None:
+            return compared
         ranked = self.index.score(clause.text)
         top = ranked[0] if ranked and ranked[0].score >= THRESHOLD else None
         intent = self.intents[top.intent] if top is not None else None
         weak = intent is None or not intent.topic or top is None or top.score < STRONG
         if clause.followup and clause.kind is not None and weak:
+            return _Reading(clause, None, 0.0, clause.kind)
+        if intent is None and clause.kind is not None and _elliptical(clause.text):
+            # "why is it free?", "为什么不要钱？": a question about what was just said.
             return _Reading(clause, None, 0.0, clause.kind)
         if intent is not None and intent.remember_name:
             # An introduction without a name the understanding accepted ("I'm cool"):
@@ -259,6 +294,25 @@ class Dialogue:
             intent = self.intents[rest[0].intent] if rest else None
             top = rest[0] if rest else None
         return _Reading(clause, intent, top.score if top is not None else 0.0, None)
+
+    def _compare(self, clause: Clause) -> _Reading | None:
+        """Two topics compared ("the loop vs the bus", "回调和 promise 有什么区别"): each
+        side is matched on its own, so the comparison words decide nothing."""
+        if not _COMPARE.search(clause.text):
+            return None
+        sides = [s for s in _SIDES.split(_COMPARE.sub("|", clause.text)) if s.strip()]
+        if len(sides) != 2:
+            return None
+        found = []
+        for side in sides:
+            ranked = self.index.score(side)
+            if not ranked or ranked[0].score < SIDE_THRESHOLD:
+                return None
+            found.append((self.intents[ranked[0].intent], ranked[0].score))
+        (first, score), (second, _) = found
+        if first is second or not (first.topic and second.topic):
+            return None
+        return _Reading(clause, first, score, None, also=second)
 
     def replies(self, match: Match) -> tuple[str, ...]:
         """The plain reply templates for ``match`` in its language (the fallback's when

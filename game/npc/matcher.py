@@ -10,7 +10,8 @@ Every text (an example phrasing, or the player's clause, both normalised by
   "waht" → "what", "calback" → "callback");
 * Chinese characters and character bigrams, since Chinese is written without spaces
   (the usual n-gram approach to Chinese retrieval: Nie, Gao et al., "On the use of words
-  and n-grams for Chinese information retrieval", IRAL 2000).
+  and n-grams for Chinese information retrieval", IRAL 2000), after a character pair that
+  only sounds like one of the examples' (toneless pinyin, pypinyin) is corrected to it.
 
 Each feature weighs its inverse document frequency over the intents (an intent's
 examples and keywords are its document), so "what is" says little and "callback"
@@ -31,6 +32,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from english_words import get_english_words_set
+from pypinyin import lazy_pinyin
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -53,6 +55,8 @@ KEYWORD_BONUS = 0.3
 KEYWORD_SCORE = 0.55
 #: Weight of a single Chinese character against a bigram (bigrams carry the words).
 UNIGRAM_WEIGHT = 0.5
+#: Weight of a Chinese character, bigram or pinyin no example has.
+UNKNOWN_CJK_WEIGHT = 2.0
 _WORD = re.compile(r"[a-z0-9]+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _stemmer = snowballstemmer.stemmer("english")
@@ -116,6 +120,11 @@ def is_english_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
+def _pinyin(ch: str) -> str:
+    return lazy_pinyin(ch)[0]
+
+
+@lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
@@ -169,6 +178,17 @@ class IntentIndex:
         self.vocabulary = frozenset(words)
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3)
         self._spelling: dict[str, str] = {}
+        self._bigrams = {
+            run[i : i + 2]
+            for phrasings in examples
+            for text in phrasings
+            for run in _CJK_RUN.findall(text)
+            for i in range(len(run) - 1)
+        }
+        self._by_sound: dict[str, list[str]] = {}
+        for bigram in sorted(self._bigrams):
+            sound = _pinyin(bigram[0]) + " " + _pinyin(bigram[1])
+            self._by_sound.setdefault(sound, []).append(bigram)
         feats = [[features(text) for text in phrasings] for phrasings in examples]
         n = len(feats)
         df: dict[str, int] = {}
@@ -193,18 +213,47 @@ class IntentIndex:
     def weight(self, feature: str) -> float:
         """The weight of ``feature``: its idf, times :data:`UNIGRAM_WEIGHT` for a Chinese
         character and :data:`FUNCTION_WEIGHT` for a function word."""
-        w = self.idf.get(feature, self.unknown_weight)
+        w = self.idf.get(feature)
+        if w is None:
+            # An unknown word says "not about this"; an unknown Chinese bigram mostly
+            # straddles two words (你真厉害 → 真厉) or holds a typo, and says little.
+            w = self.unknown_weight if feature.startswith("w:") else UNKNOWN_CJK_WEIGHT
         if feature.startswith("c:"):
             w *= UNIGRAM_WEIGHT
         if feature in _FUNCTION_FEATURES:
             w *= FUNCTION_WEIGHT
         return w
 
+    def _correct_cjk(self, run: str) -> str:
+        chars = list(run)
+        known = self._bigrams
+        for i, ch in enumerate(chars):
+            left = chars[i - 1] + ch if i > 0 else None
+            right = ch + chars[i + 1] if i + 1 < len(chars) else None
+            if (left is not None and left in known) or (right is not None and right in known):
+                continue  # a character in a known pair is no typo
+            # The same sound with the neighbour kept: 回掉 -> 回调 when 回调 is known.
+            for pair, keep in ((left, 0), (right, 1)):
+                if pair is None:
+                    continue
+                other = pair[keep]
+                sound = _pinyin(pair[0]) + " " + _pinyin(pair[1])
+                found = self._by_sound.get(sound, ())
+                fits = [b for b in found if b[keep] == other]
+                if len(fits) == 1:
+                    chars[i] = fits[0][1 - keep]
+                    break
+        return "".join(chars)
+
     def correct(self, text: str) -> str:
         """``text`` with each misspelt word replaced by the nearest word of the examples,
-        when one is close enough (1 edit, or 2 for 7+ letters). Words of the examples,
-        known English words (:func:`is_english_word`) and words under 4 letters are kept."""
-        return _WORD.sub(lambda m: self._correct_word(m.group()), text)
+        when one is close enough (1 edit, or 2 for 7+ letters); words of the examples,
+        known English words (:func:`is_english_word`) and words under 4 letters are kept.
+        A Chinese character in no pair the examples have becomes the character that,
+        with its neighbour, makes the one known pair that sounds the same (toneless
+        pinyin): the input-method typo 回掉 becomes 回调."""
+        text = _WORD.sub(lambda m: self._correct_word(m.group()), text)
+        return _CJK_RUN.sub(lambda m: self._correct_cjk(m.group()), text)
 
     def _correct_word(self, word: str) -> str:
         if word in self.vocabulary or len(word) < 4 or not word.isalpha():

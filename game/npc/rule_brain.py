@@ -107,6 +107,9 @@ class RuleBrain:
             self.player_name = match.name
         intent, kind, action = self._resolve(match, context)
         reply = self._reply(intent, kind, match.language, context)
+        if match.also is not None and intent is match.intent:
+            # A comparison: what each side is, one after the other.
+            reply += "\n" + self._reply(match.also, "what", match.language, context)
         self.last_answer = (intent.name if intent is not None else "fallback", kind)
         request.action = action
         request.start()

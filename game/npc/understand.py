@@ -49,7 +49,9 @@ MAX_LINE = 4000
 #: Longest remembered player name, in characters.
 MAX_NAME = 20
 
-_T2S = opencc.OpenCC("t2s")
+# Taiwan-standard Traditional to Simplified: like t2s, and it also knows that 著 in
+# 跟著/看著 is 着 (t2s keeps it, since 著 is Simplified too, as in 著名).
+_T2S = opencc.OpenCC("tw2s")
 
 # Contractions and chat shorthand, written out so examples and lines meet halfway.
 _SHORTHAND = {
@@ -130,6 +132,13 @@ _CONTRACTIONS = (
     (re.compile(r"\blet's\b"), "let us"),
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Colloquial and internet Chinese, written the standard way.
+_SHORTHAND_ZH = re.compile("啥|咋|神马|肿么|木有|么有|表酱紫|酱紫|造吗|稀饭|童鞋|在哪儿|哪儿")
+_SHORTHAND_ZH_TO = {
+    "啥": "什么", "咋": "怎么", "神马": "什么", "肿么": "怎么", "木有": "没有", "么有": "没有",
+    "表酱紫": "不要这样", "酱紫": "这样", "造吗": "知道吗", "稀饭": "喜欢", "童鞋": "同学",
+    "在哪儿": "在哪里", "哪儿": "哪里",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -143,6 +152,7 @@ def normalise(text: str) -> str:
     line = unicodedata.normalize("NFKC", text)
     if has_cjk(line):
         line = _T2S.convert(line)
+        line = _SHORTHAND_ZH.sub(lambda m: _SHORTHAND_ZH_TO[m.group()], line)
     line = line.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").casefold()
     for pattern, replacement in _CONTRACTIONS:
         line = pattern.sub(replacement, line)
@@ -233,6 +243,8 @@ _NEGATED_EN = re.compile(
     r"go away|go back|stay|wait here|stand still|you can stop)\b"
     r"|\b(?:stop|quit)\s+(?:it|that|now|dancing|following|spinning|moving|walking)\b"
     r"|\bno more\s+\w+ing\b|\bno (?:dancing|following)\b|\bnot follow\b|\bstop\s*$"
+    r"|\b(?:enough|stop|quit|cease|no more|cut out|knock off)\b.*\b(?:danc|follow|spin)"
+    r"|\bthat is enough\b|\bleave me be\b"
 )
 _NEGATED_ZH = re.compile(
     r"(?:^|你|请|就)(?:别|不要|不用|甭|不许|不准|停|停止|不必)"
@@ -313,8 +325,9 @@ _FILLER = re.compile(
     r"this|them|those|tell|show|say|said|explain|about|more|again|ok|okay|so|and|but|then|hmm|"
     r"um|uh|well|what|how|is|are|does|do|did|does it|really|just|maybe|any|have|got|there|on|"
     r"bit|little|real|quick|short|simple|like|in|to|with|other|different|yet|once|i|want|need|"
-    r"see|hear|know|let|oh|wow|huh|sorry|exactly|work|works|an|by|dance|follow)\b"
-    r"|[你我他她它的了吗呢吧啊呀哦嘛能可以给个一下再来说讲请那这些么还有呢就是什么怎样看瞧展示写段]"
+    r"see|hear|know|let|oh|wow|huh|sorry|exactly|work|works|an|by|dance|follow|use|used|"
+    r"using|do i|should|why not|though|then|actually)\b"
+    r"|[你我他她它的了吗呢吧啊呀哦嘛能可以给个一下再来说讲请那这些么还有呢就是什么怎样看瞧展示写段用使它]"
 )
 
 
