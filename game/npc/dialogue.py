@@ -196,7 +196,7 @@ class _Reading:
     followup: str | None
     also: Intent | None = None
 
-    def rank(self) -> tuple[int, int, int, int]:
+    def rank(self) -> tuple[int, bool, int, int]:
         intent = self.intent
         if intent is None and self.followup is None:
             meaning = 0
@@ -206,7 +206,14 @@ class _Reading:
             meaning = 3
         else:
             meaning = 2
-        return (meaning, intent.priority if intent else 0, self.clause.position, 0)
+        # Then a clause understood well beats one understood vaguely, whatever their
+        # priorities: in a long line the clear question is the one to answer.
+        return (
+            meaning,
+            self.score >= STRONG,
+            intent.priority if intent else 0,
+            self.clause.position,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,8 @@ _FUNCTION_WORDS = _words(
     what which who whom whose when where why how can could would will shall should may might
     must to of in on at by for with about from into onto up down out over under again then
     so and or but if not no yes please tell say show give let know want like get got just
-    some any all there here very really too also more most one ok oh well"""
+    some any all there here very really too also more most one ok oh well now still yet
+    just anyway actually exactly again at"""
 )
 _FUNCTION_CJK = _words(
     "的 了 吗 呢 吧 啊 呀 么 是 你 我 他 她 它 们 这 那 个 一 有 在 和 与 就 都 也 "
