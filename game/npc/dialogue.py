@@ -96,12 +96,6 @@ _SIDES = re.compile(r"\||\s+(?:and|or|from|to|with|than)\s+|和|与|跟|同|还�
 _PRONOUN = re.compile(r"\b(?:it|that|this|they|them|those|these|its|one)\b|它|这|那")
 
 
-def _elliptical(text: str) -> bool:
-    """Whether a clause leans on what was said before: a pronoun, or a short Chinese
-    question with its topic left out."""
-    return bool(_PRONOUN.search(text)) or (has_cjk(text) and len(text) <= 6)
-
-
 #: Kept for callers of the first version: the normaliser.
 normalize = normalise
 
@@ -291,7 +285,7 @@ class Dialogue:
         weak = intent is None or not intent.topic or top is None or top.score < STRONG
         if clause.followup and clause.kind is not None and weak:
             return _Reading(clause, None, 0.0, clause.kind)
-        if intent is None and clause.kind is not None and _elliptical(clause.text):
+        if intent is None and clause.kind is not None and self._elliptical(clause.text):
             # "why is it free?", "为什么不要钱？": a question about what was just said.
             return _Reading(clause, None, 0.0, clause.kind)
         if intent is not None and intent.remember_name:
@@ -320,6 +314,14 @@ class Dialogue:
         if first is second or not (first.topic and second.topic):
             return None
         return _Reading(clause, first, score, None, also=second)
+
+    def _elliptical(self, text: str) -> bool:
+        """Whether a clause leans on what was said before: a pronoun, or a short Chinese
+        question with its topic left out (every character one the examples use, so
+        怎么做红烧肉 is not about the last topic)."""
+        if _PRONOUN.search(text):
+            return True
+        return has_cjk(text) and len(text) <= 6 and self.index.knows_characters(text)
 
     def replies(self, match: Match) -> tuple[str, ...]:
         """The plain reply templates for ``match`` in its language (the fallback's when

@@ -211,6 +211,10 @@ class IntentIndex:
                     self._postings.setdefault(f, []).append((i, j))
             self._norms.append(norms)
 
+    def knows_characters(self, text: str) -> bool:
+        """Whether every Chinese character of ``text`` occurs in some example."""
+        return all(f"c:{ch}" in self.idf for run in _CJK_RUN.findall(text) for ch in run)
+
     def weight(self, feature: str) -> float:
         """The weight of ``feature``: its idf, times :data:`UNIGRAM_WEIGHT` for a Chinese
         character and :data:`FUNCTION_WEIGHT` for a function word."""

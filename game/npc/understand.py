@@ -327,7 +327,7 @@ _FILLER = re.compile(
     r"bit|little|real|quick|short|simple|like|in|to|with|other|different|yet|once|i|want|need|"
     r"see|hear|know|let|oh|wow|huh|sorry|exactly|work|works|an|by|dance|follow|use|used|"
     r"using|do i|should|why not|though|then|actually)\b"
-    r"|[你我他她它的了吗呢吧啊呀哦嘛能可以给个一下再来说讲请那这些么还有呢就是什么怎样看瞧展示写段用使它]"
+    r"|[你我他她它的了吗呢吧啊呀哦嘛能可以给个一下再来说讲请那这些么还有呢就是什么怎样看瞧展示写段用使它呗啦哈喔噢诶嗯么又]"
 )
 
 
