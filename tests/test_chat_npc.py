@@ -146,6 +146,10 @@ def village(bus: EventBus) -> Iterator[Village]:
         bubble=SpeechBubble(load_font(18), cps=30.0),
         facts=lambda: {"score": 0, "coins_left": 8, "coins_total": 0, "clock": "08:00"},
         log=log,
+        layer="npc",
+        talk_layer="talk",
+        mask=["wall", "npc", "player"],
+        talk_mask=["player"],
     )
     spoken: list[NpcSpoke] = []
     actions: list[NpcAction] = []

@@ -126,6 +126,8 @@ class Conversations(Mechanic):
             bubble=self._bubble(BlipVoice(self.blips, dialogue.pitch), width=360),
             facts=self.facts,
             log=self.log,
+            layer="npc",
+            talk_layer="talk",
         )
 
     # -- callbacks ----------------------------------------------------------------------

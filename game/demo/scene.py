@@ -21,6 +21,7 @@ from game.demo.coins import Coins
 from game.demo.conversations import BrainFactory, Conversations
 from game.demo.daylight import DayNight
 from game.demo.hazard import HazardPatrol
+from game.demo.layers import LAYERS, PAIRS
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.player import PlayerCharacter
@@ -47,6 +48,7 @@ class DemoScene:
 
     def __init__(self, context: SceneContext, *, brain: BrainFactory | None = None) -> None:
         self.context = context
+        context.world.declare(LAYERS, PAIRS)  # which layers meet: game/demo/layers.py
         font = load_font(18)
         # Order matters where two mechanics react to the same event: a FixedUpdate
         # moves the player, then the hazard, then the NPCs; colliders get their

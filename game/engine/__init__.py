@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         CollisionExit,
         CollisionStay,
         CollisionWorld,
+        LayerPairWarning,
         PairCallback,
         RectLike,
     )
@@ -149,6 +150,7 @@ _EXPORTS: dict[str, str] = {
     "CollisionExit": "game.engine.collisions",
     "CollisionStay": "game.engine.collisions",
     "CollisionWorld": "game.engine.collisions",
+    "LayerPairWarning": "game.engine.collisions",
     "PairCallback": "game.engine.collisions",
     "RectLike": "game.engine.collisions",
     # errors shared by the data readers
@@ -264,6 +266,7 @@ __all__ = [
     "KeyDown",
     "KeyInput",
     "KeyUp",
+    "LayerPairWarning",
     "MouseDown",
     "MouseMotion",
     "MouseUp",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from game.engine.collisions import Collider, CollisionWorld
@@ -65,6 +65,11 @@ class ChatNPC:
     ``facts()`` returns the live game numbers the brain may quote (score,
     coins left, clock). The chat ``brain`` may be slow (a language model);
     greetings and farewells always come from the NPC's own dialogue file.
+
+    ``layer`` is the collision layer of its solid body, ``talk_layer`` that of
+    its talk radius (a trigger); ``mask`` and ``talk_mask`` are their masks
+    (``None``: what the world's layer-pair table allows, or every layer).
+    The scene routes the player's enter/exit of ``talk_layer`` here.
     """
 
     SIZE = 28
@@ -89,6 +94,10 @@ class ChatNPC:
         bubble: SpeechBubble,
         facts: Callable[[], Mapping[str, object]],
         log: ConversationLog,
+        layer: str,
+        talk_layer: str,
+        mask: Iterable[str] | None = None,
+        talk_mask: Iterable[str] | None = None,
     ) -> None:
         self.key = dialogue.key
         self.dialogue = dialogue
@@ -105,13 +114,10 @@ class ChatNPC:
         self.home: Vec = position
         self.facing: Vec = (0.0, 1.0)
         self.body: Collider = world.add(
-            (*position, self.SIZE, self.SIZE),
-            layer="npc",
-            mask=["wall", "npc", "player"],  # solid: the player walks round villagers
-            owner=self,
+            (*position, self.SIZE, self.SIZE), layer=layer, mask=mask, owner=self
         )
         self.zone: Collider = world.add(
-            self._zone_rect(), layer="talk", mask=["player"], trigger=True, owner=self
+            self._zone_rect(), layer=talk_layer, mask=talk_mask, trigger=True, owner=self
         )
         self.in_range = False
         #: The language the player last used with this NPC ("en" or "zh").
