@@ -998,3 +998,18 @@ def test_without_a_table_a_callback_that_can_fire_does_not_warn(bus: EventBus) -
         warnings.simplefilter("error")
         world.update()
     assert len(fired) == 1
+
+
+def test_obstacles_are_the_solids_move_stops_at(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    mover = world.add((0, 0, 10, 10), layer="player", mask=["wall", "coin"])
+    wall = world.add((100, 0, 10, 10), layer="wall")
+    world.add((50, 0, 10, 10), layer="coin", trigger=True)  # passed through
+    world.add((70, 0, 10, 10), layer="wall", mask=["npc"])  # does not see the player
+    world.add((80, 0, 10, 10), layer="npc")  # not in the mover's mask
+    far = world.add((900, 900, 10, 10), layer="wall")
+    assert world.obstacles(mover) == [wall, far]
+    world.remove(far)
+    assert world.obstacles(mover) == [wall]
+    with pytest.raises(KeyError, match="not in this world"):
+        world.obstacles(far)

@@ -711,6 +711,21 @@ class CollisionWorld:
 
     # -- queries -----------------------------------------------------------
 
+    def obstacles(self, collider: Collider) -> list[Collider]:
+        """The solid colliders :meth:`move` stops ``collider`` at, wherever they are, in id
+        order: those whose layer and mask let the two meet (``collider`` itself excluded).
+
+        For a planner that needs the walls as they are now (a path-finding grid).
+        Raises ``KeyError`` if ``collider`` is not in this world.
+        """
+        world = collider._world
+        if world is not self:
+            raise KeyError(f"{collider!r} is not in this world")
+        slot = collider._slot
+        solid, objs = self._solid, self._objs
+        found = [objs[t] for t in self._partners_of(slot) if solid[t] and t != slot]
+        return sorted((c for c in found if c is not None), key=_by_id)
+
     def query_rect(self, rect: RectLike, mask: str | Iterable[str] | None = None) -> list[Collider]:
         """The colliders whose box overlaps ``rect`` (strictly), on the layers in ``mask``.
 
