@@ -20,6 +20,7 @@ from game.demo.chat_box import ChatBox
 from game.demo.coins import Coins
 from game.demo.conversations import BrainFactory, Conversations
 from game.demo.daylight import DayNight
+from game.demo.door import PlateDoor
 from game.demo.hazard import HazardPatrol
 from game.demo.layers import LAYERS, PAIRS
 from game.demo.overlays import Overlays
@@ -84,6 +85,7 @@ class DemoScene:
                 toast=toast,
                 font=font,
             ),
+            PlateDoor(context),  # on_enter player/plate → a timer opens the door 3 s later
         ]
         self._painters: list[Painter] = paint_in_order(self.mechanics)
         # What the rest of the game (the bot, the tests) asks about.
