@@ -19,6 +19,7 @@ import pygame
 from game.demo.entities import Coin, Hazard, Player
 from game.engine.collisions import Box
 from game.scene import HEIGHT, WIDTH
+from game.widgets.bubble import BubbleState
 
 if TYPE_CHECKING:
     from game.demo.scene import DemoScene
@@ -53,6 +54,9 @@ CONVERSATIONS: dict[str, list[list[str]]] = {
         ["hi there", "what's my score?", "bye"],
     ],
 }
+
+#: An NPC's bubble in these states is still answering: the bot waits.
+_BUSY = (BubbleState.THINKING, BubbleState.TYPING)
 
 _ARROWS = {
     "left": pygame.K_LEFT,
@@ -146,7 +150,7 @@ class Autoplay:
                 for line in lines:
                     self._say(line)
                     yield
-                    while self._chat or npc.bubble.phase in ("thinking", "typing"):
+                    while self._chat or npc.bubble.state in _BUSY:
                         yield
                     self._wait_until = scene.loop.tick + 60
                     yield

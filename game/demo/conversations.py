@@ -163,10 +163,7 @@ class Conversations(Mechanic):
     def perform(self, event: NpcAction) -> None:
         """An NPC was asked to do something."""
         npc = next(n for n in self.npcs if n.key == event.npc)
-        if event.action == "dance":
-            npc.dance()
-        elif event.action == "follow":
-            npc.follow()
+        npc.perform(event.action)
 
     def count_reply(self, event: NpcSpoke) -> None:
         """Count the NPCs' answers (for the summary)."""
