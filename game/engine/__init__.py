@@ -33,11 +33,14 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         DataError,
     )
     from game.engine.events import (
+        HANDLED,
         CascadeError,
         DispatchDepthError,
         Event,
         EventBus,
         Handler,
+        Modal,
+        Priority,
         Subscription,
         Trace,
         callable_name,
@@ -128,6 +131,9 @@ _EXPORTS: dict[str, str] = {
     "Event": "game.engine.events",
     "EventBus": "game.engine.events",
     "Handler": "game.engine.events",
+    "HANDLED": "game.engine.events",
+    "Modal": "game.engine.events",
+    "Priority": "game.engine.events",
     "Subscription": "game.engine.events",
     "Trace": "game.engine.events",
     "callable_name": "game.engine.events",
@@ -219,6 +225,7 @@ _EXPORTS: dict[str, str] = {
 # Literal, so type checkers see the re-exports; a test checks it equals _EXPORTS.
 __all__ = [
     "FORMAT_VERSION",
+    "HANDLED",
     "MAX_LAYERS",
     "MAX_REPLAY_BYTES",
     "PAD_AXES",
@@ -267,6 +274,7 @@ __all__ = [
     "KeyInput",
     "KeyUp",
     "LayerPairWarning",
+    "Modal",
     "MouseDown",
     "MouseMotion",
     "MouseUp",
@@ -275,6 +283,7 @@ __all__ = [
     "PadButtonInput",
     "PairCallback",
     "Pausable",
+    "Priority",
     "QuitRequested",
     "RectLike",
     "Replay",

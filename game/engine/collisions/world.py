@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
-import types
 import warnings
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol, TypeAlias
@@ -26,7 +24,7 @@ from game.engine.collisions.broadphase import (
     sorted_pair_keys,
     sweep_strips,
 )
-from game.engine.events import Event, EventBus, Subscription
+from game.engine.events import Event, EventBus, Subscription, weak_method
 
 __all__ = [
     "Box",
@@ -1072,16 +1070,7 @@ class _PairHandler:
         self.first = first
         self.second = second
         self._subscription: Subscription | None = None
-        self._ref: weakref.ReferenceType[Any] | None = None
-        self._func: Callable[..., object] = callback
-        owner = getattr(callback, "__self__", None)
-        if isinstance(callback, types.MethodType) and owner is not None:
-            try:
-                self._ref = weakref.ref(owner, self._owner_collected)
-            except TypeError:  # no __weakref__ slot: hold it strongly
-                pass
-            else:
-                self._func = callback.__func__
+        self._ref, self._func = weak_method(callback, self._owner_collected)
         self.__func__ = self._func
 
     def attach(self, subscription: Subscription) -> None:
