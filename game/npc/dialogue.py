@@ -34,7 +34,7 @@ from typing import Any
 
 from game.assets import asset_path
 from game.engine.errors import DataError
-from game.npc.brain import has_cjk
+from game.npc.brain import Action, has_cjk
 from game.npc.matcher import IntentIndex, keyword_patterns
 from game.npc.understand import KINDS, Clause, normalise, understand
 
@@ -75,7 +75,7 @@ NUMBER_FACTS = frozenset({"score", "coins_left", "coins_total"})
 PLACEHOLDERS = FACTS | {"player", "npc", "greeting", "daypart"}
 #: What an intent may ask the NPC to do (the NPC turns it into a bus event); a negated
 #: request ("stop dancing") asks for ``stop_`` + the action.
-ACTIONS = frozenset({"dance", "follow"})
+ACTIONS = frozenset(a.value for a in Action if not a.value.startswith("stop_"))
 #: Answer tables an intent may have besides its plain ``en``/``zh`` answer ("what"):
 #: the kinds a follow-up can ask for, ``stop`` (a negated request of its action) and
 #: ``unknown`` (its ``needs`` is not known yet: the player has not said their name).
