@@ -276,7 +276,7 @@ _KIND_MARKERS = (
         "again",
         re.compile(
             r"\b(?:again|repeat|come again|pardon|once more|one more time|did not catch|"
-            r"did not get that|say that|what did you say)\b"
+            r"did not get that|say that|what did you say)\b|^(?:what|huh|eh|sorry|come again)$"
             r"|再说一遍|再说一次|再讲一遍|再讲一次|重复|没听清|没听懂|再来一遍|再来一次|你说什么|刚才说什么|再说一下"
         ),
     ),
@@ -297,6 +297,7 @@ _KIND_MARKERS = (
     (
         "why",
         re.compile(
+            r"\bhow come\b|"
             r"\bwhy\b|\bwhat for\b|\bpoint of\b|\breason\b|\bwhat good\b|\bbenefit|\badvantage|"
             r"\bwhy bother\b|\bwhat is the use\b|\bworth it\b"
             r"|为什么|为何|为啥|干嘛要|有什么好处|好处|意义|原因|有什么用处|优点"
@@ -306,14 +307,14 @@ _KIND_MARKERS = (
         "more",
         re.compile(
             r"\b(?:more|go on|continue|elaborate|keep going|details?|what else|anything else|"
-            r"and then|deeper|further|expand)\b"
-            r"|更多|多说|多讲|继续|还有呢|然后呢|详细|展开|还有吗|再讲讲|再说说|深入|接着说|接着讲"
+            r"and then|deeper|further|expand|specifically|be more specific)\b|^(?:and|so|and so)$"
+            r"|更多|多说|多讲|继续|还有呢|然后呢|详细|展开|还有吗|再讲讲|再说说|深入|接着说|接着讲|具体|细说"
         ),
     ),
     (
         "how",
         re.compile(
-            r"\bhow\b(?!\s+(?:many|much|long|old|are you|is it going|do you do|about))"
+            r"\bhow\b(?!\s+(?:many|much|long|old|are you|is it going|do you do|about|come))"
             r"|\b(?:work|works|working|under the hood|in detail|mechanism|internally)\b"
             r"|怎么(?!样了|了|称呼)|如何|怎样|原理|工作|运作|机制|运行|实现"
         ),
@@ -327,7 +328,7 @@ _FILLER = re.compile(
     r"bit|little|real|quick|short|simple|like|in|to|with|other|different|yet|once|i|want|need|"
     r"see|hear|know|let|oh|wow|huh|sorry|exactly|work|works|an|by|dance|follow|use|used|"
     r"using|do i|should|why not|though|then|actually)\b"
-    r"|[你我他她它的了吗呢吧啊呀哦嘛能可以给个一下再来说讲请那这些么还有呢就是什么怎样看瞧展示写段用使它呗啦哈喔噢诶嗯么又]"
+    r"|[你我他她它的了吗呢吧啊呀哦嘛能可以给个一下再来说讲请那这些么还有呢就是什么怎样看瞧展示写段用使它呗啦哈喔噢诶嗯么又点些]"
 )
 
 
@@ -375,45 +376,48 @@ hot cold warm wet rich poor tall short big small fast slow strong weak young
 cute funny serious brave shy calm angry mad upset annoyed worried nervous
 better worse best worst fantastic wonderful terrible horrible excellent
 back again alone together outside inside hungry
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+ninety hundred years year old me him her them myself
 """)
-_NAME_EN = r"(?P<name>[^\W\d_][\w'-]{0,19})"
+_NAME_EN = r"(?P<name>[^\W\d_][\w'-]{0,19}(?:\s+[^\W\d_][\w'-]{0,19})??)"
 _HELLO_EN = r"^(?:(?:hi|hello|hey|ok|well|so|oh|yo)\s+)*"
+_TAIL_EN = r"(?:\s+(?:here|speaking|by the way|please|thanks|thank you))?[\W_]*$"
 # (pattern, whether the name must be written with a capital): "this is Sam" is an
 # introduction, "this is fun" is not.
 _INTRO_EN = (
     (
         re.compile(
-            rf"{_HELLO_EN}(?:my name is|the name is|name is|my name)\s+{_NAME_EN}"
-            r"(?:\s+by the way)?$"
+            rf"{_HELLO_EN}(?:my name is|the name is|name is|my name)\s+{_NAME_EN}{_TAIL_EN}"
         ),
         False,
     ),
+    (re.compile(rf"{_HELLO_EN}(?:my )?name\s*[:=]\s*{_NAME_EN}{_TAIL_EN}"), False),
     (
-        re.compile(
-            rf"{_HELLO_EN}(?:just\s+|you can\s+|please\s+)?call me\s+{_NAME_EN}"
-            r"(?:\s+please)?$"
-        ),
+        re.compile(rf"{_HELLO_EN}(?:just\s+|you can\s+|please\s+)?call me\s+{_NAME_EN}{_TAIL_EN}"),
         False,
     ),
-    (re.compile(rf"{_HELLO_EN}i am\s+{_NAME_EN}(?:\s+(?:here|by the way))?$"), False),
+    (re.compile(rf"{_HELLO_EN}i am\s+{_NAME_EN}{_TAIL_EN}"), False),
     (
         re.compile(
             rf"{_HELLO_EN}(?:people call me|they call me|everyone calls me|i am called|"
-            rf"i go by|i am known as)\s+{_NAME_EN}$"
+            rf"i go by|i am known as|friends call me|my friends call me)\s+{_NAME_EN}{_TAIL_EN}"
         ),
         False,
     ),
-    (re.compile(rf"{_HELLO_EN}{_NAME_EN}\s+here$"), False),
-    (re.compile(rf"{_HELLO_EN}(?:this is|it is)\s+{_NAME_EN}(?:\s+here)?$"), True),
+    (re.compile(rf"{_HELLO_EN}{_NAME_EN}\s+(?:here|speaking){_TAIL_EN}"), False),
+    (re.compile(rf"{_HELLO_EN}(?:this is|it is)\s+{_NAME_EN}{_TAIL_EN}"), True),
 )
 _ADJECTIVE_ENDINGS = ("ful", "ous", "ive", "able", "ible", "less", "ish", "ese", "ing", "ed")
 _NAME_ZH = r"(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fff\w'-]{0,9}?)"
 _END_ZH = r"(?:[啊呀哦吧呢啦哈喔嘛]|就行|就好|就可以|好了|哦|噢)*$"
 _INTRO_ZH = (
     re.compile(
-        rf"^(?:你好|嗨|哈喽|您好)?(?:我叫|我的名字是|我的名字叫|我名字叫|我名字是|叫我|我姓名是|本人叫){_NAME_ZH}{_END_ZH}"
+        r"^(?:你好|嗨|哈喽|您好)?(?:我的名字叫做|我的名字是|我的名字叫|我名字叫|我名字是|我姓名是|"
+        r"我叫做|我叫|本人叫|本人|(?:大家|别人|朋友们|朋友|他们|你可以|你就|你)?都?叫我)"
+        rf"{_NAME_ZH}{_END_ZH}"
     ),
-    re.compile(rf"^(?:你好|嗨|哈喽|您好)?(?:我是){_NAME_ZH}{_END_ZH}"),
+    re.compile(rf"^(?:你好|嗨|哈喽|您好)?(?:我就是|我是){_NAME_ZH}{_END_ZH}"),
     re.compile(rf"^{_NAME_ZH}(?:在此|在这儿|在这里|来了){_END_ZH}"),
 )
 _NOT_NAMES_ZH = re.compile(
@@ -440,13 +444,19 @@ def extract_name(original: str, act: str) -> str | None:
         if found is None:
             continue
         name = found.group("name")
-        if name in _NOT_NAMES_EN or (len(name) > 5 and name.endswith(_ADJECTIVE_ENDINGS)):
+        words = name.split()
+        if any(
+            w in _NOT_NAMES_EN or (len(w) > 5 and w.endswith(_ADJECTIVE_ENDINGS)) for w in words
+        ):
             return None
         # Take the spelling the player used (the normalised line is lower case).
-        spelled = re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)
-        if needs_capital and (spelled is None or not spelled.group()[0].isupper()):
+        spelled = re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", text, re.I)
+        shown = spelled.group().split() if spelled else words
+        if len(shown) > 1 and not shown[1][0].isupper():
+            return None  # "I am Groot now": a second word only as a capitalised surname
+        if needs_capital and not shown[0][0].isupper():
             return None
-        return _clean_name(spelled.group() if spelled else name)
+        return _clean_name(" ".join(shown))
     compact = re.sub(r"\s+", "", lowered)
     for pattern in _INTRO_ZH:
         found = pattern.match(compact)
