@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -172,11 +173,11 @@ class IntentIndex:
     ) -> None:
         self.keywords = keywords
         self.patterns = patterns
-        words: set[str] = set(vocabulary)
+        self._frequency: Counter[str] = Counter(vocabulary)
         for phrasings in examples:
             for text in phrasings:
-                words.update(_WORD.findall(text))
-        self.vocabulary = frozenset(words)
+                self._frequency.update(_WORD.findall(text))
+        self.vocabulary = frozenset(self._frequency)
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3)
         self._spelling: dict[str, str] = {}
         self._bigrams = {
@@ -252,8 +253,9 @@ class IntentIndex:
 
     def correct(self, text: str) -> str:
         """``text`` with each misspelt word replaced by the nearest word of the examples,
-        when one is close enough (1 edit, or 2 for 7+ letters); words of the examples,
-        known English words (:func:`is_english_word`) and words under 4 letters are kept.
+        when one is close enough (1 edit, or 2 for 7+ letters; among equals the one the
+        examples use most); words of the examples, known English words
+        (:func:`is_english_word`) and words under 3 letters are kept.
         A Chinese character in no pair the examples have becomes the character that,
         with its neighbour, makes the one known pair that sounds the same (toneless
         pinyin): the input-method typo 回掉 becomes 回调."""
@@ -261,17 +263,20 @@ class IntentIndex:
         return _CJK_RUN.sub(lambda m: self._correct_cjk(m.group()), text)
 
     def _correct_word(self, word: str) -> str:
-        if word in self.vocabulary or len(word) < 4 or not word.isalpha():
+        if word in self.vocabulary or len(word) < 3 or not word.isalpha():
             return word
         known = self._spelling.get(word)
         if known is None:
             known = word
             if not is_english_word(word):
                 limit = 2 if len(word) >= 7 else 1
-                best = process.extractOne(
-                    word, self._choices, scorer=OSA.distance, score_cutoff=limit
+                found = process.extract(
+                    word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
                 )
-                if best is not None:
+                if found:
+                    # Nearest first; among equals the word the examples use most
+                    # ("waht" is one edit from both "what" and "want").
+                    best = min(found, key=lambda c: (c[1], -self._frequency[c[0]], c[0]))
                     known = best[0]
             if len(self._spelling) < 4096:
                 self._spelling[word] = known
