@@ -285,7 +285,13 @@ class Dialogue:
         weak = intent is None or not intent.topic or top is None or top.score < STRONG
         if clause.followup and clause.kind is not None and weak:
             return _Reading(clause, None, 0.0, clause.kind)
-        if intent is None and clause.kind is not None and self._elliptical(clause.text):
+        if clause.kind == "again" and (intent is None or not intent.topic):
+            # "再讲一遍好吗" is not "你好吗": asking again is always a follow-up.
+            return _Reading(clause, None, 0.0, clause.kind)
+        if intent is None and clause.kind in ("code", "example", "more"):
+            # "代码长什么样", "show me what that looks like in code": about the last topic.
+            return _Reading(clause, None, 0.0, clause.kind)
+        if intent is None and clause.kind is not None and self._elliptical(clause):
             # "why is it free?", "为什么不要钱？": a question about what was just said.
             return _Reading(clause, None, 0.0, clause.kind)
         if intent is not None and intent.remember_name:
@@ -315,13 +321,19 @@ class Dialogue:
             return None
         return _Reading(clause, first, score, None, also=second)
 
-    def _elliptical(self, text: str) -> bool:
+    def _elliptical(self, clause: Clause) -> bool:
         """Whether a clause leans on what was said before: a pronoun, or a short Chinese
-        question with its topic left out (every character one the examples use, so
-        怎么做红烧肉 is not about the last topic)."""
+        why/example/code question with its topic left out, every character one the
+        examples use (为什么不要钱; not 怎么做红烧肉, nor 怎么跟人说话, a new question)."""
+        text = clause.text
         if _PRONOUN.search(text):
             return True
-        return has_cjk(text) and len(text) <= 6 and self.index.knows_characters(text)
+        return (
+            has_cjk(text)
+            and len(text) <= 6
+            and clause.kind != "how"
+            and self.index.knows_characters(text)
+        )
 
     def replies(self, match: Match) -> tuple[str, ...]:
         """The plain reply templates for ``match`` in its language (the fallback's when

@@ -180,15 +180,19 @@ class IntentIndex:
         self.vocabulary = frozenset(self._frequency)
         self._choices = sorted(w for w in self.vocabulary if len(w) >= 3)
         self._spelling: dict[str, str] = {}
-        self._bigrams = {
-            run[i : i + 2]
-            for phrasings in examples
-            for text in phrasings
-            for run in _CJK_RUN.findall(text)
-            for i in range(len(run) - 1)
-        }
+        # Known character pairs, and the contexts (neighbour before, neighbour after) each
+        # is seen in: a pair seen in two or more contexts is a word (回调), one always
+        # seen between the same neighbours straddles two words (什么面包 -> 么面).
+        contexts: dict[str, set[tuple[str, str]]] = {}
+        for phrasings in examples:
+            for text in phrasings:
+                for run in _CJK_RUN.findall(text):
+                    for i in range(len(run) - 1):
+                        around = (run[i - 1 : i], run[i + 2 : i + 3])
+                        contexts.setdefault(run[i : i + 2], set()).add(around)
+        self._bigrams = frozenset(contexts)
         self._by_sound: dict[str, list[str]] = {}
-        for bigram in sorted(self._bigrams):
+        for bigram in sorted(b for b, seen in contexts.items() if len(seen) >= 2):
             sound = _pinyin(bigram[0]) + " " + _pinyin(bigram[1])
             self._by_sound.setdefault(sound, []).append(bigram)
         feats = [[features(text) for text in phrasings] for phrasings in examples]
@@ -257,8 +261,9 @@ class IntentIndex:
         examples use most); words of the examples, known English words
         (:func:`is_english_word`) and words under 3 letters are kept.
         A Chinese character in no pair the examples have becomes the character that,
-        with its neighbour, makes the one known pair that sounds the same (toneless
-        pinyin): the input-method typo 回掉 becomes 回调."""
+        with its neighbour, makes the one known word-like pair (seen in two or more
+        contexts) that sounds the same (toneless pinyin): the input-method typo 回掉
+        becomes 回调."""
         text = _WORD.sub(lambda m: self._correct_word(m.group()), text)
         return _CJK_RUN.sub(lambda m: self._correct_cjk(m.group()), text)
 

@@ -133,9 +133,11 @@ _CONTRACTIONS = (
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Colloquial and internet Chinese, written the standard way.
-_SHORTHAND_ZH = re.compile("啥|咋|神马|肿么|木有|么有|表酱紫|酱紫|造吗|稀饭|童鞋|在哪儿|哪儿")
+_SHORTHAND_ZH = re.compile(
+    "干嘛|干啥|啥|咋|神马|肿么|木有|么有|表酱紫|酱紫|造吗|稀饭|童鞋|在哪儿|哪儿"
+)
 _SHORTHAND_ZH_TO = {
-    "啥": "什么", "咋": "怎么", "神马": "什么", "肿么": "怎么", "木有": "没有", "么有": "没有",
+    "干嘛": "干什么", "干啥": "干什么", "啥": "什么", "咋": "怎么", "神马": "什么", "肿么": "怎么", "木有": "没有", "么有": "没有",
     "表酱紫": "不要这样", "酱紫": "这样", "造吗": "知道吗", "稀饭": "喜欢", "童鞋": "同学",
     "在哪儿": "在哪里", "哪儿": "哪里",
 }  # fmt: skip
@@ -328,7 +330,7 @@ _FILLER = re.compile(
     r"bit|little|real|quick|short|simple|like|in|to|with|other|different|yet|once|i|want|need|"
     r"see|hear|know|let|oh|wow|huh|sorry|exactly|work|works|an|by|dance|follow|use|used|"
     r"using|do i|should|why not|though|then|actually)\b"
-    r"|[你我他她它的了吗呢吧啊呀哦嘛能可以给个一下再来说讲请那这些么还有呢就是什么怎样看瞧展示写段用使它呗啦哈喔噢诶嗯么又点些]"
+    r"|[你我他她它的了吗呢吧啊呀哦嘛能可以给个一下再来说讲请那这些么还有呢就是什么怎样看瞧展示写段用使它呗啦哈喔噢诶嗯么又点些做到]"
 )
 
 
