@@ -90,6 +90,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         Gamepads,
     )
     from game.engine.platform.input import (
+        SHORTCUT_MODS,
         STICK_PRESS,
         STICK_RELEASE,
         ClipboardSource,
@@ -196,6 +197,7 @@ _EXPORTS: dict[str, str] = {
     "event_to_json": "game.engine.replay",
     "read_replay": "game.engine.replay",
     # the input stack (pygame)
+    "SHORTCUT_MODS": "game.engine.platform.input",
     "STICK_PRESS": "game.engine.platform.input",
     "STICK_RELEASE": "game.engine.platform.input",
     "ClipboardSource": "game.engine.platform.input",
@@ -230,6 +232,7 @@ __all__ = [
     "MAX_REPLAY_BYTES",
     "PAD_AXES",
     "PAD_BUTTONS",
+    "SHORTCUT_MODS",
     "STICK_PRESS",
     "STICK_RELEASE",
     "ActionPressed",

@@ -38,6 +38,7 @@ from game.engine.input_events import (
     TextPasted,
 )
 from game.engine.platform.bindings import BindingsError, KeyInput, parse_input
+from game.engine.platform.input import SHORTCUT_MODS
 from game.text import graphemes
 from game.widgets.chat_events import ChatClosed, ChatOpened, ChatSubmitted
 from game.widgets.text import TextCache
@@ -73,7 +74,6 @@ _REPEATABLE = frozenset(
         pygame.K_DOWN, pygame.K_BACKSPACE, pygame.K_DELETE,
     }
 )  # fmt: skip
-_SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META  # Ctrl, or Cmd on macOS
 
 Color = tuple[int, int, int]
 INK: Color = (245, 245, 240)
@@ -434,7 +434,7 @@ class TextBox:
             return True  # the input method owns the keys while it composes
         if event.repeat and key not in _REPEATABLE:
             return True
-        shortcut = bool(event.mod & _SHORTCUT_MODS)
+        shortcut = bool(event.mod & SHORTCUT_MODS)
         editor = self.editor
         if key in _ENTER:
             self.submit(event.tick)
