@@ -28,6 +28,7 @@ from game.engine.collisions.broadphase import (
 from game.engine.events import Event, EventBus, Subscription, weak_method
 
 __all__ = [
+    "MAX_LAYERS",
     "Box",
     "Collider",
     "CollisionEnter",
@@ -36,6 +37,7 @@ __all__ = [
     "CollisionStay",
     "CollisionWorld",
     "LayerPairWarning",
+    "PairCallback",
     "RectLike",
 ]
 
