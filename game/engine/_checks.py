@@ -27,6 +27,16 @@ def non_negative(name: str, value: object) -> float:
     return number
 
 
+def whole(name: str, value: object, minimum: int = 0) -> int:
+    """An ``int`` (not ``bool``) of at least ``minimum``: a count, a limit.
+
+    ``ValueError`` naming ``name`` otherwise.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, not {value!r}")
+    return value
+
+
 def positive(name: str, value: object) -> float:
     """A finite number > 0."""
     number = finite(name, value)
