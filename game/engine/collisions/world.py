@@ -285,6 +285,8 @@ class CollisionWorld:
         self._rows: dict[int, int] | None = None
         # Callbacks registered without a table, whose layers are not yet known to meet.
         self._unproven: list[tuple[str, str, str]] = []
+        # (colliders created, colliders alive) when _unproven was last checked.
+        self._proven_at = (-1, -1)
         if layers is not None or pairs is not None:
             self.declare(layers or (), pairs)
         capacity = 64
@@ -382,6 +384,7 @@ class CollisionWorld:
         rows = self._rows
         if rows is None:
             self._unproven.append((layer_a, layer_b, method))
+            self._proven_at = (-1, -1)
         elif not rows.get(a, 0) >> b & 1:
             meets = [n for n, bit in self._bits.items() if rows.get(a, 0) >> bit & 1]
             raise ValueError(
@@ -814,7 +817,8 @@ class CollisionWorld:
         """
         if self._publishing:
             raise RuntimeError("CollisionWorld.update() was called from a collision callback")
-        if self._unproven:
+        if self._unproven and self._proven_at != (self._next_id, self._count):
+            self._proven_at = (self._next_id, self._count)
             self._warn_unproven()
         moved = self._moved
         if len(moved) <= _FEW_MOVED and self._count <= _SMALL:
