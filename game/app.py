@@ -188,11 +188,8 @@ class App:
                 if window is not None:
                     self.viewport.resize(window.get_size())
             self.input.feed(event, tick)
-        if self.loop.paused:
-            # No steps run while paused, but menus and the unpause key still
-            # need their input: deliver it now, and what its handlers posted.
-            self.input.publish_tick(tick, paused=True)
-            self.bus.flush()
+        # A frame that runs no step (paused, time scale 0) still delivers this
+        # input: FixedStepLoop.advance publishes it at once.
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""

@@ -206,3 +206,29 @@ def test_without_a_display_the_game_says_so_in_one_line_and_runs_headless(
     assert len(notices) == 1
     assert "running the headless autoplay instead" in notices[0]
     assert json.loads(result.stdout)["ticks"] == 30
+
+
+def test_pause_pressed_in_a_many_step_frame_runs_no_step_after_its_own() -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=False)
+    app.run_ticks(3)
+    app.post(key(pygame.KEYDOWN, pygame.K_p))
+    assert app.frame(5 * app.loop.step) == 1  # tick 3 ran (it holds the key); 4-7 did not
+    assert app.loop.paused and app.loop.tick == 4
+    assert app.scene.pause_panel.visible
+    app.close()
+
+
+@pytest.mark.parametrize("scale", [0.0, 0.1])
+def test_with_the_time_scale_at_zero_or_slow_a_key_reaches_the_game_in_its_frame(
+    scale: float,
+) -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=False)
+    app.loop.time_scale = scale
+    app.post(key(pygame.KEYDOWN, pygame.K_p))
+    app.post(key(pygame.KEYUP, pygame.K_p))
+    assert app.frame(app.loop.step) == 0
+    assert app.loop.paused  # the pause key worked though no step ran
+    app.post(key(pygame.KEYDOWN, pygame.K_p))
+    app.frame(app.loop.step)
+    assert not app.loop.paused  # and so does unpausing
+    app.close()

@@ -87,8 +87,9 @@ _SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META
 
 #: ``tap(tick, events, paused)``: called by :meth:`InputMapper.publish_tick` just
 #: before it publishes ``events`` (possibly none). ``paused`` is True when they
-#: are delivered at once while the loop is paused (no step runs), False in
-#: phase 1 of step ``tick``.
+#: are delivered at once in a frame that runs no step (the loop is paused, its
+#: time scale is 0, or the frame is shorter than a step), False in phase 1 of
+#: step ``tick``.
 InputTap = Callable[[int, Sequence[InputEvent], bool], None]
 
 
@@ -270,8 +271,9 @@ class InputMapper:
     def publish_tick(self, tick: int, *, paused: bool = False) -> None:
         """Publish every queued event stamped with ``tick`` or earlier, in order.
 
-        ``paused``: the app delivers input at once while the loop is paused
-        (no step runs); the :attr:`tap` is told so.
+        ``paused``: the loop delivers input at once in a frame that runs no
+        step (paused, time scale 0, a frame shorter than a step); the
+        :attr:`tap` is told so.
         """
         tap = self.tap
         if not self._pending:
