@@ -273,7 +273,9 @@ class InputMapper:
 
         ``paused``: the loop delivers input at once in a frame that runs no
         step (paused, time scale 0, a frame shorter than a step); the
-        :attr:`tap` is told so.
+        :attr:`tap` is told so. When a handler raises (the bus's
+        ``on_error="raise"``), the events after the one that raised stay
+        queued, in order, for the next call.
         """
         tap = self.tap
         if not self._pending:
@@ -284,8 +286,12 @@ class InputMapper:
         self._pending = [e for e in self._pending if e.tick > tick]
         if tap is not None:
             tap(tick, due, paused)
-        for event in due:
-            self._publish(event, tick)
+        for n, event in enumerate(due, 1):
+            try:
+                self._publish(event, tick)
+            except BaseException:
+                self._pending[:0] = due[n:]
+                raise
 
     def _publish(self, event: InputEvent, tick: int) -> None:
         handled = self.bus.publish(event)
