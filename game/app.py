@@ -220,12 +220,15 @@ class App:
         """Run ``seconds`` of game time as fast as possible (the headless run)."""
         self.run_ticks(round(seconds / self.loop.step))
 
-    def run(self, max_fps: int = 144) -> None:
-        """The real-time loop: until the window closes or a ``QuitRequested``."""
+    def run(self, max_fps: int = 144, *, seconds: float | None = None) -> None:
+        """The real-time loop: until the window closes or a ``QuitRequested``.
+
+        ``seconds``: stop too once that much game time has run (``--seconds``).
+        """
         clock = pygame.time.Clock()
         last = time.perf_counter()
         started = last
-        while self.running:
+        while self.running and (seconds is None or self.loop.time < seconds):
             now = time.perf_counter()
             self._frame_times.append(now - last)
             self.frame(now - last)

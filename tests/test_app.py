@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pygame
 import pytest
@@ -232,3 +233,64 @@ def test_with_the_time_scale_at_zero_or_slow_a_key_reaches_the_game_in_its_frame
     app.frame(app.loop.step)
     assert not app.loop.paused  # and so does unpausing
     app.close()
+
+
+class FakeWindowApp:
+    """Stands in for a window App (the test display has no windows)."""
+
+    made: ClassVar[list[FakeWindowApp]] = []
+
+    def __init__(self, **kwargs: object) -> None:
+        self.autoplay = None
+        self.headless = False
+        self.ran_for: float | None = None
+        self.closed = False
+        FakeWindowApp.made.append(self)
+
+    def run(self, max_fps: int = 144, *, seconds: float | None = None) -> None:
+        self.ran_for = seconds
+
+    def summary(self) -> dict[str, object]:
+        return {"ticks": 120}
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_window_run_honours_seconds_and_json(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import game.app
+
+    monkeypatch.setattr(game.app, "App", FakeWindowApp)
+    FakeWindowApp.made.clear()
+    assert main(["--seconds", "2", "--json"]) == 0
+    (window,) = FakeWindowApp.made
+    assert window.ran_for == 2.0 and window.closed
+    assert json.loads(capsys.readouterr().out) == {"ticks": 120}
+
+
+def test_a_window_run_refuses_no_render_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import game.app
+
+    monkeypatch.setattr(game.app, "App", FakeWindowApp)
+    FakeWindowApp.made.clear()
+    assert main(["--no-render", "--json", "--seconds", "2"]) == 2
+    assert FakeWindowApp.made[0].closed and FakeWindowApp.made[0].ran_for is None
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "--no-render goes with --headless" in captured.err
+
+
+def test_run_stops_after_the_given_game_seconds() -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=False)
+    app.run(max_fps=0, seconds=0.05)  # real time: a twentieth of a second
+    assert 0.05 <= app.loop.time < 0.05 + 9 * app.loop.step
+    app.close()
+
+
+def test_replay_refuses_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--replay", "any.replay", "--seconds", "2"]) == 2
+    assert "--seconds does not apply to --replay" in capsys.readouterr().err
