@@ -13,6 +13,7 @@ import pytest
 
 from game.app import App
 from game.cli import main
+from game.demo.pause import Pause
 from game.engine.input_events import ActionPressed, KeyDown, QuitRequested
 
 SUMMARY_FIELDS = {
@@ -215,7 +216,7 @@ def test_pause_pressed_in_a_many_step_frame_runs_no_step_after_its_own() -> None
     app.post(key(pygame.KEYDOWN, pygame.K_p))
     assert app.frame(5 * app.loop.step) == 1  # tick 3 ran (it holds the key); 4-7 did not
     assert app.loop.paused and app.loop.tick == 4
-    assert app.scene.pause_panel.visible
+    assert app.scene.mechanic(Pause).panel.visible
     app.close()
 
 
