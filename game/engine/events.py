@@ -83,9 +83,14 @@ class DispatchDepthError(RecursionError):
 
 def callable_name(fn: object) -> str:
     """The qualified name of a callable, for logs (``Player.on_key``, ``<lambda>``)."""
-    if isinstance(fn, functools.partial):
-        fn = fn.func
-    func = getattr(fn, "__func__", fn)
+    func = fn
+    for _ in range(4):  # a partial of a bound method, a layer-pair handler of one, ...
+        if isinstance(func, functools.partial):
+            func = func.func
+        inner = getattr(func, "__func__", func)
+        if inner is func:
+            break
+        func = inner
     module = getattr(func, "__module__", None) or "?"
     qualname = getattr(func, "__qualname__", None) or repr(func)
     return f"{module}.{qualname}"
