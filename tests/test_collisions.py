@@ -1140,3 +1140,18 @@ def test_a_pair_callback_owner_collected_on_another_thread_changes_nothing_there
     bus.flush()
     assert changes == [threading.get_ident()]
     assert bus.subscription_count == 0
+
+
+def test_a_raising_exit_callback_under_log_lets_the_other_exits_through(path: str) -> None:
+    bus = EventBus(on_error="log")
+    world = CollisionWorld(bus)
+    history = pairing_log(bus)
+    world.on_exit("default", "default", lambda a, b: 1 / 0)
+    hub = world.add((0, 0, 30, 30))
+    world.add((5, 5, 5, 5))
+    world.add((15, 15, 5, 5))
+    world.update()
+    hub.position = (100, 100)
+    world.update()
+    assert history == {(0, 1): ["Enter", "Exit"], (0, 2): ["Enter", "Exit"]}
+    assert bus.handler_errors == 2

@@ -651,8 +651,12 @@ def test_a_partial_of_a_bound_method_is_held_weakly_like_the_method(bus: EventBu
     tagger = Tagger()
     sub = bus.subscribe(Ping, functools.partial(tagger.on_ping, "a", how="kw"))
     bus.subscribe(Ping, functools.partial(functools.partial(tagger.on_ping), "b"))
+    bus.subscribe(Ping, functools.partial(tagger.on_ping, "once"), once=True)
     bus.publish(Ping(1))
-    assert tagger.seen == [("a", 1, "kw"), ("b", 1, "plain")]
+    bus.publish(Ping(2))
+    assert tagger.seen == [
+        ("a", 1, "kw"), ("b", 1, "plain"), ("once", 1, "plain"), ("a", 2, "kw"), ("b", 2, "plain"),
+    ]  # fmt: skip
     assert "Tagger.on_ping" in sub.name
     del tagger
     gc.collect()

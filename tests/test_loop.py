@@ -357,3 +357,44 @@ def test_an_error_raised_in_a_step_ends_the_frame_and_the_tick_still_counts() ->
     assert loop.alpha == pytest.approx(0.5)  # the owed whole steps were dropped
     assert loop.advance(0.005) == 1  # and the loop goes on normally
     assert loop.tick == 3
+
+
+def test_the_step_is_fixed_for_the_loops_life() -> None:
+    loop, _ = make_loop(step=STEP)
+    with pytest.raises(AttributeError):
+        loop.step = 0.5  # type: ignore[misc]
+    assert loop.step == STEP
+
+
+class PausingPhases:
+    """Each phase of a step can be the one that pauses the game."""
+
+    def __init__(self, bus: EventBus, loop_ref: list[FixedStepLoop], phase: str) -> None:
+        self.bus = bus
+        self.loop_ref = loop_ref
+        self.phase = phase
+
+    def pause_if(self, phase: str) -> None:
+        if phase == self.phase:
+            self.loop_ref[0].paused = True
+
+    def publish_tick(self, tick: int, *, paused: bool = False) -> None:
+        self.pause_if("input")
+
+    def update(self, dt: float | None = None) -> None:
+        self.pause_if("timers" if dt is not None else "collisions")
+        if dt is None:
+            self.bus.post("posted")
+
+
+@pytest.mark.parametrize("phase", ["input", "timers", "logic", "collisions", "flush"])
+def test_pausing_from_any_phase_ends_the_frame_after_that_step(phase: str) -> None:
+    bus = EventBus(on_error="raise")
+    ref: list[FixedStepLoop] = []
+    phases = PausingPhases(bus, ref, phase)
+    loop = FixedStepLoop(bus, step=STEP, input=phases, timers=phases, collisions=phases)
+    ref.append(loop)
+    bus.subscribe(FixedUpdate, lambda e: phases.pause_if("logic"))
+    bus.subscribe(str, lambda e: phases.pause_if("flush"))
+    assert loop.advance(4 * STEP) == 1
+    assert loop.tick == 1 and loop.paused

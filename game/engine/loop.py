@@ -92,7 +92,7 @@ class FixedStepLoop:
         collisions: CollisionPhase | None = None,
     ) -> None:
         self.bus = bus
-        self.step = positive("step", step)
+        self._step = positive("step", step)
         self.max_frame = positive("max_frame", max_frame)
         if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
             raise ValueError(f"max_steps must be an int >= 1, not {max_steps!r}")
@@ -110,6 +110,11 @@ class FixedStepLoop:
         self._tick = 0
         self._accumulator = 0.0
         self._stepping = False
+
+    @property
+    def step(self) -> float:
+        """Game seconds per step, fixed for the loop's life (``time`` is ``tick * step``)."""
+        return self._step
 
     @property
     def tick(self) -> int:
