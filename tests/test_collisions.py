@@ -959,14 +959,16 @@ def pairing_log(bus: EventBus) -> dict[tuple[int, int], list[str]]:
     return history
 
 
+def two_pairs(world: CollisionWorld) -> list[Collider]:
+    """Colliders 0, 1 overlap, and 2, 3, far from them."""
+    return [world.add((x, y, 10, 10)) for x, y in ((0, 0), (5, 5), (50, 0), (55, 5))]
+
+
 def test_under_raise_an_enter_not_delivered_comes_next_update_and_no_lone_exit(
     bus: EventBus, world: CollisionWorld
 ) -> None:
     history = pairing_log(bus)
-    a = world.add((0, 0, 10, 10))
-    b = world.add((5, 5, 10, 10))
-    c = world.add((50, 0, 10, 10))
-    d = world.add((55, 5, 10, 10))
+    a, b, c, d = two_pairs(world)
     failing = bus.subscribe(CollisionEnter, lambda e: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         world.update()  # (a, b) raised: (c, d) was not delivered
@@ -984,10 +986,7 @@ def test_under_raise_an_enter_not_delivered_for_a_pair_gone_since_owes_nothing(
     bus: EventBus, world: CollisionWorld
 ) -> None:
     history = pairing_log(bus)
-    world.add((0, 0, 10, 10))
-    world.add((5, 5, 10, 10))
-    world.add((50, 0, 10, 10))
-    d = world.add((55, 5, 10, 10))
+    d = two_pairs(world)[3]
     failing = bus.subscribe(CollisionEnter, lambda e: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         world.update()
@@ -1002,10 +1001,7 @@ def test_under_raise_exits_not_delivered_come_first_in_the_next_update(
     bus: EventBus, world: CollisionWorld
 ) -> None:
     history = pairing_log(bus)
-    a = world.add((0, 0, 10, 10))
-    world.add((5, 5, 10, 10))
-    c = world.add((50, 0, 10, 10))
-    world.add((55, 5, 10, 10))
+    a, _, c, _ = two_pairs(world)
     world.update()
     failing = bus.subscribe(CollisionExit, lambda e: 1 / 0)
     a.position = (500, 500)

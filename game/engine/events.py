@@ -236,12 +236,7 @@ class Subscription:
         already running may still call it) and removed from the tables at the
         game thread's next subscribe, cancel or flush.
         """
-        if not self.active:
-            return
-        self.active = False
-        self._fast = False
-        bus = self._bus
-        self._bus = None
+        bus = self._end()
         if bus is not None:
             bus._remove(self)
 
@@ -249,14 +244,19 @@ class Subscription:
         # Runs wherever the garbage collector runs: another thread, or the game
         # thread in the middle of any bytecode (even inside the bus's own
         # bookkeeping). So it only flags the subscription and queues its removal.
+        bus = self._end()
+        if bus is not None:
+            bus._inbox.append((False, self))
+
+    def _end(self) -> EventBus | None:
+        """Flag this subscription as ended; the bus to tell, the first time only."""
         if not self.active:
-            return
+            return None
         self.active = False
         self._fast = False
         bus = self._bus
         self._bus = None
-        if bus is not None:
-            bus._inbox.append((False, self))
+        return bus
 
     def __repr__(self) -> str:
         state = "active" if self.active else "cancelled"
