@@ -36,22 +36,26 @@ import threading
 import types
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from enum import IntEnum
+from typing import Any, Final, Literal, TypeVar
 
 __all__ = [
+    "HANDLED",
     "CascadeError",
     "DispatchDepthError",
     "Event",
     "EventBus",
     "Handler",
+    "Modal",
+    "Priority",
     "Subscription",
     "Trace",
     "callable_name",
     "check_not_async",
-    "hold_weakly",
+    "weak_method",
 ]
 
 log = logging.getLogger(__name__)
@@ -63,6 +67,28 @@ _ASYNC_FLAGS = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_IT
 
 #: A handler takes the event; returning ``True`` stops propagation.
 Handler = Callable[[E], "bool | None"]
+
+#: What a handler returns to say "this event was mine": the handlers after it
+#: (lower priority) do not see it, and ``publish`` returns ``True``.
+HANDLED: Final = True
+
+
+class Priority(IntEnum):
+    """The input layers, in the order they hear an event (higher first).
+
+    A layer that handles an event (returns :data:`HANDLED`) hides it from the
+    layers below: an open text box takes the keys before the game moves the
+    player; a modal panel takes them before the text box; focus handling sees
+    them before the panel; observers (counters, the debug overlay) see every
+    event and never stop one. Ties go in subscription order.
+    """
+
+    GAME = 0
+    TEXT_ENTRY = 100
+    MODAL = 200
+    FOCUS = 1_000
+    OBSERVER = 1_000_000
+
 
 # One step of a dispatch plan: (subscription, weak ref to the owner or None, function).
 _Planned = tuple["Subscription", "weakref.ReferenceType[Any] | None", Callable[..., object]]
@@ -125,7 +151,7 @@ def check_not_async(what: str, fn: object) -> None:
 class _MethodOf:
     """``partial(method, *args, **kwargs)`` with the object passed at call time.
 
-    ``hold_weakly`` splits ``partial(obj.method, 1)`` into a weak reference to
+    ``weak_method`` splits ``partial(obj.method, 1)`` into a weak reference to
     ``obj`` and this, called as ``this(obj, event)`` like an unbound function.
     """
 
@@ -140,7 +166,7 @@ class _MethodOf:
         return self.__func__(owner, *self.args, *rest, **self.keywords)
 
 
-def hold_weakly(
+def weak_method(
     callback: Callable[..., object], on_collected: Callable[[Any], object]
 ) -> tuple[weakref.ReferenceType[Any] | None, Callable[..., object]]:
     """Split ``callback`` into ``(weak reference to its object, function)`` where it is bound.
@@ -213,7 +239,7 @@ class Subscription:
         # True while no bookkeeping is due (active, not once, no failure
         # streak): publish then calls the handler on its fast path.
         self._fast = not once
-        self._ref, self._func = hold_weakly(handler, self._owner_collected)
+        self._ref, self._func = weak_method(handler, self._owner_collected)
 
     @property
     def handler(self) -> Callable[..., object] | None:
@@ -264,6 +290,30 @@ class Subscription:
             f"<Subscription {self.name} to {self.event_type.__name__} "
             f"priority={self.priority} {state}>"
         )
+
+
+class Modal:
+    """A layer of handlers pushed over everything below it; :meth:`pop` takes it away.
+
+    Made by :meth:`EventBus.push_modal`. While pushed, its handlers run at
+    its priority (default :attr:`Priority.MODAL`); one that returns
+    :data:`HANDLED` keeps the event from the layers underneath.
+    """
+
+    __slots__ = ("subscriptions",)
+
+    def __init__(self, subscriptions: tuple[Subscription, ...]) -> None:
+        self.subscriptions = subscriptions
+
+    @property
+    def active(self) -> bool:
+        """True until :meth:`pop`."""
+        return any(sub.active for sub in self.subscriptions)
+
+    def pop(self) -> None:
+        """Cancel the layer's subscriptions. Idempotent."""
+        for sub in self.subscriptions:
+            sub.cancel()
 
 
 class Trace(list[Any]):
@@ -381,6 +431,25 @@ class EventBus:
     def _add(self, sub: Subscription) -> None:
         self._by_type.setdefault(sub.event_type, []).append(sub)
         self._invalidate(sub.event_type)
+
+    def push_modal(
+        self,
+        handlers: Mapping[type[Any], Callable[[Any], object]],
+        *,
+        priority: int = Priority.MODAL,
+    ) -> Modal:
+        """Subscribe ``{event_type: handler}`` as one layer over the game; return it.
+
+        ``modal.pop()`` ends it. For a pause panel, a dialog, a menu: the
+        layer takes the events its handlers return :data:`HANDLED` for.
+        Raises ``TypeError`` like :meth:`subscribe`.
+        """
+        return Modal(
+            tuple(
+                self.subscribe(event_type, handler, priority=priority)
+                for event_type, handler in handlers.items()
+            )
+        )
 
     def _remove(self, sub: Subscription) -> None:
         if threading.get_ident() != self._thread:
