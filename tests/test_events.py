@@ -909,6 +909,8 @@ def test_soak_a_worker_thread_churning_weak_subscribers_never_breaks_the_game_th
                     subs.pop(rng.randrange(len(subs))).cancel()
                     counts["cancelled"] += 1
                 bus.post(Ping(1))
+                if rng.random() < 0.05:  # reading from a worker is allowed too
+                    counts["read"] += bus.subscription_count + len(bus.subscriptions(Ping))
                 if rng.random() < 0.02:
                     gc.collect()
                 counts["worker"] += 1

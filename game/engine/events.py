@@ -505,7 +505,8 @@ class EventBus:
         """How many subscriptions are active (on the game thread: queued changes applied)."""
         if self._inbox and threading.get_ident() == self._thread:
             self._apply_inbox()
-        return sum(1 for subs in self._by_type.values() for s in subs if s.active)
+        # tuple() copies in one C call: safe while the game thread changes the dict.
+        return sum(1 for subs in tuple(self._by_type.values()) for s in subs if s.active)
 
     def subscriptions(self, event_type: type) -> tuple[Subscription, ...]:
         """The active subscriptions an ``event_type`` event would reach, in call order."""
