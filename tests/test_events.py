@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import warnings
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -869,10 +869,18 @@ def test_a_subscriber_collected_inside_the_bus_bookkeeping_does_not_disturb_it(
 def test_soak_a_worker_thread_churning_weak_subscribers_never_breaks_the_game_thread() -> None:
     """10 s of wall time: a worker makes and drops weakly held subscribers (some
     collected by reference count, some by the cyclic GC on its thread), subscribes,
-    cancels and posts, while the game thread publishes, subscribes, cancels and
-    flushes. No exception on any thread, nor in a weakref callback, and at the end
-    the bus holds exactly what is still alive."""
+    cancels and posts, and drops the last reference to objects whose methods the game
+    thread registered as collision pair callbacks, while the game thread publishes,
+    subscribes, cancels, flushes and updates a collision world. No exception on any
+    thread, nor in a weakref callback, and at the end the bus holds exactly what is
+    still alive."""
+    from game.engine.collisions import CollisionEnter, CollisionWorld
+
     bus = EventBus(on_error="raise")
+    world = CollisionWorld(bus)
+    player = world.add((0, 0, 10, 10), layer="player")
+    world.add((5, 5, 10, 10), layer="coin")
+    handoff: deque[object] = deque()  # the game thread's last references, for the worker
     errors: list[BaseException] = []
     stop = threading.Event()
     counts = Counter[str]()
@@ -886,6 +894,10 @@ def test_soak_a_worker_thread_churning_weak_subscribers_never_breaks_the_game_th
         def __init__(self) -> None:
             super().__init__()
             self.me = self  # only the cyclic GC can collect it
+
+    class Toucher:
+        def touched(self, player: object, coin: object) -> None:
+            counts["touched"] += 1
 
     def worker() -> None:
         rng = random.Random(1)
@@ -909,6 +921,9 @@ def test_soak_a_worker_thread_churning_weak_subscribers_never_breaks_the_game_th
                     subs.pop(rng.randrange(len(subs))).cancel()
                     counts["cancelled"] += 1
                 bus.post(Ping(1))
+                while handoff:
+                    handoff.popleft()  # the pair callback's object dies on this thread
+                    counts["pair handlers dropped"] += 1
                 if rng.random() < 0.05:  # reading from a worker is allowed too
                     counts["read"] += bus.subscription_count + len(bus.subscriptions(Ping))
                 if rng.random() < 0.02:
@@ -938,6 +953,12 @@ def test_soak_a_worker_thread_churning_weak_subscribers_never_breaks_the_game_th
                 my_subs.pop(rng.randrange(len(my_subs))).cancel()
             if len(mine) > 30:
                 del mine[rng.randrange(len(mine))]
+            toucher = Toucher()
+            world.on_enter("player", "coin", toucher.touched)
+            handoff.append(toucher)
+            del toucher
+            player.position = (0, 0) if counts["game"] % 2 else (100, 100)
+            world.update()
             bus.flush()
             bus.subscriptions(Ping)
             counts["game"] += 1
@@ -950,9 +971,12 @@ def test_soak_a_worker_thread_churning_weak_subscribers_never_breaks_the_game_th
         sys.setswitchinterval(previous_interval)
     assert errors == []
     assert counts["dropped"] > 100 and counts["game"] > 100, counts
+    assert counts["pair handlers dropped"] > 100 and counts["touched"] > 0, counts
     # What is left: only the game thread's live listeners, each called once per Ping.
+    handoff.clear()
     gc.collect()
     bus.flush()
+    assert bus.subscriptions(CollisionEnter) == ()
     live = [s for s in my_subs if s.active]
     assert {s for s in bus.subscriptions(Ping)} == set(live)
     for listener in mine:
