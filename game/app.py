@@ -171,6 +171,7 @@ class App:
 
     def _on_quit(self, _event: QuitRequested) -> None:
         self.running = False
+        self.loop.end_frame()  # no more ticks after the one that asked to quit
 
     # -- driving -----------------------------------------------------------
 

@@ -295,3 +295,11 @@ def test_run_stops_after_the_given_game_seconds() -> None:
 def test_replay_refuses_seconds(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--replay", "any.replay", "--seconds", "2"]) == 2
     assert "--seconds does not apply to --replay" in capsys.readouterr().err
+
+
+def test_a_quit_request_runs_no_tick_after_its_own() -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=False)
+    app.post(pygame.event.Event(pygame.QUIT))
+    assert app.frame(5 * app.loop.step) == 1
+    assert not app.running and app.loop.tick == 1
+    app.close()

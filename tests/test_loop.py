@@ -398,3 +398,14 @@ def test_pausing_from_any_phase_ends_the_frame_after_that_step(phase: str) -> No
     bus.subscribe(str, lambda e: phases.pause_if("flush"))
     assert loop.advance(4 * STEP) == 1
     assert loop.tick == 1 and loop.paused
+
+
+def test_end_frame_inside_a_step_runs_no_further_step_of_that_frame_only() -> None:
+    loop, _ = make_loop(step=0.01, max_steps=10)
+    loop.bus.subscribe(FixedUpdate, lambda e: loop.end_frame() if e.tick == 1 else None)
+    assert loop.advance(0.055) == 2
+    assert not loop.paused and loop.alpha == pytest.approx(0.5)
+    assert loop.advance(0.035) == 4  # the next frame runs as usual: 0.5 + 3.5 steps
+    assert loop.dropped_time == 0.0
+    loop.end_frame()  # outside a step: nothing to end
+    assert loop.advance(0.01) == 1

@@ -110,6 +110,7 @@ class FixedStepLoop:
         self._tick = 0
         self._accumulator = 0.0
         self._stepping = False
+        self._end_frame = False
 
     @property
     def step(self) -> float:
@@ -160,6 +161,7 @@ class FixedStepLoop:
         """
         frame_dt = non_negative("frame_dt", frame_dt)
         self._not_inside_a_step("advance")
+        self._end_frame = False
         if self.paused or not self._reaches_a_step(frame_dt):
             self._publish_input_now()
         if self.paused:
@@ -182,7 +184,7 @@ class FixedStepLoop:
                 self._run_step()
                 # A step's callbacks may have paused the game or changed its speed:
                 # what the frame still owes follows the flags as they are now.
-                if self._paused_now():
+                if self._paused_now() or self._end_frame:
                     accumulator = self._fraction(accumulator)
                     break
                 if self._time_scale != scale:
@@ -209,6 +211,15 @@ class FixedStepLoop:
         """
         self._not_inside_a_step("step_once")
         self._run_step()
+
+    def end_frame(self) -> None:
+        """Run no further step in the current :meth:`advance` (a quit request, say).
+
+        Like pausing for the rest of the frame, without pausing: the steps the
+        frame still owed are dropped (not counted in :attr:`dropped_time`), and
+        the next frame runs as usual. Outside a step it does nothing.
+        """
+        self._end_frame = self._stepping
 
     def _paused_now(self) -> bool:
         # A call, not ``self.paused`` inline: a step's callbacks change the
