@@ -26,22 +26,17 @@ from __future__ import annotations
 
 import re
 import string
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
+from game.engine._toml import tomllib
 from game.engine.errors import DataError
 from game.npc.brain import Action, has_cjk
 from game.npc.matcher import IntentIndex, keyword_patterns
 from game.npc.understand import KINDS, Clause, normalise, understand
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "ACTIONS",
@@ -387,14 +382,15 @@ def dialogue_files() -> dict[str, Path]:
 
 
 def load_npc(key: str) -> Dialogue:
-    """Load a bundled NPC's dialogue by key (``"guide"``) or by its name (``"Ada"``).
+    """Load a bundled NPC's dialogue by key (``"guide"``) or by its name (``"Ada"``), any case.
 
     Raises ``KeyError`` naming the NPCs available when there is no such NPC, and
     :class:`DialogueError` when its file is malformed.
     """
     files = dialogue_files()
-    if key in files:
-        return load_dialogue(files[key])
+    for stem, path in files.items():
+        if stem.casefold() == key.casefold():  # as names are: --chat GUIDE is --chat guide
+            return load_dialogue(path)
     for path in files.values():
         dialogue = load_dialogue(path)
         if key.casefold() in {n.casefold() for n in dialogue.names.values()}:

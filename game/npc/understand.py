@@ -28,6 +28,7 @@ from functools import lru_cache
 import opencc
 
 from game.npc.brain import has_cjk
+from game.text.cjk import is_cjk_punctuation
 
 __all__ = [
     "KINDS",
@@ -166,12 +167,7 @@ def normalise(text: str) -> str:
 def detect_language(text: str) -> str:
     """``"zh"`` for a line with Chinese characters, or with CJK / full-width punctuation that
     only a Chinese input method types (``？？``, ``ＯＫ``); ``"en"`` otherwise."""
-    return (
-        "zh"
-        if has_cjk(text)
-        or any("\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in text)
-        else "en"
-    )
+    return "zh" if has_cjk(text) or any(is_cjk_punctuation(c) for c in text) else "en"
 
 
 # -- clauses ------------------------------------------------------------------------------------
