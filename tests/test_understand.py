@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.npc.brain import ChatContext
+from game.npc.brain import ChatContext, Unheard
 from game.npc.dialogue import Dialogue, fill, load_npc
 from game.npc.rule_brain import RuleBrain, time_of_day
 from game.npc.understand import detect_language, extract_name, normalise, understand
@@ -24,22 +24,6 @@ def baker() -> Dialogue:
     return load_npc("baker")
 
 
-class Last:
-    text = ""
-
-    def on_start(self) -> None:
-        pass
-
-    def on_token(self, token: str) -> None:
-        pass
-
-    def on_end(self, text: str) -> None:
-        self.text = text
-
-    def on_error(self, message: str) -> None:
-        self.text = message
-
-
 def talk(
     dialogue: Dialogue, lines: list[str], facts: dict[str, object] | None = None
 ) -> list[tuple[str, str, str | None]]:
@@ -48,9 +32,10 @@ def talk(
     context = ChatContext(dialogue.name, facts=facts or {"clock": "10:00", "coins_left": 2})
     said = []
     for line in lines:
-        last = Last()
-        request = brain.ask(line, context, last)
-        said.append((f"{brain.last_answer[0]}/{brain.last_answer[1]}", last.text, request.action))
+        request = brain.ask(line, context, Unheard())
+        said.append(
+            (f"{brain.last_answer[0]}/{brain.last_answer[1]}", request.text, request.action)
+        )
     return said
 
 
