@@ -19,27 +19,22 @@ from typing import Any
 
 import pygame
 
+from game.assets import BINDINGS
 from game.audio import Blips
-from game.demo.autoplay import Autoplay
-from game.demo.scene import HEIGHT, WIDTH, DemoScene
 from game.engine.collisions import CollisionWorld
-from game.engine.events import Event, EventBus
-from game.engine.gamepads import Gamepads
-from game.engine.input import ClipboardSource, FocusPause, InputMapper
+from game.engine.events import Event, EventBus, Priority
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.bindings import load_bindings
+from game.engine.platform.gamepads import Gamepads
+from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
+from game.engine.platform.viewport import Viewport
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
-from game.npc.brain import Brain
-from game.npc.brain_spec import make_brain, parse_brain_spec
-from game.npc.rule_brain import RuleBrain
-from game.ui.textbox import PygameClipboard
-from game.ui.viewport import Viewport
+from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
+from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
-
-#: Priority of observers that must see every event before anyone can stop it.
-MONITOR_PRIORITY = 1_000_000
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
@@ -50,9 +45,9 @@ class NoDisplayError(RuntimeError):
 
 
 class _ChatClipboard:
-    """The clipboard, read only while the chat box is open.
+    """The clipboard, read only while the scene's text field has the keyboard.
 
-    A paste is recorded in replays with its text; outside the chat box there
+    A paste is recorded in replays with its text; outside a text field there
     is nothing to paste into, so nothing is read (nor recorded).
     """
 
@@ -65,13 +60,16 @@ class _ChatClipboard:
 
 
 class App:
-    """The game. ``App(headless=True, seed=N)`` is the form tests use.
+    """Runs a scene. ``App(headless=True, seed=N)`` (the demo village) is the form tests use.
 
-    ``headless`` selects SDL's dummy video and audio drivers; ``autoplay``
-    attaches the bot that plays through posted pygame events; ``render=False``
-    skips drawing frames; ``brain`` picks who answers in the NPC chat
-    (``"rule"``, ``"fake-llm"`` or ``"module:factory"``); ``mute`` silences
-    the blips; ``clipboard`` replaces the system clipboard pastes read from.
+    ``scene_factory(context)`` builds the scene once the engine parts exist
+    (:mod:`game.scene`); without it the App runs the demo village, whose NPCs
+    answer through ``brain`` (``"rule"``, ``"fake-llm"`` or ``"module:factory"``;
+    another scene takes its options in its own factory, and ``brain`` is then a
+    ``ValueError``). ``headless`` selects SDL's dummy video and audio drivers;
+    ``autoplay`` attaches the scene's bot, which plays through posted pygame
+    events; ``render=False`` skips drawing frames; ``mute`` silences the blips;
+    ``clipboard`` replaces the system clipboard pastes read from.
     """
 
     #: Seconds per fixed step.
@@ -79,6 +77,7 @@ class App:
 
     def __init__(
         self,
+        scene_factory: SceneFactory | None = None,
         *,
         headless: bool = False,
         seed: int = 0,
@@ -91,7 +90,14 @@ class App:
         if headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
             os.environ["SDL_AUDIODRIVER"] = "dummy"
-        brain_spec = parse_brain_spec(brain)  # a bad spec fails before a window opens
+        if scene_factory is None:
+            from game.demo.scene import demo_scene
+
+            scene_factory = demo_scene(brain)  # a bad spec fails before a window opens
+        elif brain != "rule":
+            raise ValueError(
+                f"brain={brain!r} is the demo's option; pass it to your scene's factory"
+            )
         try:
             pygame.display.init()
             driver = pygame.display.get_driver()
@@ -125,14 +131,16 @@ class App:
         self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
-        self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
+        self.bus.subscribe(Event, self._count_event, priority=Priority.OBSERVER)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()
         chat_clipboard = _ChatClipboard(
             clipboard if clipboard is not None else PygameClipboard(),
-            lambda: self.scene.chat.is_open,
+            lambda: self.scene.text_entry_active(),
         )
-        self.input = InputMapper(self.bus, devices=self.gamepads, clipboard=chat_clipboard)
+        self.input = InputMapper(
+            self.bus, load_bindings(BINDINGS), devices=self.gamepads, clipboard=chat_clipboard
+        )
         self.timers = Timers(self.bus)
         self.world = CollisionWorld(self.bus)
         self.loop = FixedStepLoop(
@@ -141,23 +149,23 @@ class App:
         self.focus_pause = FocusPause(self.bus, self.loop)
         self.blips = Blips(muted=mute)
 
-        def chat_brain(rules: RuleBrain) -> Brain:
-            return make_brain(brain_spec, self.bus, rule=lambda: rules)
-
-        self.scene = DemoScene(
-            self.bus,
-            self.loop,
-            self.input,
-            self.rng,
-            timers=self.timers,
-            world=self.world,
-            brain=None if brain_spec.kind == "rule" else chat_brain,
-            blips=self.blips,
+        self.scene: Scene = scene_factory(
+            SceneContext(
+                bus=self.bus,
+                loop=self.loop,
+                input=self.input,
+                timers=self.timers,
+                world=self.world,
+                rng=self.rng,
+                blips=self.blips,
+                frame_stats=self._frame_stats,
+                size=(WIDTH, HEIGHT),
+            )
         )
-        self.scene.frame_stats = self._frame_stats
         self.bus.subscribe(QuitRequested, self._on_quit)
+        # The bot has its own RNG, so whether it plays does not change the game's draws.
         self.autoplay = (
-            Autoplay(self.post, random.Random(f"autoplay-{seed}"), self.scene) if autoplay else None
+            self.scene.make_bot(self.post, random.Random(f"autoplay-{seed}")) if autoplay else None
         )
 
     # -- callbacks ---------------------------------------------------------
@@ -167,6 +175,7 @@ class App:
 
     def _on_quit(self, _event: QuitRequested) -> None:
         self.running = False
+        self.loop.end_frame()  # no more ticks after the one that asked to quit
 
     # -- driving -----------------------------------------------------------
 
@@ -188,11 +197,8 @@ class App:
                 if window is not None:
                     self.viewport.resize(window.get_size())
             self.input.feed(event, tick)
-        if self.loop.paused:
-            # No steps run while paused, but menus and the unpause key still
-            # need their input: deliver it now, and what its handlers posted.
-            self.input.publish_tick(tick, paused=True)
-            self.bus.flush()
+        # A frame that runs no step (paused, time scale 0) still delivers this
+        # input: FixedStepLoop.advance publishes it at once.
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
@@ -223,12 +229,15 @@ class App:
         """Run ``seconds`` of game time as fast as possible (the headless run)."""
         self.run_ticks(round(seconds / self.loop.step))
 
-    def run(self, max_fps: int = 144) -> None:
-        """The real-time loop: until the window closes or a ``QuitRequested``."""
+    def run(self, max_fps: int = 144, *, seconds: float | None = None) -> None:
+        """The real-time loop: until the window closes or a ``QuitRequested``.
+
+        ``seconds``: stop too once that much game time has run (``--seconds``).
+        """
         clock = pygame.time.Clock()
         last = time.perf_counter()
         started = last
-        while self.running:
+        while self.running and (seconds is None or self.loop.time < seconds):
             now = time.perf_counter()
             self._frame_times.append(now - last)
             self.frame(now - last)
@@ -266,6 +275,7 @@ class App:
     def state_parts(self) -> dict[str, str]:
         """A digest per part of the game state (so a replay can say which part differs)."""
         parts: dict[str, object] = dict(self.scene.state())
+        parts["timers"] = (self.timers.time, self.timers.active_count, self.timers.fired_total)
         parts["tick"] = self.loop.tick
         parts["loop"] = (self.loop.paused, self.loop.time_scale)
         parts["input"] = self.input.state()
@@ -293,11 +303,9 @@ class App:
             "dropped_time": round(self.loop.dropped_time, 6),
             "events": dict(sorted(self.event_counts.items())),
             "handler_errors": self.bus.handler_errors,
-            "npc_replies": self.scene.npc_replies,
-            "score": self.scene.score,
+            **self.scene.summary(),
             "timers_fired": self.timers.fired_total,
             "collisions_started": self.event_counts["CollisionEnter"],
-            "coins_collected": self.scene.coins_collected,
             "state_hash": self.state_hash(),
         }
 
@@ -308,12 +316,9 @@ class App:
         pygame.image.save(self.last_frame, os.fspath(Path(path)))
 
     def close(self) -> None:
-        """Stop the NPCs' brains, release the window and pygame's subsystems."""
+        """Close the scene (its NPCs' brains too), release the window and pygame's subsystems."""
         self.running = False
-        for npc in self.scene.npcs:
-            close_brain = getattr(npc.brain, "close", None)  # a LangChain brain's workers
-            if close_brain is not None:
-                close_brain()
+        self.scene.close()
         if self.gamepads is not None:
             self.gamepads.close()
         pygame.font.quit()

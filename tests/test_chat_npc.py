@@ -18,12 +18,12 @@ import pytest
 from game.engine.collisions import CollisionWorld
 from game.engine.events import EventBus
 from game.engine.timers import Timers
-from game.npc.brain import ChatContext, ReplyCallbacks, ReplyRequest
+from game.npc.brain import Action, ChatContext, ReplyCallbacks, ReplyRequest
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
 from game.npc.rule_brain import RuleBrain
-from game.ui.bubble import SpeechBubble
-from game.ui.fonts import load_font
+from game.widgets.bubble import SpeechBubble
+from game.widgets.fonts import load_font
 
 DT = 1 / 60
 
@@ -146,6 +146,10 @@ def village(bus: EventBus) -> Iterator[Village]:
         bubble=SpeechBubble(load_font(18), cps=30.0),
         facts=lambda: {"score": 0, "coins_left": 8, "coins_total": 0, "clock": "08:00"},
         log=log,
+        layer="npc",
+        talk_layer="talk",
+        mask=["wall", "npc", "player"],
+        talk_mask=["player"],
     )
     spoken: list[NpcSpoke] = []
     actions: list[NpcAction] = []
@@ -160,9 +164,9 @@ def test_a_streamed_reply_thinks_then_types_its_tokens_then_is_logged(village: V
     npc.player_entered()
     village.spoken.clear()
     request = npc.hear("what is a callback?")
-    assert request.active and bubble.phase == "typing"  # still the greeting: nothing yet
+    assert request.active and bubble.state == "typing"  # still the greeting: nothing yet
     village.step()
-    assert bubble.phase == "thinking"
+    assert bubble.state == "thinking"
     grown = []
     for _ in range(5):
         village.step()
@@ -361,3 +365,18 @@ def test_the_fake_llm_streams_into_the_guides_bubble_and_cancels_on_walking_away
         assert guide.brain.pending == 0
     finally:
         app.close()
+
+
+def test_stop_actions_end_a_dance_and_a_follow_at_once(village: Village) -> None:
+    npc = village.npc
+    npc.perform(Action.DANCE)
+    village.step(10)
+    assert npc.spin != 0.0
+    npc.perform(Action.STOP_DANCE)
+    assert npc.spin == 0.0
+    village.step(10)
+    assert npc.spin == 0.0  # the spin timer was cancelled, not just paused
+    npc.perform(Action.FOLLOW)
+    assert npc.following is not None
+    npc.perform(Action.STOP_FOLLOW)
+    assert npc.following is None

@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from game.assets import asset_path
-from game.ui.fonts import EMOJI_FONT_PATH, FONT_PATH, REPLACEMENT, ChainFont, GlyphProbe, load_font
+from game.widgets.fonts import (
+    EMOJI_FONT_PATH,
+    FONT_PATH,
+    REPLACEMENT,
+    ChainFont,
+    GlyphProbe,
+    load_font,
+)
 
 
 @pytest.fixture

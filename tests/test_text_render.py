@@ -13,11 +13,11 @@ import pytest
 
 from game.engine.events import EventBus
 from game.engine.input_events import ActionPressed, TextEditing, TextInput, TextPasted
-from game.ui import graphemes
-from game.ui.fonts import EMOJI_FONT_PATH, REPLACEMENT, ChainFont, load_font, wants_emoji
-from game.ui.text import TextCache, render_text, text_size
-from game.ui.textbox import TextBox
-from game.ui.wrap import graphemes as wrap_graphemes
+from game.text import graphemes
+from game.text.wrap import graphemes as wrap_graphemes
+from game.widgets.fonts import EMOJI_FONT_PATH, REPLACEMENT, ChainFont, load_font, wants_emoji
+from game.widgets.text import TextCache, render_text, text_size
+from game.widgets.textbox import TextBox
 
 # Default-ignorable code points a player can paste: zero width space, non-joiner,
 # joiner, word joiner, BOM, bidi marks and embeddings/isolates, CGJ, variation

@@ -1,4 +1,4 @@
-"""The pause panel: the controls, and buttons that are ``on_click`` callbacks."""
+"""Pausing: the :class:`Pause` mechanic, and its panel (the controls, ``on_click`` buttons)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,24 @@ from collections.abc import Callable, Collection
 
 import pygame
 
-from game.engine.events import EventBus, Subscription
-from game.engine.input_events import KeyDown, MouseDown, MouseMotion, MouseUp
-from game.ui.button import Button, Menu
-from game.ui.text import TextCache
+from game.demo.chat_box import ChatBox
+from game.demo.conversations import TEXT_SPEEDS, Conversations
+from game.engine.events import HANDLED, EventBus, Modal
+from game.engine.input_events import (
+    ActionPressed,
+    KeyDown,
+    MouseDown,
+    MouseMotion,
+    MouseUp,
+    QuitRequested,
+)
+from game.engine.platform.bindings import KeyInput
+from game.engine.platform.input import InputMapper
+from game.scene import DrawLayer, Mechanic, SceneContext
+from game.widgets.button import Button, Menu
+from game.widgets.text import TextCache
 
-__all__ = ["CONTROLS", "PausePanel"]
+__all__ = ["CONTROLS", "Pause", "PausePanel"]
 
 #: Shown on the pause panel, and in the README.
 CONTROLS = (
@@ -29,9 +41,6 @@ EDGE = (240, 226, 180)
 INK = (240, 240, 234)
 KEY = (250, 210, 110)
 
-# Above the chat box: while paused the panel owns the keyboard and mouse.
-_PRIORITY = 200
-
 
 class PausePanel:
     """Shown while paused; forwards keys and mouse to a :class:`Menu` and stops them there."""
@@ -47,7 +56,7 @@ class PausePanel:
         on_speed: Callable[[], object],
         speed_label: Callable[[], str],
         on_quit: Callable[[], object],
-        size: tuple[int, int] = (960, 540),
+        size: tuple[int, int],
         let_through: Collection[int] = (),
     ) -> None:
         self.bus = bus
@@ -67,7 +76,7 @@ class PausePanel:
         self.panel = pygame.Rect(0, 0, 760, 300)
         self.panel.center = (size[0] // 2, size[1] // 2)
         self.menu.layout((self.panel.right - 28 - 110, self.panel.centery + 10))
-        self._subscriptions: list[Subscription] = []
+        self._modal: Modal | None = None
         self._backdrop: pygame.Surface | None = None
 
     def show(self) -> None:
@@ -77,19 +86,22 @@ class PausePanel:
         self.visible = True
         self.menu.focus_index = 0
         self.menu.move_focus(0)
-        self._subscriptions = [
-            self.bus.subscribe(KeyDown, self.on_key, priority=_PRIORITY),
-            self.bus.subscribe(MouseMotion, self.on_motion, priority=_PRIORITY),
-            self.bus.subscribe(MouseDown, self.on_mouse_down, priority=_PRIORITY),
-            self.bus.subscribe(MouseUp, self.on_mouse_up, priority=_PRIORITY),
-        ]
+        # Over the chat box (Priority.MODAL): while paused the panel owns the keyboard and mouse.
+        self._modal = self.bus.push_modal(
+            {
+                KeyDown: self.on_key,
+                MouseMotion: self.on_motion,
+                MouseDown: self.on_mouse_down,
+                MouseUp: self.on_mouse_up,
+            }
+        )
 
     def hide(self) -> None:
         """Give the keyboard and mouse back to the game."""
         self.visible = False
-        for subscription in self._subscriptions:
-            subscription.cancel()
-        self._subscriptions = []
+        if self._modal is not None:
+            self._modal.pop()
+            self._modal = None
 
     def on_key(self, event: KeyDown) -> bool:
         """Arrows and Enter drive the menu; other keys stop here, except ``let_through``."""
@@ -99,24 +111,24 @@ class PausePanel:
             self.menu.buttons[0].click()  # Esc or P again: resume
         else:
             self.menu.key(event.key)
-        return True
+        return HANDLED
 
     def on_motion(self, event: MouseMotion) -> bool:
         """Hover follows the pointer."""
         self.menu.pointer_moved(event.pos)
-        return True
+        return HANDLED
 
     def on_mouse_down(self, event: MouseDown) -> bool:
         """Press a button (left button only)."""
         if event.button == 1:
             self.menu.pointer_down(event.pos)
-        return True
+        return HANDLED
 
     def on_mouse_up(self, event: MouseUp) -> bool:
         """Release over the pressed button clicks it."""
         if event.button == 1:
             self.menu.pointer_up(event.pos)
-        return True
+        return HANDLED
 
     def draw(self, surface: pygame.Surface) -> None:
         """Dim the game and draw the panel."""
@@ -141,3 +153,78 @@ class PausePanel:
             backdrop.blit(self.text.render(what, INK), (panel.left + 178, y))
             y += 36
         return backdrop
+
+
+class Pause(Mechanic):
+    """P or Esc stops the loop and shows the panel; F10 steps once while paused.
+
+    Reacts to the ``pause``/``cancel`` actions (not while the chat box is open:
+    there Esc cancels the text) and to ``step``. The panel's buttons resume,
+    toggle the sound, cycle the text speed and quit.
+    """
+
+    def __init__(
+        self, context: SceneContext, *, chat: ChatBox, people: Conversations, font: pygame.font.Font
+    ) -> None:
+        super().__init__(context)
+        self.chat = chat
+        self.people = people
+        self.blips = context.blips
+        self.panel = PausePanel(
+            self.bus,
+            font,
+            on_resume=self.resume,
+            on_sound=self.toggle_sound,
+            sound_label=lambda: f"Sound: {'off' if self.blips.muted else 'on'}",
+            on_speed=people.cycle_text_speed,
+            speed_label=lambda: f"Text speed: {TEXT_SPEEDS[people.text_speed][0]}",
+            on_quit=self.quit,
+            size=context.size,
+            let_through=_keys_of(context.input, ("debug", "step", "log")),
+        )
+        self.on(ActionPressed, self.on_action)
+        self.draws(DrawLayer.MODAL, lambda surface, alpha: self.panel.draw(surface))
+
+    @property
+    def visible(self) -> bool:
+        """Whether the panel is up."""
+        return self.panel.visible
+
+    def on_action(self, event: ActionPressed) -> None:
+        """Pause or resume; one fixed step while paused."""
+        if event.action in ("pause", "cancel") and not self.chat.is_open:
+            self.pause() if not self.panel.visible else self.resume()
+        elif event.action == "step" and self.loop.paused:
+            self.loop.step_once()
+
+    def pause(self) -> None:
+        """Stop the game and show the panel."""
+        self.loop.paused = True
+        self.panel.show()
+
+    def resume(self) -> None:
+        """Hide the panel and go on."""
+        self.panel.hide()
+        self.loop.paused = False
+
+    def toggle_sound(self) -> None:
+        """Sound on or off."""
+        self.blips.muted = not self.blips.muted
+
+    def quit(self) -> None:
+        """Ask the app to close."""
+        self.bus.publish(QuitRequested(self.loop.tick))
+
+    def close(self) -> None:
+        self.panel.hide()
+        super().close()
+
+
+def _keys_of(controls: InputMapper, actions: tuple[str, ...]) -> set[int]:
+    """The keyboard keys bound to ``actions``."""
+    return {
+        given.key
+        for action in actions
+        for given in controls.bindings.actions.get(action, ())
+        if isinstance(given, KeyInput)
+    }

@@ -1,7 +1,7 @@
 """Cached text rendering that never raises: rendering a line costs ~20 µs, blitting it ~4 µs.
 
 :func:`render_text` and :func:`text_size` draw and measure with any
-``pygame.font.Font``: a :class:`~game.ui.fonts.ChainFont` handles emoji and
+``pygame.font.Font``: a :class:`~game.widgets.fonts.ChainFont` handles emoji and
 default-ignorable code points itself; for any other font (pygame's default one)
 the default-ignorable code points are dropped first, so they are never drawn as
 boxes nor measured. A line whose glyphs all have zero width (``"\\u200b"``, a lone
@@ -15,8 +15,8 @@ from collections import OrderedDict
 
 import pygame
 
-from game.ui.fonts import ChainFont
-from game.ui.graphemes import drop_ignorable
+from game.text.graphemes import drop_ignorable
+from game.widgets.fonts import ChainFont
 
 __all__ = ["TextCache", "render_text", "shown_text", "text_size"]
 

@@ -25,7 +25,8 @@ from collections.abc import Callable
 
 import regex
 
-from game.ui.graphemes import clusters
+from game.text.cjk import is_cjk
+from game.text.graphemes import clusters
 
 __all__ = ["CLOSING", "OPENING", "Measure", "graphemes", "is_wide", "wrap", "wrap_spans"]
 
@@ -43,7 +44,7 @@ OPENING = frozenset("「『（《〈【〔〖〘〚｛［｟‘“([{")
 def graphemes(text: str) -> list[str]:
     """Split ``text`` into user-perceived characters (extended grapheme clusters).
 
-    The game's one segmenter, :func:`game.ui.graphemes.clusters` (UAX #29 by the
+    The game's one segmenter, :func:`game.text.graphemes.clusters` (UAX #29 by the
     ``regex`` module), so the wrapper, the typewriter and the caret agree.
     """
     return clusters(text)
@@ -53,15 +54,10 @@ def is_wide(cluster: str) -> bool:
     """Whether ``cluster`` is CJK or an emoji: a line may break on either side of it."""
     ch = cluster[0]
     code = ord(ch)
-    if code < 0x2E80:
-        return 0x2600 <= code <= 0x27BF  # misc symbols and dingbats (☀ ✂ ❤)
     return (
-        code <= 0x9FFF  # CJK radicals, punctuation, kana, ideographs
-        or 0xAC00 <= code <= 0xD7AF  # hangul
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFE30 <= code <= 0xFE4F
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        0x2600 <= code <= 0x27BF  # misc symbols and dingbats (☀ ✂ ❤)
         or code >= 0x1F000  # emoji and pictographs, CJK extension planes
+        or is_cjk(ch)
     )
 
 

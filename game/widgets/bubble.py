@@ -30,25 +30,41 @@ the caller) every frame; :func:`layout_bubble` keeps the box inside the screen
 while the tail still points at the speaker (a layout step may instead pass a
 :class:`BubbleLayout` it chose to :meth:`~SpeechBubble.draw_at`). The box with its
 text is composed once per change (``renders`` counts compositions) and the lines come
-from a :class:`~game.ui.text.TextCache`, so a frame where nothing changed renders no text.
+from a :class:`~game.widgets.text.TextCache`, so a frame where nothing changed renders no text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 import pygame
 
-from game.ui.text import TextCache
-from game.ui.wrap import graphemes, wrap_spans
+from game.text.wrap import graphemes, wrap_spans
+from game.widgets.text import TextCache
 
-__all__ = ["BubbleLayout", "BubbleStyle", "SpeechBubble", "layout_bubble"]
+__all__ = ["BubbleLayout", "BubbleState", "BubbleStyle", "SpeechBubble", "layout_bubble"]
 
 Color = tuple[int, int, int]
 Point = tuple[int, int]
 
 THINKING = "…"
+
+
+class BubbleState(str, Enum):
+    """A bubble's state machine, driven by game time in :meth:`SpeechBubble.update`.
+
+    ``HIDDEN`` → (``THINKING``: "…" while a reply is awaited) → ``TYPING`` (the
+    typewriter) → ``READING`` (time to read it; then the next page types, or) →
+    ``FADING`` → ``HIDDEN``. Members equal their values (``BubbleState.TYPING == "typing"``).
+    """
+
+    HIDDEN = "hidden"
+    THINKING = "thinking"
+    TYPING = "typing"
+    READING = "reading"
+    FADING = "fading"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +185,8 @@ class SpeechBubble:
         self.fade_time = fade_time
         self.cache = cache if cache is not None else TextCache(font)
         self.on_reveal = on_reveal
-        #: "hidden", "thinking", "typing", "reading" or "fading".
-        self.phase = "hidden"
+        #: Where the bubble is in its life (hidden → thinking → typing → reading → fading).
+        self.state = BubbleState.HIDDEN
         #: The text so far (all of it, revealed or not).
         self.text = ""
         #: True while a streamed reply may still grow.
@@ -198,7 +214,7 @@ class SpeechBubble:
         self._revealed = 0
         self._typed_time = 0.0  # seconds of typing on this page
         self._page_base = 0  # clusters revealed when this page began typing
-        self._phase_time = 0.0
+        self._state_time = 0.0
         self._read_time = 0.0
         self._surface: pygame.Surface | None = None
         self._surface_key: tuple[object, ...] | None = None
@@ -210,7 +226,7 @@ class SpeechBubble:
 
     def say(self, text: str, *, instant: bool = False) -> None:
         """Show ``text``, typed out from the start (``instant``: each page whole at once)."""
-        self._reset("typing")
+        self._reset(BubbleState.TYPING)
         self.streaming = False
         self.instant = instant
         self._set_text(text)
@@ -226,7 +242,7 @@ class SpeechBubble:
         """
         if not 0 <= min_time < float("inf"):
             raise ValueError(f"min_time must be a finite number >= 0, not {min_time!r}")
-        self._reset("thinking")
+        self._reset(BubbleState.THINKING)
         self.streaming = True
         self._think_min = min_time
 
@@ -235,12 +251,12 @@ class SpeechBubble:
 
         Appending to a bubble that is not streaming starts a new stream.
         """
-        if self.streaming and self.phase == "thinking":
+        if self.streaming and self._now(BubbleState.THINKING):
             self._set_text(self.text + token)
             self._stop_thinking()
             return
-        if not (self.streaming and self.phase in ("typing", "reading")):
-            self._reset("typing")
+        if not (self.streaming and self.state in (BubbleState.TYPING, BubbleState.READING)):
+            self._reset(BubbleState.TYPING)
             self.streaming = True
         # Only the text grows here: the lines are wrapped when they are next needed,
         # so the tokens that arrive within one frame are wrapped together.
@@ -249,12 +265,12 @@ class SpeechBubble:
     def finish(self, text: str | None = None) -> None:
         """The stream is complete (``text``, if given, replaces what was streamed)."""
         if text is not None and text != self.text:
-            if self.phase == "hidden":
+            if self._now(BubbleState.HIDDEN):
                 self.say(text)
                 return
             self._set_text(text)
         self.streaming = False
-        if self.phase == "thinking" and not self.text:
+        if self._now(BubbleState.THINKING) and not self.text:
             self.hide()  # an empty reply: nothing to show
             return
         self._stop_thinking()
@@ -262,26 +278,26 @@ class SpeechBubble:
 
     def skip(self) -> None:
         """Reveal the rest of the page now; while reading, turn the page or start fading."""
-        if self.phase == "typing":
+        if self._now(BubbleState.TYPING):
             self._reveal_to(self._page_end())
             self._typed_time = (self._revealed - self._page_base) / self.cps
             self._after_reveal()
-        elif self.phase == "reading":
+        elif self._now(BubbleState.READING):
             if self._has_next_page():
                 self._next_page()
             else:
-                self._set_phase("fading")
+                self._set_state(BubbleState.FADING)
 
     def hide(self) -> None:
         """Disappear at once (a cancelled reply)."""
-        self._reset("hidden")
+        self._reset(BubbleState.HIDDEN)
 
     # -- time ----------------------------------------------------------------------------
 
     @property
     def visible(self) -> bool:
         """Whether the bubble draws anything."""
-        return self.phase != "hidden"
+        return not self._now(BubbleState.HIDDEN)
 
     @property
     def revealed(self) -> int:
@@ -306,7 +322,7 @@ class SpeechBubble:
     @property
     def shown_text(self) -> str:
         """The revealed part of the page on show, lines joined with ``\\n``."""
-        if self.phase == "thinking":
+        if self._now(BubbleState.THINKING):
             return THINKING
         return "\n".join("".join(line) for line in self._visible_lines())
 
@@ -320,43 +336,44 @@ class SpeechBubble:
     @property
     def alpha(self) -> int:
         """Current opacity, 0..255."""
-        if self.phase == "hidden":
+        if self._now(BubbleState.HIDDEN):
             return 0
-        if self.phase != "fading" or self.fade_time == 0:
+        if not self._now(BubbleState.FADING) or self.fade_time == 0:
             return 255
-        return max(0, min(255, round(255 * (1 - self._phase_time / self.fade_time))))
+        return max(0, min(255, round(255 * (1 - self._state_time / self.fade_time))))
 
     def update(self, dt: float) -> None:
         """Advance the bubble by ``dt`` seconds of game time."""
         if dt < 0:
             raise ValueError(f"dt must be >= 0, not {dt!r}")
-        if self.phase == "hidden":
+        if self._now(BubbleState.HIDDEN):
             return
-        self._phase_time += dt
-        if self.phase in ("typing", "reading") and self._has_next_page():
+        self._state_time += dt
+        showing = self.state in (BubbleState.TYPING, BubbleState.READING)
+        if showing and self._has_next_page():
             self._sync(ahead=min(self.style.max_lines, len(self._lines) - self._page_lines()[1]))
-        if self.phase == "thinking":
-            waited = self._phase_time
+        if self._now(BubbleState.THINKING):
+            waited = self._state_time
             self._stop_thinking()
-            if self.phase == "typing":
+            if self._now(BubbleState.TYPING):
                 dt = waited - self._think_min  # the rest of dt is typing time
         # Leftover time flows on, so the timing does not depend on how frames fall.
         while True:  # each pass turns at most one page, and there are finitely many
-            if self.phase == "typing":
+            if self._now(BubbleState.TYPING):
                 dt = self._type(dt)
-            if self.phase == "reading" and self._phase_time >= self._read_time:
-                leftover = self._phase_time - self._read_time
+            if self._now(BubbleState.READING) and self._state_time >= self._read_time:
+                leftover = self._state_time - self._read_time
                 if self._has_next_page():
                     self._next_page()
-                    if self.phase == "reading":  # an instant page: read at once
-                        self._phase_time = leftover
+                    if self._now(BubbleState.READING):  # an instant page: read at once
+                        self._state_time = leftover
                     dt = leftover
                     continue
-                self._set_phase("fading")
-                self._phase_time = leftover
+                self._set_state(BubbleState.FADING)
+                self._state_time = leftover
             break
-        if self.phase == "fading" and self._phase_time >= self.fade_time:
-            self._reset("hidden")
+        if self._now(BubbleState.FADING) and self._state_time >= self.fade_time:
+            self._reset(BubbleState.HIDDEN)
 
     def _type(self, dt: float) -> float:
         """Type for ``dt`` seconds; returns the time left over once the page was read out."""
@@ -367,22 +384,22 @@ class SpeechBubble:
         self._typed_time = min(reached, full)
         self._reveal_to(self._page_base + min(available, int(self._typed_time * self.cps + 1e-9)))
         self._after_reveal()
-        if self.phase == "reading":
-            self._phase_time = max(0.0, reached - full)  # the rest of dt counts as reading
+        if self._now(BubbleState.READING):
+            self._state_time = max(0.0, reached - full)  # the rest of dt counts as reading
         return max(0.0, reached - full)
 
     # -- drawing -------------------------------------------------------------------------
 
     def box_size(self) -> tuple[int, int]:
         """The box's size in pixels: it grows line by line as the page is revealed."""
-        key = (self.phase == "thinking", self._version, self._revealed, self.page)
+        key = (self._now(BubbleState.THINKING), self._version, self._revealed, self.page)
         if key != self._size_key:
             self._size_key, self._size = key, self._measure_box()
         return self._size
 
     def _measure_box(self) -> tuple[int, int]:
         s = self.style
-        if self.phase == "thinking":
+        if self._now(BubbleState.THINKING):
             text_w, lines = max(s.min_text_width, self.font.size(THINKING)[0]), 1
         else:
             first, last = self._page_lines()
@@ -405,7 +422,7 @@ class SpeechBubble:
 
         ``below`` hangs it under ``anchor`` (then the speaker's feet) where it fits.
         """
-        if self.phase == "hidden":
+        if self._now(BubbleState.HIDDEN):
             return None
         placed = self.layout(anchor, surface.get_rect(), below=below)
         self.draw_at(surface, placed)
@@ -413,11 +430,11 @@ class SpeechBubble:
 
     def draw_at(self, surface: pygame.Surface, placed: BubbleLayout) -> None:
         """Draw the bubble where a layout step put it (its box must be :meth:`box_size`)."""
-        if self.phase == "hidden":
+        if self._now(BubbleState.HIDDEN):
             return
         self._sync()  # streamed text may have changed the lines on show
         alpha = self.alpha
-        if self.phase == "typing":
+        if self._now(BubbleState.TYPING):
             surface.blit(self._compose_typing(), placed.box.topleft)
         else:
             body = self._compose()
@@ -485,7 +502,7 @@ class SpeechBubble:
         pygame.draw.rect(body, s.fill, rect, border_radius=s.radius)
         if s.border:
             pygame.draw.rect(body, s.border_color, rect, s.border, border_radius=s.radius)
-        if more and self.phase != "thinking":
+        if more and not self._now(BubbleState.THINKING):
             # A small triangle in the bottom-right corner: more text follows.
             x, y = rect.right - s.padding - 1, rect.bottom - s.padding // 2 - 2
             pygame.draw.polygon(body, s.border_color, [(x - 8, y - 5), (x, y - 5), (x - 4, y)])
@@ -524,19 +541,19 @@ class SpeechBubble:
 
     def _compose(self) -> pygame.Surface:
         """The box with the page's revealed text (thinking, reading, fading), once per change."""
-        quick = (self._version, self._revealed, self.page, self.phase, self.streaming)
+        quick = (self._version, self._revealed, self.page, self.state, self.streaming)
         if self._surface is not None and quick == self._surface_quick:
             return self._surface  # nothing that shows changed (the common frame)
         self._surface_quick = quick
         more = (self._has_next_page() or self.streaming) and self._page_revealed()
-        key: tuple[object, ...] = (self.phase == "thinking", self.box_size(), more)
+        key: tuple[object, ...] = (self._now(BubbleState.THINKING), self.box_size(), more)
         key += (self._version, self._revealed, self.page)
         if self._surface is not None and key == self._surface_key:
             return self._surface
         s = self.style
         body = self._box(more)
         line_h = self.font.get_linesize() + s.line_gap
-        if self.phase == "thinking":
+        if self._now(BubbleState.THINKING):
             lines = [THINKING]
         else:
             lines = ["".join(line) for line in self._visible_lines()]
@@ -590,7 +607,7 @@ class SpeechBubble:
         self._page_base = self._starts[self._page_lines()[0]]
         self._revealed = max(self._revealed, self._page_base)
         self._typed_time = 0.0
-        self._set_phase("typing")
+        self._set_state(BubbleState.TYPING)
         if self.instant:
             self._reveal_to(self._page_end())
         self._after_reveal()
@@ -678,27 +695,32 @@ class SpeechBubble:
         self._revealed = count
 
     def _stop_thinking(self) -> None:
-        if self.phase == "thinking" and self.text and self._phase_time >= self._think_min:
-            self._set_phase("typing")
+        if self._now(BubbleState.THINKING) and self.text and self._state_time >= self._think_min:
+            self._set_state(BubbleState.TYPING)
             if self.instant:
                 self._reveal_to(self._page_end())
 
     def _after_reveal(self) -> None:
         """A page fully revealed is read once it is complete: a next page, or the stream ended."""
         if (
-            self.phase == "typing"
+            self._now(BubbleState.TYPING)
             and self._page_revealed()
             and (self._has_next_page() or not self.streaming)
         ):
             self._read_time = self.read_time
-            self._set_phase("reading")
+            self._set_state(BubbleState.READING)
 
-    def _set_phase(self, phase: str) -> None:
-        self.phase = phase
-        self._phase_time = 0.0
+    def _now(self, state: BubbleState) -> bool:
+        # A call, not ``self.state == state``: mypy would carry the narrowing of an
+        # earlier test across the method call that just changed the state.
+        return self.state is state
 
-    def _reset(self, phase: str) -> None:
-        self._set_phase(phase)
+    def _set_state(self, state: BubbleState) -> None:
+        self.state = state
+        self._state_time = 0.0
+
+    def _reset(self, state: BubbleState) -> None:
+        self._set_state(state)
         self.text = ""
         self.streaming = False
         self.instant = False

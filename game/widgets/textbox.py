@@ -4,18 +4,18 @@ Callbacks, as everywhere in the game:
 
 * ``ActionPressed("chat")`` (Enter or T) opens the box.
 * While it is open, its ``KeyDown``, ``TextInput`` and ``TextEditing``
-  handlers run at :data:`TEXTBOX_PRIORITY` and return ``True``: the event stops
+  handlers run at :data:`TEXTBOX_PRIORITY` and return ``HANDLED``: the event stops
   there, so typing "wasd" moves no one.
 * Typed characters come from ``TextInput`` only; ``KeyDown`` is for editing
   keys. An input method's composition comes from ``TextEditing``: it is drawn
   underlined at the caret and becomes text only when the input method commits
   it (a ``TextInput``), so a message is never sent half-composed.
-* Enter publishes :class:`~game.ui.chat_events.ChatSubmitted`; Esc discards.
+* Enter publishes :class:`~game.widgets.chat_events.ChatSubmitted`; Esc discards.
 * A paste arrives as a ``TextPasted`` event: the input mapper reads the
   clipboard when Ctrl+V is fed, so the text is part of the recorded input
   and a replay pastes the same thing. Ctrl+V itself does nothing here.
 
-The caret moves by grapheme clusters (:mod:`game.ui.graphemes`). The platform
+The caret moves by grapheme clusters (:mod:`game.text.graphemes`). The platform
 side effects (the input method, key repeat, Ctrl+C's clipboard) go through two
 small objects that tests replace with fakes.
 """
@@ -29,8 +29,7 @@ from typing import Protocol
 import pygame
 import regex
 
-from game.engine.bindings import BindingsError, KeyInput, parse_input
-from game.engine.events import EventBus, Subscription
+from game.engine.events import HANDLED, EventBus, Priority, Subscription
 from game.engine.input_events import (
     ActionPressed,
     FocusChanged,
@@ -39,9 +38,11 @@ from game.engine.input_events import (
     TextInput,
     TextPasted,
 )
-from game.ui import graphemes
-from game.ui.chat_events import ChatClosed, ChatOpened, ChatSubmitted
-from game.ui.text import TextCache, text_size
+from game.engine.platform.bindings import BindingsError, KeyInput, parse_input
+from game.engine.platform.input import SHORTCUT_MODS
+from game.text import graphemes
+from game.widgets.chat_events import ChatClosed, ChatOpened, ChatSubmitted
+from game.widgets.text import TextCache, text_size
 
 __all__ = [
     "HISTORY_SIZE",
@@ -57,8 +58,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Above game handlers (0), below observers that must see everything.
-TEXTBOX_PRIORITY = 100
+#: The text-entry layer: above the game, below a modal panel (Priority.TEXT_ENTRY).
+TEXTBOX_PRIORITY = Priority.TEXT_ENTRY
 #: Longest message, in code points.
 MAX_LENGTH = 200
 #: Sent messages kept for Up/Down.
@@ -74,7 +75,6 @@ _REPEATABLE = frozenset(
         pygame.K_DOWN, pygame.K_BACKSPACE, pygame.K_DELETE,
     }
 )  # fmt: skip
-_SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META  # Ctrl, or Cmd on macOS
 
 Color = tuple[int, int, int]
 INK: Color = (245, 245, 240)
@@ -413,12 +413,12 @@ class TextBox:
             return None
         if self._swallow_tick is not None and self._swallow_tick == event.tick:
             self._swallow_tick = None
-            return True
+            return HANDLED
         self._swallow_tick = None
         self._blink_origin = None
         self.composition = ""
         self._insert(event.text)
-        return True
+        return HANDLED
 
     def on_text_pasted(self, event: TextPasted) -> bool | None:
         """Pasted text: insert it at the caret as one line (not while composing)."""
@@ -428,7 +428,7 @@ class TextBox:
         self._blink_origin = None
         if not self.composition:  # the input method owns the keys while it composes
             self._insert(event.text)
-        return True
+        return HANDLED
 
     def on_text_editing(self, event: TextEditing) -> bool | None:
         """The input method's composition changed: show it, do not insert it."""
@@ -438,7 +438,7 @@ class TextBox:
         self._blink_origin = None
         self.composition = _clean(event.text)
         self.composition_cursor = max(0, min(event.start, len(self.composition)))
-        return True
+        return HANDLED
 
     def on_key_down(self, event: KeyDown) -> bool | None:
         """Editing keys. Returns ``True`` while open: the key goes no further."""
@@ -448,10 +448,10 @@ class TextBox:
         self._blink_origin = None  # the caret shows at once after any key
         key = event.key
         if self.composition:
-            return True  # the input method owns the keys while it composes
+            return HANDLED  # the input method owns the keys while it composes
         if event.repeat and key not in _REPEATABLE:
-            return True
-        shortcut = bool(event.mod & _SHORTCUT_MODS)
+            return HANDLED
+        shortcut = bool(event.mod & SHORTCUT_MODS)
         editor = self.editor
         if key in _ENTER:
             self.submit(event.tick)
@@ -487,7 +487,7 @@ class TextBox:
             self._recall(+1)
         elif shortcut and key == pygame.K_c and editor.text:
             self.clipboard.put_text(editor.text)
-        return True
+        return HANDLED
 
     # -- editing helpers -------------------------------------------------------
 

@@ -37,8 +37,8 @@ import pygame.freetype
 import regex
 
 from game.assets import asset_path
-from game.ui.graphemes import clusters, drop_ignorable
-from game.ui.wrap import is_wide
+from game.text.graphemes import clusters, drop_ignorable
+from game.text.wrap import is_wide
 
 __all__ = [
     "EMOJI_FONT_PATH",

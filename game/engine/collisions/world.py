@@ -1,44 +1,15 @@
-"""The collision world: axis-aligned boxes whose contacts become callbacks.
+"""The collision world: colliders in numpy arrays, the update that publishes contacts.
 
-pygame only polls (``Rect.colliderect``, ``spritecollide``); here a contact
-beginning, going on and ending is an event on the bus, like a key press::
-
-    world = CollisionWorld(bus)
-    player = world.add((100, 100, 28, 28), layer="player", mask={"wall", "coin"})
-    world.add((300, 80, 20, 20), layer="coin", trigger=True)
-    world.on_enter("player", "coin", lambda p, coin: world.remove(coin))
-
-    world.move(player, 4, 0)   # slides along walls, never tunnels through them
-    world.update()             # phase 4 of each tick: Enter / Stay / Exit
-
-Semantics (``docs/collisions.md`` has the full table and the reasons):
-
-* Two boxes overlap when their interiors do: touching edges do not count, and a
-  box with zero width or height overlaps nothing (as ``pygame.Rect.colliderect``).
-* A pair is tested only if each one's layer is in the other's mask; ``mask=None``
-  means every layer, including layers that do not exist yet.
-* Events are computed first, then published: all Exits, then all Enters, then
-  (only while someone subscribes to :class:`CollisionStay`) all Stays, each group
-  in ``(a.id, b.id)`` order with ``a.id < b.id``.
-* Adding, moving or removing colliders inside a callback is safe. New colliders and
-  new positions are seen by the next :meth:`CollisionWorld.update`; a removed
-  collider gets its Exits at once, and pending Enter/Stay events that name it are
-  dropped (an Exit is still delivered for every Enter that was delivered).
-
-The broadphase keeps positions in numpy arrays (struct of arrays, free-list
-slots), sorts the boxes by x reusing last tick's order, cuts the world into
-horizontal strips and sweeps each strip along x; pair sets are diffed as sorted
-int64 keys. A small world (a game level: a few dozen boxes, most of them still)
-remembers which colliders were added, moved or resized since the last update
-and tests only those again, keeping the other pairs. No pygame here: rects are
-read by duck typing (``x, y, w, h``).
+The public names are re-exported by :mod:`game.engine.collisions`, whose docstring
+states the semantics; the pure pair-finding functions are in
+:mod:`game.engine.collisions.broadphase`.
 """
 
 from __future__ import annotations
 
 import inspect
 import math
-import types
+import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,9 +18,18 @@ from typing import Any, NamedTuple, Protocol, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from game.engine.events import Event, EventBus, Subscription
+from game.engine._checks import finite
+from game.engine.collisions.broadphase import (
+    KEY_BITS,
+    KEY_MASK,
+    diff_pair_keys,
+    sorted_pair_keys,
+    sweep_strips,
+)
+from game.engine.events import Event, EventBus, Subscription, check_not_async, weak_method
 
 __all__ = [
+    "MAX_LAYERS",
     "Box",
     "Collider",
     "CollisionEnter",
@@ -57,6 +37,8 @@ __all__ = [
     "CollisionExit",
     "CollisionStay",
     "CollisionWorld",
+    "LayerPairWarning",
+    "PairCallback",
     "RectLike",
 ]
 
@@ -67,22 +49,8 @@ _Bits: TypeAlias = npt.NDArray[np.uint64]
 #: Layers are bits of a uint64 mask.
 MAX_LAYERS = 64
 _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
-# Pair keys are ``low << 32 | high`` in an int64, of slots or of ids.
-_KEY_BITS = 32
-_KEY_MASK = (1 << _KEY_BITS) - 1
 _MAX_ID = (1 << 31) - 1
 _PLAIN = frozenset((float, int))  # not bool, not numpy scalars: those take the slow path
-# Strip indices are sorted as uint16 (numpy radix-sorts 16-bit keys in linear time).
-_MAX_STRIPS = 60_000
-# Strip height as a multiple of the mean box height. The time is flat between
-# 1.5 and 4 (benchmarks/bench_collisions.py); lower makes more boxes straddle two
-# strips, higher makes more candidates per strip.
-_STRIP_FACTOR = 2.5
-# Offsets of the sweep tested on whole slices before following survivors only.
-_SLICED_OFFSETS = 3
-# Entries still in reach after a few offsets are finished by binary search when
-# no more than this many are left.
-_TAIL = 32
 # Below this many colliders a plain Python sweep beats numpy's per-call overhead
 # (measured crossover: 80-120 boxes).
 _SMALL = 100
@@ -280,25 +248,48 @@ class CollisionExit(CollisionEvent):
     """``a`` and ``b`` stopped overlapping, or one of them was removed."""
 
 
+class LayerPairWarning(UserWarning):
+    """A pair callback whose layers' masks never let them meet: it can never fire."""
+
+
 class CollisionWorld:
     """Axis-aligned colliders; :meth:`update` publishes their contacts on ``bus``.
 
     ``layers`` declares the layer names up front; then an unknown name in a
     layer or a mask is a ``ValueError``. Without it any string is a layer.
     At most 64 layers exist in one world.
+
+    ``pairs`` is the layer-pair table (Godot's layer/mask, Unity's collision
+    matrix): the ``(layer_a, layer_b)`` pairs that may meet, in either order.
+    With it, a collider's ``mask=None`` means "every layer the table pairs
+    mine with", a mask naming a layer the table does not pair with is a
+    ``ValueError``, and so is :meth:`on_enter` (``on_exit``, ``on_stay``) for
+    two layers that never meet. Without a table such a callback could never
+    fire: the first :meth:`update` at which both layers have colliders, none
+    of which can meet, warns with a :class:`LayerPairWarning`. ``pairs``
+    declares its layers (and those of ``layers``). :meth:`declare` does the
+    same later, on a world that has seen no layer yet.
     """
 
-    def __init__(self, bus: EventBus, layers: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        layers: Iterable[str] | None = None,
+        pairs: Iterable[tuple[str, str]] | None = None,
+    ) -> None:
         if not isinstance(bus, EventBus):
             raise TypeError(f"bus must be an EventBus, not {type(bus).__name__}")
         self.bus = bus
         self._bits: dict[str, int] = {}
-        self._declared = layers is not None
-        if layers is not None:
-            if isinstance(layers, str):
-                raise TypeError(f"layers must be a collection of names, not the string {layers!r}")
-            for name in layers:
-                self._register_layer(name, "layers")
+        self._declared = False
+        # layer bit -> the mask bits the table gives it; None without a table.
+        self._rows: dict[int, int] | None = None
+        # Callbacks registered without a table, whose layers are not yet known to meet.
+        self._unproven: list[tuple[str, str, str]] = []
+        # (colliders created, colliders alive) when _unproven was last checked.
+        self._proven_at = (-1, -1)
+        if layers is not None or pairs is not None:
+            self.declare(layers or (), pairs)
         capacity = 64
         self._x: _Floats = np.zeros(capacity)
         self._y: _Floats = np.zeros(capacity)
@@ -333,6 +324,9 @@ class CollisionWorld:
         self._publishing = False
         self._pending_enters: _Ints | None = None
         self._next_enter = 0
+        # Exits an exception (on_error="raise") kept from being delivered: the
+        # next update delivers them first, so every delivered Enter gets its Exit.
+        self._owed_exits: list[tuple[Collider, Collider]] = []
         #: CollisionEnter events published so far.
         self.started = 0
 
@@ -342,6 +336,94 @@ class CollisionWorld:
     def layers(self) -> tuple[str, ...]:
         """The layer names known so far (declared, or seen in a layer or mask)."""
         return tuple(self._bits)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...] | None:
+        """The layer-pair table, each pair in declaration order of its layers; ``None``
+        without one."""
+        if self._rows is None:
+            return None
+        names = list(self._bits)
+        return tuple(
+            (names[a], names[b])
+            for a in range(len(names))
+            for b in range(a, len(names))
+            if self._rows.get(a, 0) >> b & 1
+        )
+
+    def declare(
+        self, layers: Iterable[str], pairs: Iterable[tuple[str, str]] | None = None
+    ) -> None:
+        """Declare the layers and, optionally, the layer-pair table (see the class).
+
+        Raises ``RuntimeError`` if this world has seen a layer already (a
+        collider, a mask or a callback named one), ``TypeError`` for a pair
+        that is not two names, ``ValueError`` for more than 64 layers.
+        """
+        if self._bits:
+            raise RuntimeError("declare() comes before any collider, mask or pair callback")
+        if isinstance(layers, str):
+            raise TypeError(f"layers must be a collection of names, not the string {layers!r}")
+        for name in layers:
+            self._register_layer(name, "layers")
+        if pairs is not None:
+            table: list[tuple[int, int]] = []
+            for pair in pairs:
+                if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+                    raise TypeError(f"pairs: each pair must be two layer names, not {pair!r}")
+                table.append(
+                    (self._register_layer(pair[0], "pairs"), self._register_layer(pair[1], "pairs"))
+                )
+            rows: dict[int, int] = {}
+            for a, b in table:
+                rows[a] = rows.get(a, 0) | 1 << b
+                rows[b] = rows.get(b, 0) | 1 << a
+            self._rows = rows
+        self._declared = True
+
+    def _check_pair(self, layer_a: str, layer_b: str, method: str) -> None:
+        """Raise (with a table) or remember to warn (without) about a pair that cannot meet."""
+        a = self._register_layer(layer_a, "layer_a")
+        b = self._register_layer(layer_b, "layer_b")
+        rows = self._rows
+        if rows is None:
+            self._unproven.append((layer_a, layer_b, method))
+            self._proven_at = (-1, -1)
+        elif not rows.get(a, 0) >> b & 1:
+            meets = [n for n, bit in self._bits.items() if rows.get(a, 0) >> bit & 1]
+            raise ValueError(
+                f"{method}({layer_a!r}, {layer_b!r}): the layer-pair table never lets these "
+                f"layers meet, so the callback could never fire; {layer_a!r} meets "
+                f"{meets or 'nothing'}. Add the pair to the table."
+            )
+
+    def _warn_unproven(self) -> None:
+        """Warn once for each callback whose layers both have colliders, none able to meet."""
+        top = self._top
+        alive = self._alive[:top]
+        layer_bits = self._bit[:top]
+        mask_bits = self._maskbits[:top]
+        waiting = []
+        for layer_a, layer_b, method in self._unproven:
+            bit_a = np.uint64(1 << self._bits[layer_a])
+            bit_b = np.uint64(1 << self._bits[layer_b])
+            on_a = alive & (layer_bits == bit_a)
+            on_b = alive & (layer_bits == bit_b)
+            if not (on_a.any() and on_b.any()):
+                waiting.append((layer_a, layer_b, method))  # cannot tell yet
+                continue
+            a_sees_b = (on_a & ((mask_bits & bit_b) != 0)).any()
+            b_sees_a = (on_b & ((mask_bits & bit_a) != 0)).any()
+            if not (a_sees_b and b_sees_a):
+                warnings.warn(
+                    f"{method}({layer_a!r}, {layer_b!r}): no {layer_a!r} collider and "
+                    f"{layer_b!r} collider have each other's layer in their masks, so the "
+                    "callback cannot fire; fix the masks (or declare a layer-pair table "
+                    "to make this an error)",
+                    LayerPairWarning,
+                    stacklevel=3,
+                )
+        self._unproven = waiting
 
     def _register_layer(self, name: object, what: str) -> int:
         if not isinstance(name, str):
@@ -363,14 +445,25 @@ class CollisionWorld:
         return bit
 
     def _mask_of(
-        self, mask: str | Iterable[str] | None, what: str
+        self, mask: str | Iterable[str] | None, what: str, layer_bit: int
     ) -> tuple[frozenset[str] | None, int]:
+        rows = self._rows
         if mask is None:
-            return None, int(_ALL)
+            if rows is None:
+                return None, int(_ALL)
+            row = rows.get(layer_bit, 0)
+            return frozenset(n for n, bit in self._bits.items() if row >> bit & 1), row
         names = frozenset((mask,)) if isinstance(mask, str) else frozenset(mask)
         bits = 0
         for name in sorted(names, key=str):
             bits |= 1 << self._register_layer(name, what)
+        if rows is not None and bits & ~rows.get(layer_bit, 0):
+            layer = next(n for n, bit in self._bits.items() if bit == layer_bit)
+            never = sorted(n for n in names if not rows.get(layer_bit, 0) >> self._bits[n] & 1)
+            raise ValueError(
+                f"{what}: the layer-pair table never lets layer {layer!r} meet {never}; "
+                "add the pairs to the table or leave them out of the mask"
+            )
         return names, bits
 
     # -- colliders ---------------------------------------------------------
@@ -386,15 +479,17 @@ class CollisionWorld:
     ) -> Collider:
         """Add a box; return its :class:`Collider`. It takes part from the next :meth:`update`.
 
-        ``mask`` names the layers it collides with (``None``: all; a single
-        string is one layer). Raises ``ValueError`` for a rect with NaN, infinite
-        or negative values and for unknown layers when ``layers=`` was declared;
+        ``mask`` names the layers it collides with (``None``: all, or all the
+        layer-pair table pairs ``layer`` with; a single string is one layer).
+        Raises ``ValueError`` for a rect with NaN, infinite or negative values,
+        for unknown layers when layers were declared and for a mask the table
+        does not allow;
         ``TypeError`` for a rect that is neither ``(x, y, w, h)`` nor has those
         attributes.
         """
         x, y, w, h = _rect_tuple(rect, "rect")
         bit = self._register_layer(layer, "layer")
-        names, bits = self._mask_of(mask, "mask")
+        names, bits = self._mask_of(mask, "mask", bit)
         if self._next_id > _MAX_ID:
             raise OverflowError("this world has created 2**31 colliders; make a new world")
         if self._free:
@@ -454,9 +549,17 @@ class CollisionWorld:
             self._restricted -= 1
         if self._w[slot] == 0 or self._h[slot] == 0:
             self._empty -= 1
+        self._publish_exits(exits)
+
+    def _publish_exits(self, exits: list[tuple[Collider, Collider]]) -> None:
+        """Publish ``exits`` in order; those an exception stops are owed to the next update."""
         publish = self.bus.publish
-        for a, b in exits:
-            publish(CollisionExit(a, b))
+        for n, (a, b) in enumerate(exits, 1):
+            try:
+                publish(_event(CollisionExit, a, b))
+            except BaseException:
+                self._owed_exits[:0] = exits[n:]
+                raise
 
     def _take_contacts(self, collider: Collider) -> list[tuple[Collider, Collider]]:
         """Drop the collider's pairs from the contact set; return the Exits owed, in order."""
@@ -464,7 +567,7 @@ class CollisionWorld:
         if not len(pairs):
             return []
         slot = collider._slot
-        mine = ((pairs >> _KEY_BITS) == slot) | ((pairs & _KEY_MASK) == slot)
+        mine = ((pairs >> KEY_BITS) == slot) | ((pairs & KEY_MASK) == slot)
         if not mine.any():
             return []
         self._pairs = pairs[~mine]
@@ -521,7 +624,7 @@ class CollisionWorld:
         world = collider._live("position")
         if world is not self:
             raise KeyError(f"{collider!r} belongs to another world")
-        dx, dy = _number(dx, "dx"), _number(dy, "dy")
+        dx, dy = finite("dx", dx), finite("dy", dy)
         s = collider._slot
         self._moved.add(s)
         x, y = float(self._x[s]), float(self._y[s])
@@ -624,6 +727,21 @@ class CollisionWorld:
 
     # -- queries -----------------------------------------------------------
 
+    def obstacles(self, collider: Collider) -> list[Collider]:
+        """The solid colliders :meth:`move` stops ``collider`` at, wherever they are, in id
+        order: those whose layer and mask let the two meet (``collider`` itself excluded).
+
+        For a planner that needs the walls as they are now (a path-finding grid).
+        Raises ``KeyError`` if ``collider`` is not in this world.
+        """
+        world = collider._world
+        if world is not self:
+            raise KeyError(f"{collider!r} is not in this world")
+        slot = collider._slot
+        solid, objs = self._solid, self._objs
+        found = [objs[t] for t in self._partners_of(slot) if solid[t] and t != slot]
+        return sorted((c for c in found if c is not None), key=_by_id)
+
     def query_rect(self, rect: RectLike, mask: str | Iterable[str] | None = None) -> list[Collider]:
         """The colliders whose box overlaps ``rect`` (strictly), on the layers in ``mask``.
 
@@ -640,7 +758,7 @@ class CollisionWorld:
 
         That is ``pygame.Rect.collidepoint``'s rule. In id order.
         """
-        px, py = _number(x, "x"), _number(y, "y")
+        px, py = finite("x", x), finite("y", y)
         bits = self._query_bits(mask)
         top = self._top
         bx, by = self._x[:top], self._y[:top]
@@ -678,7 +796,8 @@ class CollisionWorld:
 
         The arguments come in the order the layers are named, whatever the ids.
         Returns the bus :class:`Subscription`; a bound method is held weakly,
-        like every bus handler.
+        like every bus handler. Raises ``ValueError`` if the layer-pair table
+        never lets the two layers meet (without a table, :meth:`update` warns).
         """
         return self._on(CollisionEnter, layer_a, layer_b, callback)
 
@@ -693,10 +812,10 @@ class CollisionWorld:
     def _on(
         self, kind: type[CollisionEvent], layer_a: str, layer_b: str, callback: PairCallback
     ) -> Subscription:
-        for what, name in (("layer_a", layer_a), ("layer_b", layer_b)):
-            self._register_layer(name, what)
+        self._check_pair(layer_a, layer_b, _METHODS[kind])
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {callback!r}")
+        check_not_async("callback", callback)
         handler = _PairHandler(layer_a, layer_b, callback)
         subscription = self.bus.subscribe(kind, handler)
         handler.attach(subscription)
@@ -708,44 +827,82 @@ class CollisionWorld:
         """Find this tick's contacts and publish Exit, Enter, then Stay events.
 
         Raises ``RuntimeError`` if called from inside one of its own callbacks.
+        When a callback raises (the bus's ``on_error="raise"``) the exception
+        leaves at once and the pairing holds: the event that raised counts as
+        delivered; Exits not yet delivered are delivered first thing in the
+        next update; Enters not yet delivered are forgotten, so the next update
+        reports them again if the pair still overlaps.
         """
         if self._publishing:
             raise RuntimeError("CollisionWorld.update() was called from a collision callback")
+        if self._unproven and self._proven_at != (self._next_id, self._count):
+            self._proven_at = (self._next_id, self._count)
+            self._warn_unproven()
         moved = self._moved
         if len(moved) <= _FEW_MOVED and self._count <= _SMALL:
             current, entered, exited = self._find_pairs_of_moved(sorted(moved))
-            if not (len(entered) or len(exited) or (len(current) and self._stay_wanted())):
+            if not (
+                len(entered)
+                or len(exited)
+                or self._owed_exits
+                or (len(current) and self._stay_wanted())
+            ):
                 return  # the common tick of a small world: nothing to publish
             stayed = current[~np.isin(current, entered)] if len(entered) else current
         else:
             moved.clear()
             current = self._find_pairs()
-            entered, exited, stayed = _diff(self._pairs, current)
+            entered, exited, stayed = diff_pair_keys(self._pairs, current)
         self._pairs = current
         # Events name colliders by id, in (a.id, b.id) order; resolve them now,
         # before a callback can free a slot and reuse it.
         exits = self._resolve(self._id_keys(exited))
+        if self._owed_exits:
+            exits[:0] = self._owed_exits
+            self._owed_exits = []
         enters = self._id_keys(entered)
         stays = self._id_keys(stayed) if len(stayed) and self._stay_wanted() else None
-        publish = self.bus.publish
         self._publishing = True
         self._pending_enters = enters
         self._next_enter = 0
         try:
-            for a, b in exits:
-                publish(_event(CollisionExit, a, b))
+            self._publish_exits(exits)
             self._publish_live(CollisionEnter, enters, entering=True)
             if stays is not None:
                 self._publish_live(CollisionStay, stays, entering=False)
+        except BaseException:
+            # _publish_exits kept the undelivered Exits; if the Enters had not all
+            # gone out, the rest are forgotten: no Exit is owed for them.
+            self._forget_pairs(enters[self._next_enter :])
+            raise
         finally:
             self._publishing = False
             self._pending_enters = None
 
+    def _forget_pairs(self, id_keys: _Ints) -> None:
+        """Take pairs out of the contact set, so that the next update finds them anew."""
+        if not len(id_keys):
+            return
+        get = self._by_id.get
+        forget = []
+        for key in id_keys.tolist():
+            a = get(key >> KEY_BITS)
+            b = get(key & KEY_MASK)
+            if a is None or b is None:  # removed since: its pairs left already
+                continue
+            low, high = sorted((a._slot, b._slot))
+            forget.append((low << KEY_BITS) | high)
+            self._moved.update((low, high))  # so that a small world tests them again
+        if forget:
+            self._pairs = self._pairs[~np.isin(self._pairs, np.array(forget, dtype=np.int64))]
+
     def _stay_wanted(self) -> bool:
-        # Catch-all observers (a subscription to Event, a recorder) do not count:
-        # Stays are many, and only someone who asked for them should pay for them.
+        # A subscription to CollisionStay or to CollisionEvent ("all three kinds")
+        # asks for Stays; catch-all observers (a subscription to Event, a
+        # recorder) do not: Stays are many, and only someone who asked for them
+        # should pay for them.
         return any(
-            issubclass(sub.event_type, CollisionStay)
+            issubclass(sub.event_type, CollisionEvent)
             for sub in self.bus.subscriptions(CollisionStay)
         )
 
@@ -754,32 +911,34 @@ class CollisionWorld:
         if not len(slot_keys):
             return slot_keys
         ids = self._ids
-        a = ids[slot_keys >> _KEY_BITS]
-        b = ids[slot_keys & _KEY_MASK]
-        keys: _Ints = (np.minimum(a, b) << _KEY_BITS) | np.maximum(a, b)
+        a = ids[slot_keys >> KEY_BITS]
+        b = ids[slot_keys & KEY_MASK]
+        keys: _Ints = (np.minimum(a, b) << KEY_BITS) | np.maximum(a, b)
         keys.sort()
         return keys
 
     def _resolve(self, id_keys: _Ints) -> list[tuple[Collider, Collider]]:
         by_id = self._by_id
-        return [(by_id[k >> _KEY_BITS], by_id[k & _KEY_MASK]) for k in id_keys.tolist()]
+        return [(by_id[k >> KEY_BITS], by_id[k & KEY_MASK]) for k in id_keys.tolist()]
 
     def _publish_live(self, kind: type[CollisionEvent], id_keys: _Ints, *, entering: bool) -> None:
         """Publish pairs whose colliders are both still in the world, in key order."""
         get = self._by_id.get
         publish = self.bus.publish
         delivered = 0
-        for n, key in enumerate(id_keys.tolist(), 1):
-            a = get(key >> _KEY_BITS)
-            b = get(key & _KEY_MASK)
+        try:
+            for n, key in enumerate(id_keys.tolist(), 1):
+                a = get(key >> KEY_BITS)
+                b = get(key & KEY_MASK)
+                if entering:
+                    self._next_enter = n
+                if a is None or b is None:  # removed by an earlier callback of this update
+                    continue
+                delivered += 1
+                publish(_event(kind, a, b))
+        finally:
             if entering:
-                self._next_enter = n
-            if a is None or b is None:  # removed by an earlier callback of this update
-                continue
-            delivered += 1
-            publish(_event(kind, a, b))
-        if entering:
-            self.started += delivered
+                self.started += delivered
 
     def _order(self) -> _Ints:
         """The alive slots in last update's x order, then those added since."""
@@ -826,12 +985,12 @@ class CollisionWorld:
                 if bx < right and ax < bx + ws[t]:
                     by, bw, bh = ys[t], ws[t], hs[t]
                     if by < bottom and ay < by + bh and bw > 0 and bh > 0 and t != s:
-                        found.add((s << _KEY_BITS) | t if s < t else (t << _KEY_BITS) | s)
+                        found.add((s << KEY_BITS) | t if s < t else (t << KEY_BITS) | s)
         was: set[int] = set()
         kept: list[int] = []
         moved_set = set(moved)
         for key in pairs.tolist():
-            if key >> _KEY_BITS in moved_set or key & _KEY_MASK in moved_set:
+            if key >> KEY_BITS in moved_set or key & KEY_MASK in moved_set:
                 was.add(key)
             else:
                 kept.append(key)
@@ -875,7 +1034,7 @@ class CollisionWorld:
             slots, xs, ws, ys, hs = slots[keep], xs[keep], ws[keep], ys[keep], hs[keep]
             if len(slots) < 2:
                 return np.zeros(0, dtype=np.int64)
-        a, b = _sweep_strips(xs, ws, ys, hs)
+        a, b = sweep_strips(xs, ws, ys, hs)
         a = slots[a]
         b = slots[b]
         if self._restricted:
@@ -883,7 +1042,7 @@ class CollisionWorld:
             mask = self._maskbits
             ok = ((mask[a] & bit[b]) != 0) & ((mask[b] & bit[a]) != 0)
             a, b = a[ok], b[ok]
-        return _sorted_keys(a, b, self._top)
+        return sorted_pair_keys(a, b, self._top)
 
     def _find_pairs_small(self, xorder: _Ints) -> _Ints:
         """The same pairs by a plain sort-and-sweep, faster than numpy for a few dozen."""
@@ -920,114 +1079,13 @@ class CollisionWorld:
                 if by < bottom and ay < by + bh and ax < bx + bw and bw > 0 and bh > 0:
                     if restricted and not (masks[sa] & bits[sb] and masks[sb] & bits[sa]):
                         continue
-                    keys.append((sa << _KEY_BITS) | sb if sa < sb else (sb << _KEY_BITS) | sa)
+                    keys.append((sa << KEY_BITS) | sb if sa < sb else (sb << KEY_BITS) | sa)
         keys.sort()
         return np.array(keys, dtype=np.int64)
 
 
 def _first(box: tuple[float, float, float, float, int]) -> float:
     return box[0]
-
-
-def _sorted_keys(a: _Ints, b: _Ints, top: int) -> _Ints:
-    """Sorted ``low << 32 | high`` keys of the pairs ``(a[i], b[i])`` of slots below ``top``."""
-    low = np.minimum(a, b)
-    high = np.maximum(a, b)
-    if top <= 1 << 16:
-        # Two stable radix passes on 16-bit halves: ~3x faster than np.sort on int64.
-        order = np.argsort(high.astype(np.uint16), kind="stable")
-        order = order[np.argsort(low[order].astype(np.uint16), kind="stable")]
-        return (low[order] << _KEY_BITS) | high[order]
-    keys = (low << _KEY_BITS) | high
-    keys.sort()
-    return keys
-
-
-def _sweep_strips(xs: _Floats, ws: _Floats, ys: _Floats, hs: _Floats) -> tuple[_Ints, _Ints]:
-    """Overlapping pairs (as indices) of boxes sorted by ``xs``, all of them non-empty.
-
-    The world is cut into horizontal strips a few mean box heights tall; a box
-    is entered in every strip it spans. A stable sort by strip keeps the x order
-    inside each strip, so each strip is swept along x: entry ``i`` meets the
-    entries after it in its strip while their left edge is before its right
-    edge. A pair found in several strips is kept only in the strip that holds
-    the top of its overlap, where at least one of the two boxes begins.
-    """
-    n = len(xs)
-    ymin = float(ys.min())
-    bottoms = ys + hs
-    extent = float(bottoms.max()) - ymin
-    height = max(_STRIP_FACTOR * float(hs.mean()), extent / _MAX_STRIPS)
-    scale = 1.0 / height
-    top = ((ys - ymin) * scale).astype(np.int64)
-    last = ((bottoms - ymin) * scale).astype(np.int64)
-    extra = last - top
-    most = int(extra.max())
-    if most:
-        reps = extra + 1
-        entry = np.repeat(np.arange(n), reps)
-        strip = np.repeat(top, reps)
-        if most == 1:  # the usual case: a box spans at most two strips
-            strip[np.flatnonzero(entry[1:] == entry[:-1]) + 1] += 1
-        else:
-            starts = np.cumsum(reps) - reps
-            strip += np.arange(len(entry)) - np.repeat(starts, reps)
-    else:
-        entry = np.arange(n)
-        strip = top
-    # Strip numbers fit 16 bits, which numpy sorts stably by radix, in linear time.
-    by_strip = np.argsort(strip.astype(np.uint16), kind="stable")
-    entry = entry[by_strip]
-    strip = strip[by_strip]
-    first = strip == top[entry]  # the box begins in this strip
-    left = xs[entry]
-    right = left + ws[entry]
-    upper = ys[entry]
-    lower = bottoms[entry]
-    m = len(entry)
-    # Sorted by left edge, an entry meets a later one's right edge too, unless
-    # that one's width is below the spacing of floats at its x (x + w == x).
-    thin = bool((right == left).any())
-
-    # Entry i meets entry i + k while left[i + k] < right[i] in the same strip;
-    # as left only grows inside a strip, once that fails it fails for every
-    # larger k. The first offsets cover most entries: test them on whole
-    # slices (no gathers); then follow only the entries still in reach.
-    found_i: list[_Ints] = []
-    found_j: list[_Ints] = []
-    idx = np.zeros(0, dtype=np.int64)
-    k = 0
-    while k < min(_SLICED_OFFSETS, m - 1):
-        k += 1
-        go = (left[k:] < right[:-k]) & (strip[k:] == strip[:-k])
-        hit = go & (upper[k:] < lower[:-k]) & (upper[:-k] < lower[k:]) & (first[k:] | first[:-k])
-        if thin:
-            hit &= left[:-k] < right[k:]
-        found = np.flatnonzero(hit)
-        found_i.append(found)
-        found_j.append(found + k)
-        idx = np.flatnonzero(go)
-        if not len(idx):
-            break
-    while len(idx):
-        if len(idx) <= _TAIL and k >= _SLICED_OFFSETS + 2:
-            # A few long reaches left (a wide wall across a crowded strip): one
-            # binary search each instead of one numpy round per offset.
-            _reach(idx, k, strip, left, right, upper, lower, first, thin, found_i, found_j)
-            break
-        k += 1
-        if idx[-1] >= m - k:
-            idx = idx[idx < m - k]
-        j = idx + k
-        go = (left[j] < right[idx]) & (strip[j] == strip[idx])
-        idx = idx[go]
-        j = j[go]
-        hit = (upper[j] < lower[idx]) & (upper[idx] < lower[j]) & (first[idx] | first[j])
-        if thin:
-            hit &= left[idx] < right[j]
-        found_i.append(idx[hit])
-        found_j.append(j[hit])
-    return entry[np.concatenate(found_i)], entry[np.concatenate(found_j)]
 
 
 _new = object.__new__
@@ -1049,33 +1107,11 @@ def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEve
     return event
 
 
-def _reach(
-    idx: _Ints,
-    k: int,
-    strip: _Ints,
-    left: _Floats,
-    right: _Floats,
-    upper: _Floats,
-    lower: _Floats,
-    first: npt.NDArray[np.bool_],
-    thin: bool,
-    found_i: list[_Ints],
-    found_j: list[_Ints],
-) -> None:
-    """Finish the sweep for entries ``idx`` tested up to offset ``k``."""
-    ends = np.searchsorted(strip, strip[idx], side="right")
-    for i, end in zip(idx.tolist(), ends.tolist(), strict=True):
-        start = i + k + 1
-        stop = start + int(np.searchsorted(left[start:end], right[i], side="left"))
-        if stop > start:
-            j = np.arange(start, stop)
-            hit = (upper[j] < lower[i]) & (upper[i] < lower[j]) & (first[i] | first[j])
-            if thin:
-                hit &= left[i] < right[j]
-            j = j[hit]
-            found_i.append(np.full(len(j), i, dtype=np.int64))
-            found_j.append(j)
-
+_METHODS: dict[type[CollisionEvent], str] = {
+    CollisionEnter: "on_enter",
+    CollisionExit: "on_exit",
+    CollisionStay: "on_stay",
+}
 
 #: ``callback(collider_a, collider_b)`` for the layer-pair helpers.
 PairCallback: TypeAlias = Callable[[Collider, Collider], object]
@@ -1091,24 +1127,21 @@ class _PairHandler:
         self.first = first
         self.second = second
         self._subscription: Subscription | None = None
-        self._ref: weakref.ReferenceType[Any] | None = None
-        self._func: Callable[..., object] = callback
-        owner = getattr(callback, "__self__", None)
-        if isinstance(callback, types.MethodType) and owner is not None:
-            try:
-                self._ref = weakref.ref(owner, self._owner_collected)
-            except TypeError:  # no __weakref__ slot: hold it strongly
-                pass
-            else:
-                self._func = callback.__func__
-        self.__func__ = self._func
+        # A bound method, or a partial of one, is held weakly, as by the bus.
+        self._ref: weakref.ReferenceType[Any] | None
+        self._func: Callable[..., object]
+        self._ref, self._func = weak_method(callback, self._owner_collected)
+        # Names the user's function in logs; never the bound method (it would hold its object).
+        self.__func__ = getattr(self._func, "__func__", self._func)
 
     def attach(self, subscription: Subscription) -> None:
         self._subscription = subscription
 
-    def _owner_collected(self, _ref: object) -> None:
+    def _owner_collected(self, ref: object) -> None:
+        # Any thread, any moment (the garbage collector's): the subscription
+        # only flags itself and queues its removal for the game thread.
         if self._subscription is not None:
-            self._subscription.cancel()
+            self._subscription._owner_collected(ref)
 
     def __call__(self, event: CollisionEvent) -> None:
         a, b = event.a, event.b
@@ -1127,26 +1160,6 @@ class _PairHandler:
             self._func(owner, a, b)
 
 
-def _diff(previous: _Ints, current: _Ints) -> tuple[_Ints, _Ints, _Ints]:
-    """``(entered, exited, stayed)`` of two sorted arrays of unique pair keys, each sorted.
-
-    Both arrays are merged by one stable sort (two sorted runs: a linear merge)
-    with the origin in the lowest bit; equal neighbours are pairs in both.
-    """
-    if not len(previous) or not len(current):
-        empty = np.zeros(0, dtype=np.int64)
-        return current, previous, empty
-    both = np.concatenate((previous << 1, (current << 1) | 1))
-    both.sort(kind="stable")
-    value = both >> 1
-    same = value[1:] == value[:-1]
-    common = np.zeros(len(both), dtype=bool)
-    common[:-1] = same
-    common[1:] |= same
-    new = (both & 1).astype(bool)
-    return value[new & ~common], value[~new & ~common], value[:-1][same]
-
-
 def _by_id(collider: Collider) -> int:
     return collider._id
 
@@ -1155,16 +1168,7 @@ def _pair(value: object, name: str) -> tuple[float, float]:
     items = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else ()
     if len(items) != 2:
         raise TypeError(f"{name} must be a pair of numbers, not {value!r}")
-    return _number(items[0], f"{name}[0]"), _number(items[1], f"{name}[1]")
-
-
-def _number(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, not {type(value).__name__} {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, not {value!r}")
-    return number
+    return finite(f"{name}[0]", items[0]), finite(f"{name}[1]", items[1])
 
 
 def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
@@ -1174,7 +1178,7 @@ def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
         values = rect
     else:
         raise TypeError(f"{name} must be (x, y, w, h) or have x, y, w, h attributes, not {rect!r}")
-    x, y, w, h = (_number(v, f"{name}.{a}") for v, a in zip(values, "xywh", strict=True))
+    x, y, w, h = (finite(f"{name}.{a}", v) for v, a in zip(values, "xywh", strict=True))
     if w < 0 or h < 0:
         raise ValueError(f"{name} must not have a negative size, not w={w:g}, h={h:g} in {rect!r}")
     return x, y, w, h
