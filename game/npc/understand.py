@@ -27,15 +27,16 @@ from functools import lru_cache
 
 import opencc
 
-from game.npc.brain import has_cjk
-from game.text.cjk import is_cjk_punctuation
+from game.text.cjk import BLOCKS, Kind
 
 __all__ = [
     "KINDS",
+    "MAX_CLAUSES",
     "MAX_LINE",
     "Clause",
     "detect_language",
     "extract_name",
+    "has_cjk",
     "normalise",
     "split_clauses",
     "understand",
@@ -47,8 +48,25 @@ KINDS = ("what", "how", "why", "example", "code")
 #: Longest line read whole; a longer one keeps its start and its end (where the
 #: question usually is), so the cost per line stays bounded.
 MAX_LINE = 4000
+#: Most clauses of one line that are read: the first 4 and the last 16.
+MAX_CLAUSES = 20
 #: Longest remembered player name, in characters.
 MAX_NAME = 20
+
+
+def _cjk_class(kind: Kind) -> str:
+    return "".join(f"\\U{b.first:08x}-\\U{b.last:08x}" for b in BLOCKS if b.kind is kind)
+
+
+# One regex search instead of a block lookup per character: lines may be 4,000 long.
+_CJK_LETTER = re.compile(f"[{_cjk_class(Kind.LETTER)}]")
+_CJK_PUNCTUATION = re.compile(f"[{_cjk_class(Kind.PUNCTUATION)}]")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` has a CJK letter (as :func:`game.text.cjk.has_cjk`, faster)."""
+    return _CJK_LETTER.search(text) is not None
+
 
 # Taiwan-standard Traditional to Simplified: like t2s, and it also knows that 著 in
 # 跟著/看著 is 着 (t2s keeps it, since 著 is Simplified too, as in 著名).
@@ -167,7 +185,7 @@ def normalise(text: str) -> str:
 def detect_language(text: str) -> str:
     """``"zh"`` for a line with Chinese characters, or with CJK / full-width punctuation that
     only a Chinese input method types (``？？``, ``ＯＫ``); ``"en"`` otherwise."""
-    return "zh" if has_cjk(text) or any(is_cjk_punctuation(c) for c in text) else "en"
+    return "zh" if has_cjk(text) or _CJK_PUNCTUATION.search(text) else "en"
 
 
 # -- clauses ------------------------------------------------------------------------------------
@@ -505,6 +523,11 @@ def understand(text: str, spell: Callable[[str], str] | None = None) -> tuple[st
     normalised = split_clauses(normalise(text))
     if len(originals) != len(normalised):
         originals = [body for body, _ in normalised]
+    if len(normalised) > MAX_CLAUSES:
+        # A rambling line: its opening and its end (where the question usually is).
+        keep = [*range(4), *range(len(normalised) - MAX_CLAUSES + 4, len(normalised))]
+        normalised = [normalised[i] for i in keep]
+        originals = [originals[i] for i in keep]
     for position, ((body, ending), original) in enumerate(zip(normalised, originals, strict=True)):
         if spell is not None:
             body = spell(body)
