@@ -61,6 +61,7 @@ def _cjk_class(kind: Kind) -> str:
 # One regex search instead of a block lookup per character: lines may be 4,000 long.
 _CJK_LETTER = re.compile(f"[{_cjk_class(Kind.LETTER)}]")
 _CJK_PUNCTUATION = re.compile(f"[{_cjk_class(Kind.PUNCTUATION)}]")
+_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 
 
 def has_cjk(text: str) -> bool:
@@ -184,8 +185,15 @@ def normalise(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """``"zh"`` for a line with Chinese characters, or with CJK / full-width punctuation that
-    only a Chinese input method types (``？？``, ``ＯＫ``); ``"en"`` otherwise."""
-    return "zh" if has_cjk(text) or _CJK_PUNCTUATION.search(text) else "en"
+    only a Chinese input method types (``？？``, ``ＯＫ``) and not two English words;
+    ``"en"`` otherwise."""
+    if has_cjk(text):
+        return "zh"
+    if _CJK_PUNCTUATION.search(text) is None:
+        return "en"
+    # Full-width forms: "ＯＫ" or "？？" come from a Chinese input method, but a whole
+    # English sentence in full width ("ＨＯＷ ＤＯ ＴＩＭＥＲＳ ＷＯＲＫ") is English.
+    return "en" if len(_LATIN_WORDS.findall(unicodedata.normalize("NFKC", text))) >= 2 else "zh"
 
 
 # -- clauses ------------------------------------------------------------------------------------
