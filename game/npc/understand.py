@@ -270,10 +270,12 @@ _NEGATED_EN = re.compile(
     r"|\bno more\s+\w+ing\b|\bno (?:dancing|following)\b|\bnot follow\b|\bstop\s*$"
     r"|\b(?:enough|stop|quit|cease|no more|cut out|knock off)\b.*\b(?:danc|follow|spin)"
     r"|\bthat is enough\b|\bleave me be\b"
+    r"|\b(?:do not|never|not)\b.*\b(?:danc|follow|spin)"
 )
 _NEGATED_ZH = re.compile(
     r"(?:^|你|请|就)(?:别|不要|不用|甭|不许|不准|停|停止|不必)"
     r"|够了|算了|停下|停一下|别再|不要再|回去吧|站住|待在|留在|呆在"
+    r"|(?:不想|不需要|不用|不要|别).{0,6}(?:跟|跳|转)"
 )
 _REQUEST_EN = re.compile(
     r"^(?:(?:ok|okay|please|now|hey|ada|bruno|come on|go on)\s+)*"
@@ -285,7 +287,7 @@ _REQUEST_ZH = re.compile(r"^(?:请|帮我|给我|来|跟|跳|讲|说|教|告诉|
 
 def speech_act(text: str, ending: str) -> str:
     """``"negated"``, ``"question"``, ``"request"`` or ``"statement"`` for a normalised clause."""
-    if _NEGATED_EN.search(text) or _NEGATED_ZH.search(text):
+    if (_NEGATED_EN.search(text) and not text.startswith("why not")) or _NEGATED_ZH.search(text):
         return "negated"
     if "?" in ending or "？" in ending or _QUESTION_EN.search(text) or _QUESTION_ZH.search(text):
         return "question"
@@ -406,7 +408,7 @@ fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seve
 ninety hundred years year old me him her them myself
 """)
 _NAME_EN = r"(?P<name>[^\W\d_][\w'-]{0,19}(?:\s+[^\W\d_][\w'-]{0,19})??)"
-_HELLO_EN = r"^(?:(?:hi|hello|hey|ok|well|so|oh|yo)\s+)*"
+_HELLO_EN = r"^(?:(?:hi|hello|hey|ok|well|so|oh|yo|actually|no|wait|sorry|and|but|by the way)\s+)*"
 _TAIL_EN = r"(?:\s+(?:here|speaking|by the way|please|thanks|thank you))?[\W_]*$"
 # (pattern, whether the name must be written with a capital): "this is Sam" is an
 # introduction, "this is fun" is not.
@@ -438,11 +440,11 @@ _NAME_ZH = r"(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fff\w'-]{0,9}?)"
 _END_ZH = r"(?:[啊呀哦吧呢啦哈喔嘛]|就行|就好|就可以|好了|哦|噢)*$"
 _INTRO_ZH = (
     re.compile(
-        r"^(?:你好|嗨|哈喽|您好)?(?:我的名字叫做|我的名字是|我的名字叫|我名字叫|我名字是|我姓名是|"
+        r"^(?:你好|嗨|哈喽|您好|其实|对了|不过|顺便说一下)?(?:我的名字叫做|我的名字是|我的名字叫|我名字叫|我名字是|我姓名是|"
         r"我叫做|我叫|本人叫|本人|(?:大家|别人|朋友们|朋友|他们|你可以|你就|你)?都?叫我)"
         rf"{_NAME_ZH}{_END_ZH}"
     ),
-    re.compile(rf"^(?:你好|嗨|哈喽|您好)?(?:我就是|我是){_NAME_ZH}{_END_ZH}"),
+    re.compile(rf"^(?:你好|嗨|哈喽|您好|其实|对了)?(?:我就是|我是){_NAME_ZH}{_END_ZH}"),
     re.compile(rf"^{_NAME_ZH}(?:在此|在这儿|在这里|来了){_END_ZH}"),
 )
 _NOT_NAMES_ZH = re.compile(
