@@ -13,7 +13,7 @@ Choosing the intent is the matcher's job (:mod:`game.npc.matcher`); filling
 slots such as the name comes last, and only from a statement: ``我叫什么名字？``
 is a question, so it never names anyone.
 
-Traditional Chinese is folded to Simplified with OpenCC's ``t2s`` table (the
+Traditional Chinese is folded to Simplified with OpenCC's ``tw2s`` table (the
 ``opencc`` package), so one set of Simplified example phrasings serves both.
 """
 
@@ -210,7 +210,7 @@ _JOIN = re.compile(
     re.IGNORECASE,
 )
 _CJK_JOIN = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?:然后|另外|还有|顺便问一下|顺便问下|顺便)(?=[\u4e00-\u9fff])"
+    r"(?<=[\u4e00-\u9fff])(?:然后|另外|顺便问一下|顺便问下|顺便)(?=[\u4e00-\u9fff])"
 )
 
 
