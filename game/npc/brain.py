@@ -97,6 +97,9 @@ class ReplyRequest:
         #: What the reply asks the NPC to do ("dance", "follow"), set by the brain before
         #: :meth:`end`; the NPC turns it into a bus event.
         self.action: str | None = None
+        #: The intent the brain understood the line as (``None``: not understood, or a
+        #: brain that does not say), set before :meth:`end`; the NPC publishes it.
+        self.intent: str | None = None
 
     @property
     def active(self) -> bool:

@@ -66,6 +66,7 @@ class RuleBrain:
             self.player_name = match.name
         reply = fill(self._choose(match), self._values(match.language, context))
         request.action = match.intent.action if match.intent is not None else None
+        request.intent = match.intent.name if match.intent is not None else None
         request.start()
         pieces = split_tokens(reply) if self.tokens == "words" else [reply]
         for piece in pieces:
