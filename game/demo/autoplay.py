@@ -110,6 +110,11 @@ class Autoplay:
         next(self._errands)
         self._walk(tick)
 
+    def release(self) -> None:
+        """The player takes over: let go of every key, drop what was being typed."""
+        self._chat.clear()
+        self._release_all()
+
     # -- errands ------------------------------------------------------------------
 
     def _plan(self) -> Iterator[None]:

@@ -107,6 +107,8 @@ class Condition:
 
     def matches(self, event: Event) -> bool:
         """Whether ``event`` is what this condition waits for."""
+        if not isinstance(event, self.event_type):
+            return False
         if isinstance(event, CollisionEnter):
             first, second = self.names
             a, b = event.a.layer, event.b.layer
