@@ -21,7 +21,7 @@ import pygame
 
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
-from game.engine.events import Event, EventBus
+from game.engine.events import Event, EventBus, Priority
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
 from game.engine.platform.gamepads import Gamepads
@@ -33,9 +33,6 @@ from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
-
-#: Priority of observers that must see every event before anyone can stop it.
-MONITOR_PRIORITY = 1_000_000
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 #: In a window with ``--autoplay``: any other key takes over from the bot, this one gives it back.
@@ -138,7 +135,7 @@ class App:
         self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
-        self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
+        self.bus.subscribe(Event, self._count_event, priority=Priority.OBSERVER)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()
         chat_clipboard = _ChatClipboard(

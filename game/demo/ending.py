@@ -9,7 +9,7 @@ import pygame
 
 from game.demo.language import UiLanguage
 from game.demo.score import Scoreboard
-from game.engine.events import Event, Subscription
+from game.engine.events import HANDLED, Event, Modal, Priority
 from game.engine.input_events import KeyDown, MouseDown
 from game.quests import QuestLineCompleted
 from game.records import Records, format_time
@@ -56,10 +56,8 @@ PANEL = (34, 40, 54)
 EDGE = (240, 226, 180)
 INK = (240, 240, 234)
 GOLD = (250, 210, 110)
-# Above the chat box (100), below the pause panel (200): the card has the keys while up.
-_PRIORITY = 150
-# Counting must see every event before anyone stops it (like the App's monitor).
-_COUNT_PRIORITY = 999_999
+# Above the chat box, below the pause panel: while the card is up it has the keys.
+_PRIORITY = (Priority.TEXT_ENTRY + Priority.MODAL) // 2
 
 
 class Ending(Mechanic):
@@ -87,10 +85,10 @@ class Ending(Mechanic):
         self.visible = False
         #: ``(seconds, score, new best time, new best score, counts)`` of the finished run.
         self.result: tuple[float, int, bool, bool, dict[str, int]] | None = None
-        self._keys: list[Subscription] = []
+        self._modal: Modal | None = None
         self.text = TextCache(load_font(20), capacity=64)
         self.big = TextCache(load_font(32), capacity=8)
-        self.on(Event, self.count, priority=_COUNT_PRIORITY)
+        self.on(Event, self.count, priority=Priority.OBSERVER)
         self.on(QuestLineCompleted, self.finish)
         self.draws(DrawLayer.MODAL, self.draw)
 
@@ -118,28 +116,27 @@ class Ending(Mechanic):
         if self.visible:
             return
         self.visible = True
-        self._keys = [
-            self.bus.subscribe(KeyDown, self.on_key, priority=_PRIORITY),
-            self.bus.subscribe(MouseDown, self.on_click, priority=_PRIORITY),
-        ]
+        self._modal = self.bus.push_modal(
+            {KeyDown: self.on_key, MouseDown: self.on_click}, priority=_PRIORITY
+        )
 
     def hide(self) -> None:
         """Free play: the card goes, the keys come back."""
         self.visible = False
-        for subscription in self._keys:
-            subscription.cancel()
-        self._keys = []
+        if self._modal is not None:
+            self._modal.pop()
+            self._modal = None
 
     def on_key(self, event: KeyDown) -> bool:
         """Enter, Space or Esc closes the card; every key stops here while it is up."""
         if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE):
             self.hide()
-        return True
+        return HANDLED
 
     def on_click(self, _event: MouseDown) -> bool:
         """A click closes the card."""
         self.hide()
-        return True
+        return HANDLED
 
     def state(self) -> Mapping[str, object]:
         result = self.result

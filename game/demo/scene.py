@@ -22,6 +22,7 @@ from game.demo.chat_box import ChatBox
 from game.demo.coins import Coins
 from game.demo.conversations import BrainFactory, Conversations
 from game.demo.daylight import DayNight
+from game.demo.door import PlateDoor
 from game.demo.ending import Ending
 from game.demo.errands import Errands
 from game.demo.feedback import FloatingPoints
@@ -29,6 +30,7 @@ from game.demo.hazard import HazardPatrol
 from game.demo.help import ControlsHelp
 from game.demo.lamps import Lamps
 from game.demo.language import UiLanguage
+from game.demo.layers import LAYERS, PAIRS
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.player import PlayerCharacter
@@ -67,6 +69,7 @@ class DemoScene:
     ) -> None:
         self.context = context
         self.records = records if records is not None else Records()
+        context.world.declare(LAYERS, PAIRS)  # which layers meet: game/demo/layers.py
         font = load_font(18)
         # Order matters where two mechanics react to the same event: a FixedUpdate
         # moves the player, then the hazard, then the NPCs; colliders get their
@@ -121,6 +124,7 @@ class DemoScene:
             ending := Ending(  # QuestLineCompleted → the completion card, the records
                 context, score=score, language=language, records=self.records
             ),
+            PlateDoor(context),  # on_enter player/plate → a timer opens the door 3 s later
         ]
         self._painters: list[Painter] = paint_in_order(self.mechanics)
         # What the rest of the game (the bot, the tests) asks about.
