@@ -48,6 +48,7 @@ class ControlsHelp(Mechanic):
         self.visible = True
         self.done: set[str] = set()
         self.text = TextCache(load_font(17), capacity=64)
+        self._panel: tuple[tuple[str, frozenset[str]], pygame.Surface] | None = None
         self.on(ActionPressed, self.on_action)
         self.on(ChatSubmitted, self.talked)
         self.draws(DrawLayer.PANELS, self.draw)

@@ -108,7 +108,9 @@ class Quests(Mechanic):
             "Quests · 任务 (J to close · 按 J 关闭)",
             newest_last=False,
         )
-        self._panel_version: tuple[object, ...] = ()
+        # Composed once per text and language: wrapping each frame costs milliseconds.
+        self._tracker_surface: tuple[str, pygame.Surface] | None = None
+        self._note_surface: tuple[tuple[str, str], pygame.Surface] | None = None
         self.on(StepCompleted, self.step_done)
         self.on(QuestCompleted, self.quest_done)
         self.on(ActionPressed, self.on_action)
@@ -181,30 +183,36 @@ class Quests(Mechanic):
 
     def draw_tracker(self, surface: pygame.Surface, alpha: float) -> None:
         """The tracker under the top bar; Ada's note below it after a quest."""
-        text = self.text.render(self.tracker(), INK)
-        pill = pygame.Surface((text.get_width() + 24, text.get_height() + 8), pygame.SRCALPHA)
-        pygame.draw.rect(pill, PILL, pill.get_rect(), border_radius=8)
-        surface.blit(pill, (8, 40))
-        surface.blit(text, (20, 44))
+        tracker = self.tracker()
+        if self._tracker_surface is None or self._tracker_surface[0] != tracker:
+            text = self.text.render(tracker, INK)
+            pill = pygame.Surface((text.get_width() + 24, text.get_height() + 8), pygame.SRCALPHA)
+            pygame.draw.rect(pill, PILL, pill.get_rect(), border_radius=8)
+            pill.blit(text, (12, 4))
+            self._tracker_surface = (tracker, pill)
+        surface.blit(self._tracker_surface[1], (8, 40))
         if self.note is not None:
-            self._draw_note(surface, self.line.quest(self.note[0]).explain)
+            key = (self.note[0], self.language.code)
+            if self._note_surface is None or self._note_surface[0] != key:
+                explain = self.line.quest(self.note[0]).explain
+                self._note_surface = (key, self._compose_note(explain))
+            card = self._note_surface[1]
+            # Bottom right, above the hint line: clear of the square, where Ada and
+            # the bubbles of a conversation are.
+            surface.blit(card, card.get_rect(bottomright=(self.size[0] - 12, self.size[1] - 100)))
 
-    def _draw_note(self, surface: pygame.Surface, explain: Mapping[str, str]) -> None:
-        # Bottom right, above the hint line: clear of the square, where Ada and the
-        # bubbles of a conversation are.
+    def _compose_note(self, explain: Mapping[str, str]) -> pygame.Surface:
         labels = LABELS[self.language.code]
         width = min(500, self.size[0] - 40)
         rows = wrap(self.language.pick(dict(explain)), width - 32, lambda t: self.font.size(t)[0])
         line = self.font.get_linesize()
-        card = pygame.Rect(0, 0, width, 44 + line * len(rows))
-        card.bottomright = (self.size[0] - 12, self.size[1] - 100)
-        back = pygame.Surface(card.size, pygame.SRCALPHA)
-        pygame.draw.rect(back, NOTE, back.get_rect(), border_radius=12)
-        pygame.draw.rect(back, NOTE_EDGE, back.get_rect(), width=2, border_radius=12)
-        surface.blit(back, card.topleft)
-        surface.blit(self.text.render(labels["ada"], GOLD), (card.left + 16, card.top + 10))
+        card = pygame.Surface((width, 44 + line * len(rows)), pygame.SRCALPHA)
+        pygame.draw.rect(card, NOTE, card.get_rect(), border_radius=12)
+        pygame.draw.rect(card, NOTE_EDGE, card.get_rect(), width=2, border_radius=12)
+        card.blit(self.text.render(labels["ada"], GOLD), (16, 10))
         for n, row in enumerate(rows):
-            surface.blit(self.text.render(row, INK), (card.left + 16, card.top + 34 + n * line))
+            card.blit(self.text.render(row, INK), (16, 34 + n * line))
+        return card
 
     def draw_panel(self, surface: pygame.Surface, alpha: float) -> None:
         """The quest log (J), recomposed only when the quest line moves."""
