@@ -30,8 +30,8 @@ GLASS_OFF = (96, 92, 80)
 GLASS_ON = (255, 226, 140)
 GLOW = (120, 92, 40)
 NOT_YET = {
-    "en": "The lamps are lit at dusk: come back after 18:00.",
-    "zh": "路灯要到黄昏才点：18:00 以后再来吧。",
+    "en": "The lamps are lit after dark: come back at about 18:40.",
+    "zh": "路灯要天黑才点：大约 18:40 再来吧。",
 }
 
 
