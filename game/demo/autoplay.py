@@ -66,8 +66,8 @@ INTENT_LINES: dict[str, str] = {
     "bread": "I want to buy bread",
     "menu": "what do you sell?",
 }
-#: Ticks the bot looks at the completion card before pressing Enter.
-CARD_TICKS = 150
+#: Ticks the bot looks at the completion card before pressing Enter (as a person reads it).
+CARD_TICKS = 360
 
 #: An NPC's bubble in these states is still answering: the bot waits.
 _BUSY = (BubbleState.THINKING, BubbleState.TYPING)

@@ -63,9 +63,17 @@ class DayNight(Mechanic):
         day, minutes = divmod(int(total), 24 * 60)
         return f"Day {day + 1} {minutes // 60:02d}:{minutes % 60:02d}"
 
+    def darkness(self) -> int:
+        """0 by day; 1–6 from dusk to midnight, rising fast after dusk (a square root),
+        so the evening is plainly dark soon after the lamps can be lit."""
+        if not self.dark:
+            return 0
+        night = (DARK_BELOW - self.daylight) / DARK_BELOW  # 0 at dusk, 1 at midnight
+        return max(1, math.ceil(6 * math.sqrt(night)))
+
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         """Multiply the picture by a blue tint at dusk and night (six cached levels)."""
-        darkness = round((1.0 - self.daylight) * 10) - 4  # dusk and night only
+        darkness = self.darkness()
         if darkness <= 0:
             return
         tint = self._tints.get(darkness)

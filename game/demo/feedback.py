@@ -30,7 +30,7 @@ class FloatingPoints(Mechanic):
         super().__init__(context)
         #: ``(text, colour, x, y, game time)`` of each number on screen.
         self.floating: list[tuple[str, tuple[int, int, int], float, float, float]] = []
-        self.text = TextCache(load_font(22), capacity=32)
+        self.text = TextCache(load_font(26), capacity=32)
         self.on(ScoreChanged, self.show)
         self.draws(DrawLayer.SPEECH, self.draw)
 

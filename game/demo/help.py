@@ -28,7 +28,7 @@ ROWS = (
     ("F1", "hide this help", "隐藏帮助", ""),
 )
 TITLE = {"en": "How to play", "zh": "怎么玩"}
-PANEL = (16, 20, 28, 200)
+PANEL = (16, 20, 28, 232)
 EDGE = (240, 226, 180)
 KEY = (250, 210, 110)
 INK = (240, 240, 234)

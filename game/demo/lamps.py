@@ -25,6 +25,8 @@ FUSE_INTERVAL = 0.6
 #: Seconds a lamp burns before its oil runs out (dawn puts them all out sooner).
 BURN_TIME = 60.0
 LIGHT_RADIUS = 110
+#: Seconds before walking past a post in daylight says "after dark" again.
+HINT_EVERY = 20.0
 POST = (70, 64, 66)
 GLASS_OFF = (96, 92, 80)
 GLASS_ON = (255, 226, 140)
@@ -58,6 +60,7 @@ class Lamps(Mechanic):
         self._burning: list[TimerHandle | None] = [None] * len(LAMP_SPOTS)
         self._fuse: TimerHandle | None = None
         self._chain: list[int] = []
+        self._hinted_at = -HINT_EVERY
         for n, (x, y) in enumerate(LAMP_SPOTS):
             self.add_collider(
                 (x - 8, y - 14, 16, 20), layer="lamp", mask=["player"], trigger=True, owner=n
@@ -73,7 +76,9 @@ class Lamps(Mechanic):
         n = post.owner
         assert isinstance(n, int)
         if not self.day.dark:
-            self.toast.show(self.language.pick(NOT_YET))
+            if self.loop.time - self._hinted_at >= HINT_EVERY:  # not at every post passed
+                self._hinted_at = self.loop.time
+                self.toast.show(self.language.pick(NOT_YET))
             return
         if self._fuse is not None and self._fuse.active:
             return
