@@ -16,15 +16,11 @@ __all__ = ["ROWS", "ControlsHelp"]
 #: ``(keys, what, what in Chinese, the thing that ticks it off)``.
 ROWS = (
     ("Arrows / WASD", "walk", "走路", "walked"),
-    (
-        "Enter",
-        "talk to someone near: type, Enter sends",
-        "和附近的人说话：输入后按回车发送",
-        "talked",
-    ),
+    ("Enter", "talk to someone near you", "和附近的人说话", "talked"),
+    ("", "type, Enter says it", "输入，再按回车说出", "talked"),
     ("J", "quests", "任务", ""),
     ("H", "conversation log", "对话记录", ""),
-    ("P / Esc", "pause, all controls", "暂停，全部按键", ""),
+    ("P / Esc", "pause, all keys", "暂停，全部按键", ""),
     ("F1", "hide this help", "隐藏帮助", ""),
 )
 TITLE = {"en": "How to play", "zh": "怎么玩"}
@@ -72,29 +68,29 @@ class ControlsHelp(Mechanic):
             self.visible = False
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
-        """A panel at the bottom left: each control, ticked once done."""
+        """A panel at the bottom left, above the hint line: each control, ticked once done."""
         if not self.visible:
             return
-        zh = self.language.code == "zh"
-        line = 24
-        panel = pygame.Rect(10, 0, 430, 40 + line * len(ROWS))
-        panel.bottom = surface.get_height() - 60
-        back = pygame.Surface(panel.size, pygame.SRCALPHA)
-        pygame.draw.rect(back, PANEL, back.get_rect(), border_radius=12)
-        pygame.draw.rect(back, EDGE, back.get_rect(), width=2, border_radius=12)
-        surface.blit(back, panel.topleft)
-        surface.blit(
-            self.text.render(TITLE["zh" if zh else "en"], KEY), (panel.left + 14, panel.top + 8)
-        )
-        y = panel.top + 34
+        key = (self.language.code, frozenset(self.done))
+        if self._panel is None or self._panel[0] != key:
+            self._panel = (key, self._compose(zh=self.language.code == "zh"))
+        panel = self._panel[1]
+        # Bottom left, narrow: left of the hint line ("Enter: talk to Ada"), below the
+        # west road, so the slime on it stays in sight.
+        surface.blit(panel, panel.get_rect(left=10, bottom=surface.get_height() - 10))
+
+    def _compose(self, *, zh: bool) -> pygame.Surface:
+        line = 22
+        panel = pygame.Surface((370, 38 + line * len(ROWS)), pygame.SRCALPHA)
+        pygame.draw.rect(panel, PANEL, panel.get_rect(), border_radius=12)
+        pygame.draw.rect(panel, EDGE, panel.get_rect(), width=2, border_radius=12)
+        panel.blit(self.text.render(TITLE["zh" if zh else "en"], KEY), (14, 8))
+        y = 32
         for keys, what, what_zh, ticks in ROWS:
             done = ticks in self.done
-            mark = "●" if done else "○"
-            surface.blit(
-                self.text.render(f"{mark} {keys}", DONE if done else KEY), (panel.left + 14, y)
-            )
-            surface.blit(
-                self.text.render(what_zh if zh else what, DONE if done else INK),
-                (panel.left + 150, y),
-            )
+            if keys:
+                mark = "●" if done else "○"
+                panel.blit(self.text.render(f"{mark} {keys}", DONE if done else KEY), (14, y))
+            panel.blit(self.text.render(what_zh if zh else what, DONE if done else INK), (160, y))
             y += line
+        return panel

@@ -197,13 +197,19 @@ class Quests(Mechanic):
                 explain = self.line.quest(self.note[0]).explain
                 self._note_surface = (key, self._compose_note(explain))
             card = self._note_surface[1]
-            # Bottom right, above the hint line: clear of the square, where Ada and
-            # the bubbles of a conversation are.
-            surface.blit(card, card.get_rect(bottomright=(self.size[0] - 12, self.size[1] - 100)))
+            # Low, above the hint line, on the side away from the player: clear of
+            # the square (Ada's bubble) and of the player's own bubble.
+            width, height = self.size
+            player_x = self.people.you.position[0]
+            if player_x > width / 2:
+                place = card.get_rect(bottomleft=(12, height - 100))
+            else:
+                place = card.get_rect(bottomright=(width - 12, height - 100))
+            surface.blit(card, place)
 
     def _compose_note(self, explain: Mapping[str, str]) -> pygame.Surface:
         labels = LABELS[self.language.code]
-        width = min(500, self.size[0] - 40)
+        width = min(420, self.size[0] - 40)
         rows = wrap(self.language.pick(dict(explain)), width - 32, lambda t: self.font.size(t)[0])
         line = self.font.get_linesize()
         card = pygame.Surface((width, 44 + line * len(rows)), pygame.SRCALPHA)
