@@ -249,13 +249,20 @@ class Autoplay:
         self._goal = None
 
     def _close_card(self) -> Iterator[None]:
-        """Look at the completion card a moment, then Enter: free play."""
+        """Look at the completion card a moment, then Enter: free play.
+
+        One press, then a second's patience: in a window several frames pass
+        before the tick that delivers it, and a second Enter would open the chat.
+        """
         scene = self.scene
         self._goal = None
         shown = scene.loop.tick
+        pressed = -CARD_TICKS
         while scene.ending.visible:
-            if scene.loop.tick - shown >= CARD_TICKS and not self._chat:
+            tick = scene.loop.tick
+            if tick - shown >= CARD_TICKS and tick - pressed >= 60 and not self._chat:
                 self._press(pygame.K_RETURN)
+                pressed = tick
             yield
 
     # -- errands --------------------------------------------------------------------
