@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from game.engine.collisions import CollisionEnter, CollisionWorld
 from game.engine.events import Event
-from game.npc.chat import NpcUnderstood
+from game.npc.brain import NpcUnderstood
 from game.quests import ItemDelivered, QuestLine, Signal, Step, TimerFired
 
 

@@ -12,7 +12,7 @@ from game.cli import main
 from game.demo.quests import QUEST_FILE
 from game.engine.collisions import CollisionEnter, CollisionWorld
 from game.engine.events import Event, EventBus
-from game.npc.chat import NpcUnderstood
+from game.npc.brain import NpcUnderstood
 from game.quests import (
     ItemDelivered,
     QuestBook,

@@ -19,10 +19,15 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
+# Re-exported: the NPC code asks the brain module which language a line is in.
+from game.engine.events import Event
+from game.text.cjk import has_cjk
+
 __all__ = [
     "Action",
     "Brain",
     "ChatContext",
+    "NpcUnderstood",
     "ReplyCallbacks",
     "ReplyRequest",
     "ReplyState",
@@ -50,6 +55,18 @@ class ReplyState(str, Enum):
     DONE = "done"
     ERROR = "error"
     CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class NpcUnderstood(Event):
+    """An NPC's brain understood the player's line as ``intent`` and finished answering it.
+
+    ``ChatNPC`` publishes it from the reply's end (``ReplyRequest.intent``); a quest step
+    may wait for it. Here, with the protocol, so the quest engine needs no pygame.
+    """
+
+    npc: str
+    intent: str
 
 
 class ReplyCallbacks(Protocol):
@@ -180,15 +197,3 @@ class ReplyRequest:
 
     def __repr__(self) -> str:
         return f"<ReplyRequest {self.id} {self.state.value} {self.text[:20]!r}>"
-
-
-def has_cjk(text: str) -> bool:
-    """Whether ``text`` has Chinese, Japanese or Korean characters (to pick the reply language)."""
-    return any(
-        "\u3040" <= ch <= "\u30ff"  # kana
-        or "\u3400" <= ch <= "\u9fff"  # CJK ideographs (ext. A and unified)
-        or "\uac00" <= ch <= "\ud7af"  # hangul
-        or "\uf900" <= ch <= "\ufaff"
-        or "\U00020000" <= ch <= "\U0002ffff"
-        for ch in text
-    )

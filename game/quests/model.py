@@ -39,7 +39,7 @@ from typing import Any
 from game.engine.collisions import CollisionEnter
 from game.engine.errors import DataError
 from game.engine.events import Event
-from game.npc.chat import NpcUnderstood
+from game.npc.brain import NpcUnderstood
 from game.quests.events import ItemDelivered, Signal, TimerFired
 
 if sys.version_info >= (3, 11):
