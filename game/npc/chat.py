@@ -269,7 +269,7 @@ class ChatNPC:
             self._act(self._request)
 
     def _act(self, request: ReplyRequest) -> None:
-        if request.intent is not None and request.state == "done":
+        if request.intent is not None and request.state is ReplyState.DONE:
             intent, request.intent = request.intent, None  # once, like the action
             self.bus.publish(NpcUnderstood(self.key, intent))
         action = request.action
