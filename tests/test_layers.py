@@ -26,8 +26,8 @@ LAYERS = {
 ENTRY = 5  # app, cli, playback, __main__
 #: Modules that must not import pygame (the pure core, text algorithms, the brains).
 NO_PYGAME = ("game.engine.", "game.text.", "game.scene", "game.npc.brain", "game.npc.rule_brain",
-             "game.npc.dialogue", "game.npc.brain_spec", "game.quests.",
-             "game.records")  # fmt: skip
+             "game.npc.dialogue", "game.npc.brain_spec", "game.npc.understand",
+             "game.npc.matcher", "game.quests.", "game.records")  # fmt: skip
 
 
 def module_name(path: Path) -> str:
