@@ -30,22 +30,17 @@ and the step, so the game never starts with half a quest line.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from game.engine._toml import tomllib
 from game.engine.collisions import CollisionEnter
 from game.engine.errors import DataError
 from game.engine.events import Event
 from game.npc.brain import NpcUnderstood
 from game.quests.events import ItemDelivered, Signal, TimerFired
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "CONDITION_KINDS",
