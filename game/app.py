@@ -26,8 +26,8 @@ from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.gamepads import Gamepads
 from game.engine.input import ClipboardSource, FocusPause, InputMapper
-from game.engine.input_events import QuitRequested
-from game.engine.loop import FixedStepLoop
+from game.engine.input_events import InputEvent, QuitRequested
+from game.engine.loop import FixedStepLoop, FixedUpdate
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
 from game.npc.brain import Brain
@@ -40,6 +40,8 @@ __all__ = ["App", "NoDisplayError"]
 
 #: Priority of observers that must see every event before anyone can stop it.
 MONITOR_PRIORITY = 1_000_000
+#: Deliveries the bus keeps for "what just happened?" (routine ones are only counted).
+TRACE_CAPACITY = 512
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
@@ -125,6 +127,10 @@ class App:
         self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
+        # Counts per subscription for the wiring view (F4, --wiring), and the
+        # recent deliveries the guide explains; every tick's FixedUpdate and the
+        # keys typed are counted, not kept, so they do not push the rest out.
+        self.bus.start_tracing(TRACE_CAPACITY, quiet=(FixedUpdate, InputEvent))
         self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()

@@ -131,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     parser.add_argument(
+        "--wiring",
+        action="store_true",
+        help="print who reacts to what as Mermaid text, read from the live bus after a headless "
+        "autoplay of --seconds (default 10): event types, handlers, events delivered",
+    )
+    parser.add_argument(
         "--chat",
         nargs="?",
         const="guide",
@@ -171,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from game.npc.terminal import run_chat
 
             return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
+        if args.wiring:
+            return _run_wiring(args)
         if args.headless:
             return _run_headless(args)
         return _run_window(args)
@@ -238,6 +246,19 @@ def _run_headless(args: argparse.Namespace) -> int:
             f"score {summary['score']}, handler errors {summary['handler_errors']}, "
             f"state {summary['state_hash']}"
         )
+    return EXIT_OK
+
+
+def _run_wiring(args: argparse.Namespace) -> int:
+    from game.app import App
+    from game.engine.wiring import edges, to_mermaid
+
+    app = App(headless=True, seed=args.seed, autoplay=True, render=False, brain=args.brain)
+    try:
+        app.run_for(args.seconds)
+        sys.stdout.write(to_mermaid(edges(app.bus)))
+    finally:
+        app.close()
     return EXIT_OK
 
 

@@ -1085,11 +1085,13 @@ class _PairHandler:
     """Filters collision events by layer pair and passes the colliders in layer order."""
 
     # ``__func__`` is what the bus's logs name a failing handler by: the user's callback.
-    __slots__ = ("__func__", "_func", "_ref", "_subscription", "first", "second")
+    __slots__ = ("__func__", "_func", "_ref", "_subscription", "calls", "first", "second")
 
     def __init__(self, first: str, second: str, callback: PairCallback) -> None:
         self.first = first
         self.second = second
+        #: How many matching pairs the callback was called for (the wiring view).
+        self.calls = 0
         self._subscription: Subscription | None = None
         self._ref: weakref.ReferenceType[Any] | None = None
         self._func: Callable[..., object] = callback
@@ -1102,6 +1104,16 @@ class _PairHandler:
             else:
                 self._func = callback.__func__
         self.__func__ = self._func
+
+    @property
+    def layers(self) -> tuple[str, str]:
+        """The two layers, in the order the callback receives their colliders."""
+        return (self.first, self.second)
+
+    @property
+    def callback(self) -> Callable[..., object]:
+        """The function the game registered (for a bound method, its function: held weakly)."""
+        return self._func
 
     def attach(self, subscription: Subscription) -> None:
         self._subscription = subscription
@@ -1118,6 +1130,7 @@ class _PairHandler:
             a, b = b, a
         else:
             return
+        self.calls += 1
         ref = self._ref
         if ref is None:
             self._func(a, b)
