@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from game import Event, EventBus, Timers
+from game.engine import Event, EventBus, Timers
 
 
 def my_callback(my_function):

@@ -3,7 +3,7 @@
 import gc
 from dataclasses import dataclass
 
-from game import Event, EventBus
+from game.engine import Event, EventBus
 
 
 @dataclass(frozen=True, slots=True)

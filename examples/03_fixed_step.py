@@ -1,6 +1,6 @@
 """Chapter 3: the fixed-step loop: fixed steps, the accumulator, clamping, alpha."""
 
-from game import EventBus, FixedStepLoop, FixedUpdate
+from game.engine import EventBus, FixedStepLoop, FixedUpdate
 
 bus = EventBus(on_error="raise")
 loop = FixedStepLoop(bus, step=1 / 60, max_frame=0.25, max_steps=8)

@@ -1,6 +1,6 @@
 """Chapter 4: timers on game time: after, every, cancel, catch-up."""
 
-from game import EventBus, FixedStepLoop, Timers
+from game.engine import EventBus, FixedStepLoop, Timers
 
 bus = EventBus(on_error="raise")
 timers = Timers(bus)

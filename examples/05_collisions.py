@@ -1,6 +1,6 @@
 """Chapter 5: collisions as callbacks: enter, stay, exit, layers and masks, triggers, sliding."""
 
-from game import CollisionEnter, CollisionWorld, EventBus, FixedStepLoop, FixedUpdate
+from game.engine import CollisionEnter, CollisionWorld, EventBus, FixedStepLoop, FixedUpdate
 
 bus = EventBus(on_error="raise")
 world = CollisionWorld(bus, layers=["player", "wall", "coin", "ghost"])

@@ -7,11 +7,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 
-from game import EventBus, FixedStepLoop
-from game.engine.input import InputMapper
-from game.engine.input_events import ActionPressed, KeyDown
-from game.ui.chat_events import ChatSubmitted
-from game.ui.textbox import TextBox
+from game.engine import ActionPressed, EventBus, FixedStepLoop, InputMapper, KeyDown
+from game.widgets.chat_events import ChatSubmitted
+from game.widgets.textbox import TextBox
 
 pygame.display.init()
 bus = EventBus(on_error="raise")

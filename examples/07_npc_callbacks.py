@@ -2,9 +2,9 @@
 
 import re
 
-from game import EventBus, FixedStepLoop, Timers
+from game.engine import EventBus, FixedStepLoop, Timers
 from game.npc.brain import ChatContext, ReplyRequest
-from game.ui.chat_events import ChatSubmitted
+from game.widgets.chat_events import ChatSubmitted
 
 ANSWERS = {
     "callback": "A callback is a function you hand over, to be called later.",

@@ -10,7 +10,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from game import Event, EventBus, FixedStepLoop
+from game.engine import Event, EventBus, FixedStepLoop
 from game.npc.brain import ChatContext
 from game.npc.langchain_brain import LangChainBrain
 

@@ -17,7 +17,7 @@ from game.cli import main
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.wiring import Edge, edges, qualified_name, to_mermaid
-from game.ui.chat_events import ChatSubmitted
+from game.widgets.chat_events import ChatSubmitted
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,17 +171,17 @@ def test_edges_name_handlers_and_layer_pairs(bus: EventBus) -> None:
 
 def test_mermaid_lists_every_edge_with_its_count_and_escapes_labels() -> None:
     wiring = [
-        Edge("ChatSubmitted", "DemoScene.say", 3, 0, 1),
+        Edge("ChatSubmitted", "Conversations.say", 3, 0, 1),
         Edge("Event", "f.<locals>.<lambda>", 7, 0, 2),
-        Edge("Event", "DemoScene.say", 0, 0, 3),
+        Edge("Event", "Conversations.say", 0, 0, 3),
     ]
     text = to_mermaid(wiring, hot={2})
     assert text.startswith("flowchart LR\n")
     assert "#lt;lambda#gt;" in text
     assert parse_mermaid(text) == {
-        ("ChatSubmitted", "DemoScene.say"): 3,
+        ("ChatSubmitted", "Conversations.say"): 3,
         ("Event", "f.<locals>.<lambda>"): 7,
-        ("Event", "DemoScene.say"): 0,
+        ("Event", "Conversations.say"): 0,
     }
     assert "linkStyle 1 stroke" in text
 
@@ -202,7 +202,7 @@ def test_a_new_subscription_appears_in_the_games_wiring_with_its_count(app: App)
         heard.append(event.text)
 
     before = parse_mermaid(to_mermaid(edges(app.bus)))
-    assert ("ChatSubmitted", "DemoScene.say") in before
+    assert ("ChatSubmitted", "Conversations.say") in before
     assert not any(handler.endswith("overhear") for _, handler in before)
     app.bus.subscribe(ChatSubmitted, overhear)
     for event in (
@@ -217,7 +217,7 @@ def test_a_new_subscription_appears_in_the_games_wiring_with_its_count(app: App)
     name = "test_a_new_subscription_appears_in_the_games_wiring_with_its_count.<locals>.overhear"
     assert heard == ["hi"]
     assert after[("ChatSubmitted", name)] == 1
-    assert after[("ChatSubmitted", "DemoScene.say")] == 1
+    assert after[("ChatSubmitted", "Conversations.say")] == 1
 
 
 def test_wiring_flag_prints_mermaid_with_the_coin_and_say_edges(
@@ -227,6 +227,6 @@ def test_wiring_flag_prints_mermaid_with_the_coin_and_say_edges(
     out = capsys.readouterr().out
     wiring = parse_mermaid(out)
     assert out.startswith("flowchart LR\n")
-    assert wiring[("CollisionEnter(player, coin)", "DemoScene.collect_coin")] >= 1
-    assert ("ChatSubmitted", "DemoScene.say") in wiring
-    assert wiring[("FixedUpdate", "DemoScene.move_player")] == 1200
+    assert wiring[("CollisionEnter(player, coin)", "Coins.collect")] >= 1
+    assert ("ChatSubmitted", "Conversations.say") in wiring
+    assert wiring[("FixedUpdate", "PlayerCharacter.move")] == 1200
