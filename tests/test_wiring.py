@@ -9,14 +9,16 @@ from dataclasses import dataclass
 
 import pygame
 import pytest
+from conftest import Visitor
 from hypothesis import given
 from hypothesis import strategies as st
 
 from game.app import App
 from game.cli import main
+from game.demo.overlays import Overlays
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
-from game.engine.wiring import Edge, edges, qualified_name, to_mermaid
+from game.engine.wiring import Edge, RecentlyFired, edges, qualified_name, to_mermaid
 from game.widgets.chat_events import ChatSubmitted
 
 
@@ -230,3 +232,49 @@ def test_wiring_flag_prints_mermaid_with_the_coin_and_say_edges(
     assert wiring[("CollisionEnter(player, coin)", "Coins.collect")] >= 1
     assert ("ChatSubmitted", "Conversations.say") in wiring
     assert wiring[("FixedUpdate", "PlayerCharacter.move")] == 1200
+
+
+# -- recently fired, and the F4 overlay ---------------------------------------------------
+
+
+def test_recently_fired_marks_edges_whose_count_grew_for_one_window() -> None:
+    recent = RecentlyFired(window=1.0)
+    a, b = Edge("Ping", "f", 0, 0, 1), Edge("Ping", "g", 5, 0, 2)
+    assert recent.update([a, b], now=0.0) == set()  # first sight: when it fired is unknown
+    fired = Edge("Ping", "f", 1, 0, 1)
+    assert recent.update([fired, b], now=0.5) == {1}
+    assert recent.update([fired, b], now=1.4) == {1}
+    assert recent.update([fired, b], now=1.5) == set()
+    assert recent.update([b], now=1.6) == set()  # a cancelled edge is forgotten
+    with pytest.raises(ValueError, match="window"):
+        RecentlyFired(window=0)
+
+
+def test_f4_shows_the_wiring_and_highlights_the_coin_edge_for_a_second(
+    visitor: Visitor,
+) -> None:
+    overlay = visitor.scene.mechanic(Overlays).wiring
+    now = [100.0]
+    overlay.clock = lambda: now[0]
+    visitor.app.render_enabled = True
+    visitor.tap(pygame.K_F4)
+    assert overlay.visible
+    visitor.collect_a_coin()
+    coin_edge = next(e for e in overlay.shown if e.handler == "Coins.collect")
+    assert coin_edge.source == "CollisionEnter(player, coin)"
+    assert coin_edge.delivered == 1
+    assert coin_edge.key in overlay.hot
+    assert next(e for e in overlay.shown if e.handler == "PlayerCharacter.move").key in overlay.hot
+    now[0] += 1.0
+    visitor.app.run_ticks(1)
+    assert coin_edge.key not in overlay.hot
+    visitor.tap(pygame.K_F4)
+    assert not overlay.visible
+
+
+def test_f4_works_under_the_pause_panel(visitor: Visitor) -> None:
+    overlay = visitor.scene.mechanic(Overlays).wiring
+    visitor.tap(pygame.K_p)
+    assert visitor.app.loop.paused
+    visitor.tap(pygame.K_F4)
+    assert overlay.visible

@@ -21,6 +21,7 @@ from game.engine.loop import FixedUpdate
 from game.npc.brain import Brain, has_cjk
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
+from game.npc.explain import BusExplainer
 from game.npc.rule_brain import RuleBrain
 from game.scene import DrawLayer, Mechanic, SceneContext
 from game.widgets.bubble import BubbleStyle, SpeechBubble
@@ -86,6 +87,8 @@ class Conversations(Mechanic):
         self.facts = facts
         self.text_speed = 0
         self.log = ConversationLog(50)
+        # The guide answers "what just happened?" and "who listens to X?" from the bus.
+        self.explainer = BusExplainer(self.bus)
         self.player_bubble = self._bubble()
         self.npcs = [self._npc(key, brain) for key in VILLAGERS]
         self._labels = TextCache(load_font(14), capacity=32)
@@ -126,6 +129,7 @@ class Conversations(Mechanic):
             bubble=self._bubble(BlipVoice(self.blips, dialogue.pitch), width=360),
             facts=self.facts,
             log=self.log,
+            live=self.explainer if key == "guide" else None,
         )
 
     # -- callbacks ----------------------------------------------------------------------

@@ -32,6 +32,7 @@ CONTROLS = (
     ("H", "conversation log"),
     ("P / Esc", "pause"),
     ("F3", "debug overlay"),
+    ("F4", "who reacts to what"),
     ("F10", "one step while paused"),
 )
 
@@ -180,7 +181,7 @@ class Pause(Mechanic):
             speed_label=lambda: f"Text speed: {TEXT_SPEEDS[people.text_speed][0]}",
             on_quit=self.quit,
             size=context.size,
-            let_through=_keys_of(context.input, ("debug", "step", "log")),
+            let_through=_keys_of(context.input, ("debug", "wiring", "step", "log")),
         )
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.MODAL, lambda surface, alpha: self.panel.draw(surface))

@@ -71,7 +71,7 @@ class DemoScene:
             ),
             day := DayNight(context),  # timers.every(1.0) turns the sun; the night tint
             pause := Pause(context, chat=chat, people=people, font=load_font(20)),  # P/Esc, F10
-            Overlays(  # HUD; H → log panel; F3 → debug overlay
+            Overlays(  # HUD; H → log panel; F3 → debug overlay; F4 → wiring
                 context,
                 score=score,
                 coins=coins,

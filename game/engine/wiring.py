@@ -22,7 +22,17 @@ from typing import Protocol
 
 from game.engine.events import EventBus, Subscription
 
-__all__ = ["Edge", "LayerPairFilter", "edges", "qualified_name", "to_mermaid"]
+__all__ = [
+    "Edge",
+    "LayerPairFilter",
+    "RecentlyFired",
+    "edge_of",
+    "edges",
+    "handler_name",
+    "layer_pair",
+    "qualified_name",
+    "to_mermaid",
+]
 
 
 class LayerPairFilter(Protocol):
@@ -69,7 +79,8 @@ def qualified_name(fn: object) -> str:
     return name if isinstance(name, str) else type(fn).__qualname__
 
 
-def _layer_pair(handler: object) -> LayerPairFilter | None:
+def layer_pair(handler: object) -> LayerPairFilter | None:
+    """``handler`` if it is a collision world's layer-pair filter, else ``None``."""
     layers = getattr(handler, "layers", None)
     if isinstance(layers, tuple) and hasattr(handler, "callback") and hasattr(handler, "calls"):
         return handler  # type: ignore[return-value]  # it has the three attributes
@@ -82,17 +93,19 @@ def edge_of(sub: Subscription) -> Edge | None:
     if handler is None:
         return None
     kind = sub.event_type.__name__
-    pair = _layer_pair(handler)
+    pair = layer_pair(handler)
     if pair is not None:
         first, second = pair.layers
-        return Edge(
-            f"{kind}({first}, {second})",
-            qualified_name(pair.callback),
-            pair.calls,
-            sub.priority,
-            sub.seq,
-        )
-    return Edge(kind, qualified_name(handler), sub.delivered, sub.priority, sub.seq)
+        source, delivered = f"{kind}({first}, {second})", pair.calls
+    else:
+        source, delivered = kind, sub.delivered
+    return Edge(source, handler_name(handler), delivered, sub.priority, sub.seq)
+
+
+def handler_name(handler: object) -> str:
+    """The qualified name of a handler; of the game's callback for a layer-pair filter."""
+    pair = layer_pair(handler)
+    return qualified_name(pair.callback if pair is not None else handler)
 
 
 def edges(bus: EventBus) -> list[Edge]:
@@ -133,6 +146,38 @@ def to_mermaid(wiring: Iterable[Edge], *, hot: Collection[int] = ()) -> str:
     if hot_links:
         out.append(f"  linkStyle {','.join(hot_links)} stroke:#d33,stroke-width:3px")
     return "\n".join(out) + "\n"
+
+
+class RecentlyFired:
+    """Which edges delivered an event within the last ``window`` seconds.
+
+    Feed it the edges now and then with the current time (:meth:`update`); an
+    edge whose count grew since the previous update fired at that time. An
+    edge seen for the first time is not counted as firing: when it delivered
+    its events is unknown. Times are whatever clock the caller uses (the
+    window overlay: seconds of wall time).
+    """
+
+    def __init__(self, window: float = 1.0) -> None:
+        if not window > 0:
+            raise ValueError(f"window must be a positive number of seconds, not {window!r}")
+        self.window = window
+        self._counts: dict[int, int] = {}
+        self._fired_at: dict[int, float] = {}
+
+    def update(self, wiring: Iterable[Edge], now: float) -> set[int]:
+        """Note the counts of ``wiring`` at ``now``; return the keys of the edges still hot."""
+        counts = {}
+        for edge in wiring:
+            before = self._counts.get(edge.key)
+            if before is not None and edge.delivered > before:
+                self._fired_at[edge.key] = now
+            counts[edge.key] = edge.delivered
+        self._counts = counts  # edges that are gone are forgotten
+        self._fired_at = {
+            k: t for k, t in self._fired_at.items() if k in counts and now - t < self.window
+        }
+        return set(self._fired_at)
 
 
 def _label(text: str) -> str:

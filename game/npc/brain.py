@@ -18,7 +18,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["Brain", "ChatContext", "ReplyCallbacks", "ReplyRequest", "Unheard", "has_cjk"]
+__all__ = [
+    "Brain",
+    "ChatContext",
+    "LiveAnswers",
+    "ReplyCallbacks",
+    "ReplyRequest",
+    "Unheard",
+    "has_cjk",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,18 @@ class ReplyCallbacks(Protocol):
         """The brain failed; ``message`` is a short apology to show the player."""
 
 
+class LiveAnswers(Protocol):
+    """Answers computed from the running game, which a brain consults before its own.
+
+    ``answer(text, language)`` returns the reply to the player's ``text`` in
+    ``language`` (``"en"`` or ``"zh"``), or ``None`` when ``text`` is not a
+    question it answers. The guide's "what just happened?" is one
+    (:class:`game.npc.explain.BusExplainer`).
+    """
+
+    def answer(self, text: str, language: str) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ChatContext:
     """What a brain may know when it answers: who speaks, and live game facts."""
@@ -47,6 +67,8 @@ class ChatContext:
     player_name: str | None = None
     #: Live numbers for answers such as "how many coins are left?" (score, coins_left, clock…)
     facts: Mapping[str, object] = field(default_factory=dict)
+    #: Questions answered from the running game (None: this NPC has none).
+    live: LiveAnswers | None = None
 
 
 class Unheard:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from game.engine.collisions import Collider, CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.timers import TimerHandle, Timers
-from game.npc.brain import Brain, ChatContext, ReplyRequest, Unheard, has_cjk
+from game.npc.brain import Brain, ChatContext, LiveAnswers, ReplyRequest, Unheard, has_cjk
 from game.npc.bubble_reply import BubbleReply
 from game.npc.dialogue import Dialogue
 from game.npc.rule_brain import RuleBrain
@@ -63,7 +63,8 @@ class ChatNPC:
     """A villager with a brain, a speech bubble and a talk radius.
 
     ``facts()`` returns the live game numbers the brain may quote (score,
-    coins left, clock). The chat ``brain`` may be slow (a language model);
+    coins left, clock); ``live`` answers questions from the running game
+    (the guide's "what just happened?"). The chat ``brain`` may be slow (a language model);
     greetings and farewells always come from the NPC's own dialogue file.
     """
 
@@ -89,8 +90,10 @@ class ChatNPC:
         bubble: SpeechBubble,
         facts: Callable[[], Mapping[str, object]],
         log: ConversationLog,
+        live: LiveAnswers | None = None,
     ) -> None:
         self.key = dialogue.key
+        self.live = live
         self.dialogue = dialogue
         self.bus = bus
         self.timers = timers
@@ -157,7 +160,7 @@ class ChatNPC:
         """The player said ``text`` to this NPC: interrupt any reply and answer it."""
         self.language = "zh" if has_cjk(text) else "en"
         self._cancel_reply()
-        context = ChatContext(self.name, player_name, dict(self.facts()))
+        context = ChatContext(self.name, player_name, dict(self.facts()), self.live)
         callbacks = BubbleReply(self.bubble, think_time=self.THINK_TIME, on_done=self._replied)
         self._request = None
         request = self.brain.ask(text, context, callbacks)

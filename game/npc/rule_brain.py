@@ -64,8 +64,12 @@ class RuleBrain:
         self.last_match = match
         if match.name is not None:
             self.player_name = match.name
-        reply = fill(self._choose(match), self._values(match.language, context))
-        request.action = match.intent.action if match.intent is not None else None
+        live = context.live.answer(text, match.language) if context.live is not None else None
+        if live is not None:  # a question about the running game, answered from it
+            reply, request.action = live, None
+        else:
+            reply = fill(self._choose(match), self._values(match.language, context))
+            request.action = match.intent.action if match.intent is not None else None
         request.start()
         pieces = split_tokens(reply) if self.tokens == "words" else [reply]
         for piece in pieces:
