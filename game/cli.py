@@ -276,6 +276,7 @@ def _check_replay_args(args: argparse.Namespace) -> None:
             (args.record, "--record"),
             (args.chat, "--chat"),
             (args.autoplay or None, "--autoplay"),
+            (args.wiring or None, "--wiring"),
         ):
             if given is not None:
                 refuse(f"--replay cannot be combined with {flag}")
@@ -283,6 +284,8 @@ def _check_replay_args(args: argparse.Namespace) -> None:
             refuse("--replay takes the brain from the file; drop --brain")
     elif args.window:
         refuse("--window goes with --replay (a normal run opens a window anyway)")
+    if args.wiring and args.chat is not None:
+        refuse("--wiring prints a game run's wiring; --chat runs no game")
     if args.record is not None:
         if args.chat is not None:
             refuse("--record records a game run, not --chat")

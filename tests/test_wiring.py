@@ -278,3 +278,13 @@ def test_f4_works_under_the_pause_panel(visitor: Visitor) -> None:
     assert visitor.app.loop.paused
     visitor.tap(pygame.K_F4)
     assert overlay.visible
+
+
+@pytest.mark.parametrize("extra", [["--chat"], ["--replay", "x.cqr"]])
+def test_wiring_refuses_modes_that_run_no_game(
+    extra: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--wiring", *extra])
+    assert stopped.value.code == 2
+    assert "--wiring" in capsys.readouterr().err
