@@ -45,7 +45,7 @@ _TABLES = ("publishers", "things", "happenings", "handlers")
 
 # "what just happened?", "what happened just now", "刚才发生了什么？", "刚刚怎么了"
 _WHAT_HAPPENED = re.compile(
-    r"\bwhat\s+(?:just\s+)?happen(?:ed|s)\b|\bwhat\s+was\s+that\b|\bwhat\s+did\s+i\s+just\s+do\b"
+    r"\bwhat\s+(?:just\s+)?happened\b|\bwhat\s+was\s+that\b|\bwhat\s+did\s+i\s+just\s+do\b"
     r"|(?:刚才|刚刚|方才)\s*(?:发生了|发生|出了|是)?\s*(?:什么|啥|怎么)"
     r"|发生了(?:什么|啥)",
     re.IGNORECASE,
