@@ -21,7 +21,7 @@ import pygame
 
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
-from game.engine.events import Event, EventBus
+from game.engine.events import Event, EventBus, Priority
 from game.engine.input_events import InputEvent, QuitRequested
 from game.engine.loop import FixedStepLoop, FixedUpdate
 from game.engine.platform.gamepads import Gamepads
@@ -34,8 +34,6 @@ from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
 
-#: Priority of observers that must see every event before anyone can stop it.
-MONITOR_PRIORITY = 1_000_000
 #: Deliveries the bus keeps for "what just happened?" (routine ones are only counted).
 TRACE_CAPACITY = 512
 
@@ -138,7 +136,7 @@ class App:
         # recent deliveries the guide explains; every tick's FixedUpdate and the
         # keys typed are counted, not kept, so they do not push the rest out.
         self.bus.start_tracing(TRACE_CAPACITY, quiet=(FixedUpdate, InputEvent))
-        self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
+        self.bus.subscribe(Event, self._count_event, priority=Priority.OBSERVER)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()
         chat_clipboard = _ChatClipboard(

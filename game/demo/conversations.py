@@ -129,6 +129,8 @@ class Conversations(Mechanic):
             bubble=self._bubble(BlipVoice(self.blips, dialogue.pitch), width=360),
             facts=self.facts,
             log=self.log,
+            layer="npc",
+            talk_layer="talk",
             live=self.explainer if key == "guide" else None,
         )
 
@@ -165,10 +167,7 @@ class Conversations(Mechanic):
     def perform(self, event: NpcAction) -> None:
         """An NPC was asked to do something."""
         npc = next(n for n in self.npcs if n.key == event.npc)
-        if event.action == "dance":
-            npc.dance()
-        elif event.action == "follow":
-            npc.follow()
+        npc.perform(event.action)
 
     def count_reply(self, event: NpcSpoke) -> None:
         """Count the NPCs' answers (for the summary)."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         CollisionExit,
         CollisionStay,
         CollisionWorld,
+        LayerPairWarning,
         PairCallback,
         RectLike,
     )
@@ -32,12 +33,15 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         DataError,
     )
     from game.engine.events import (
+        HANDLED,
         CascadeError,
         Delivery,
         DispatchDepthError,
         Event,
         EventBus,
         Handler,
+        Modal,
+        Priority,
         Subscription,
         Trace,
         callable_name,
@@ -134,6 +138,9 @@ _EXPORTS: dict[str, str] = {
     "Event": "game.engine.events",
     "EventBus": "game.engine.events",
     "Handler": "game.engine.events",
+    "HANDLED": "game.engine.events",
+    "Modal": "game.engine.events",
+    "Priority": "game.engine.events",
     "Subscription": "game.engine.events",
     "Trace": "game.engine.events",
     "callable_name": "game.engine.events",
@@ -160,6 +167,7 @@ _EXPORTS: dict[str, str] = {
     "CollisionExit": "game.engine.collisions",
     "CollisionStay": "game.engine.collisions",
     "CollisionWorld": "game.engine.collisions",
+    "LayerPairWarning": "game.engine.collisions",
     "PairCallback": "game.engine.collisions",
     "RectLike": "game.engine.collisions",
     # errors shared by the data readers
@@ -228,6 +236,7 @@ _EXPORTS: dict[str, str] = {
 # Literal, so type checkers see the re-exports; a test checks it equals _EXPORTS.
 __all__ = [
     "FORMAT_VERSION",
+    "HANDLED",
     "MAX_LAYERS",
     "MAX_REPLAY_BYTES",
     "PAD_AXES",
@@ -277,6 +286,8 @@ __all__ = [
     "KeyDown",
     "KeyInput",
     "KeyUp",
+    "LayerPairWarning",
+    "Modal",
     "MouseDown",
     "MouseMotion",
     "MouseUp",
@@ -285,6 +296,7 @@ __all__ = [
     "PadButtonInput",
     "PairCallback",
     "Pausable",
+    "Priority",
     "QuitRequested",
     "RectLike",
     "Replay",
