@@ -139,3 +139,19 @@ def test_the_tutorial_and_the_architecture_link_each_other() -> None:
     for language in LANGUAGES:
         for chapter in chapters(language):
             assert f"{language}/{chapter.name}" in index, f"the index misses {chapter.name}"
+
+
+def test_every_relative_link_in_the_tutorial_and_readmes_points_to_a_file() -> None:
+    pages = [*TUTORIAL.rglob("*.md"), ROOT / "README.md", ROOT / "README.zh-CN.md"]
+    broken, checked = [], 0
+    for page in pages:
+        text = _BLOCK.sub("", page.read_text(encoding="utf-8"))  # code is not links
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            path = target.split("#", 1)[0]
+            if not path or "://" in target:
+                continue
+            checked += 1
+            if not (page.parent / path).exists():
+                broken.append(f"{page.relative_to(ROOT)} -> {target}")
+    assert broken == []
+    assert checked > 100
