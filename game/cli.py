@@ -90,13 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seconds",
         type=_seconds,
-        default=10.0,
+        default=None,
         metavar="S",
-        help="game time a headless run lasts (default: 10)",
+        help="game time a headless run lasts (default: 10); a window run stops after it too",
     )
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="RNG seed (default: 0)")
     parser.add_argument(
-        "--json", action="store_true", help="print the headless run's summary as one JSON line"
+        "--json",
+        action="store_true",
+        help="print the run's summary as one JSON line (headless, --replay, or when the "
+        "window closes)",
     )
     parser.add_argument("--no-render", action="store_true", help="headless: skip drawing frames")
     parser.add_argument(
@@ -170,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     _check_replay_args(args)
+    problem = _flags_that_do_not_apply(args)
+    if problem is not None:
+        print(f"callback-quest: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if args.replay is not None:
             return _run_replay(args)
@@ -189,6 +196,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
+    """The first flag given to a mode it means nothing in, as one line; None if all apply.
+
+    A flag silently ignored is a question silently unanswered (``--fact`` without
+    ``--chat`` used to change nothing), so each is honoured or refused.
+    """
+    if args.chat is not None:
+        for given, flag in (
+            (args.headless, "--headless"),
+            (args.seconds is not None, "--seconds"),
+            (args.json, "--json"),
+            (args.no_render, "--no-render"),
+            (args.screenshot is not None, "--screenshot"),
+            (args.autoplay, "--autoplay"),
+            (args.mute, "--mute"),
+        ):
+            if given:
+                return f"{flag} does not apply to --chat (no game runs: it talks in the terminal)"
+    elif args.fact:
+        return "--fact goes with --chat (a running game has its own facts)"
+    if args.replay is not None and args.seconds is not None:
+        return "--seconds does not apply to --replay (it plays the whole file)"
+    return None
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from game.app import App, NoDisplayError
 
@@ -200,17 +232,27 @@ def _run_window(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return _run_headless(args)
+    if args.no_render:
+        app.close()
+        print(
+            "callback-quest: --no-render goes with --headless or --replay (a window always draws)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     recorder = _recorder(app, args)
     try:
-        app.run()
+        app.run(seconds=args.seconds)
         if recorder is not None:
             recorder.finish()
         if args.screenshot:
             app.save_screenshot(args.screenshot)
+        summary = app.summary()
     finally:
         if recorder is not None:
             recorder.close()
         app.close()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     return EXIT_OK
 
 
@@ -227,7 +269,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     )
     recorder = _recorder(app, args)
     try:
-        app.run_for(args.seconds)
+        app.run_for(10.0 if args.seconds is None else args.seconds)
         if recorder is not None:
             recorder.finish()
         if args.screenshot:

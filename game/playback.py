@@ -300,13 +300,12 @@ class Playback:
         if line.tick != loop.tick:
             self._diverged(f"input for tick {line.tick} arrives after the game passed it")
             return
-        if line.paused and not loop.paused:
-            self._diverged("input recorded while paused, but the game runs here")
-            return
         for event in line.events:
             app.input.inject(event)
         if line.paused:
-            # As App.pump does: deliver at once, and what its handlers posted.
+            # Delivered in a frame that ran no step (paused, time scale 0, or a
+            # frame shorter than a step): as FixedStepLoop.advance does, at once,
+            # and what its handlers posted.
             app.input.publish_tick(loop.tick, paused=True)
             app.bus.flush()
 

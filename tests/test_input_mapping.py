@@ -375,3 +375,44 @@ def test_app_pad_moves_the_player(game: App) -> None:
     game.post(axis_event(0, pygame.CONTROLLER_AXIS_LEFTY, 1.0))
     game.run_ticks(20)
     assert game.scene.player.position[1] > start[1] + 20
+
+
+# -- errors under on_error="raise" ------------------------------------------------
+
+
+def test_under_raise_the_events_after_the_raising_one_are_published_next_time(
+    mapper: InputMapper,
+) -> None:
+    bus = mapper.bus
+    seen: list[int] = []
+
+    def on_key(event: KeyDown) -> None:
+        if event.key == pygame.K_a and not seen:
+            seen.append(-1)
+            raise ValueError("first key")
+        seen.append(event.key)
+
+    bus.subscribe(KeyDown, on_key)
+    for code in (pygame.K_a, pygame.K_b, pygame.K_c):
+        mapper.feed(key(pygame.KEYDOWN, code), 0)
+    with pytest.raises(ValueError, match="first key"):
+        mapper.publish_tick(0)
+    mapper.publish_tick(1)
+    assert seen == [-1, pygame.K_b, pygame.K_c]
+
+
+def test_under_raise_a_key_whose_keydown_raised_never_gets_a_lone_release(
+    mapper: InputMapper,
+) -> None:
+    bus = mapper.bus
+    actions: list[object] = []
+    bus.subscribe(ActionPressed, actions.append)
+    bus.subscribe(ActionReleased, actions.append)
+    failing = bus.subscribe(KeyDown, lambda e: 1 / 0)
+    mapper.feed(key(pygame.KEYDOWN, pygame.K_LEFT), 0)
+    with pytest.raises(ZeroDivisionError):
+        mapper.publish_tick(0)
+    failing.cancel()
+    run(mapper, key(pygame.KEYUP, pygame.K_LEFT), tick=1)
+    assert actions == []
+    assert not mapper.is_down("move_left")

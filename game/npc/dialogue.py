@@ -193,14 +193,15 @@ def dialogue_files() -> dict[str, Path]:
 
 
 def load_npc(key: str) -> Dialogue:
-    """Load a bundled NPC's dialogue by key (``"guide"``) or by its name (``"Ada"``).
+    """Load a bundled NPC's dialogue by key (``"guide"``) or by its name (``"Ada"``), any case.
 
     Raises ``KeyError`` naming the NPCs available when there is no such NPC, and
     :class:`DialogueError` when its file is malformed.
     """
     files = dialogue_files()
-    if key in files:
-        return load_dialogue(files[key])
+    for stem, path in files.items():
+        if stem.casefold() == key.casefold():  # as names are: --chat GUIDE is --chat guide
+            return load_dialogue(path)
     for path in files.values():
         dialogue = load_dialogue(path)
         if key.casefold() in {n.casefold() for n in dialogue.names.values()}:

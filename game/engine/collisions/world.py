@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import math
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol, TypeAlias
@@ -24,7 +25,7 @@ from game.engine.collisions.broadphase import (
     sorted_pair_keys,
     sweep_strips,
 )
-from game.engine.events import Event, EventBus, Subscription, weak_method
+from game.engine.events import Event, EventBus, Subscription, check_not_async, weak_method
 
 __all__ = [
     "Box",
@@ -318,6 +319,9 @@ class CollisionWorld:
         self._publishing = False
         self._pending_enters: _Ints | None = None
         self._next_enter = 0
+        # Exits an exception (on_error="raise") kept from being delivered: the
+        # next update delivers them first, so every delivered Enter gets its Exit.
+        self._owed_exits: list[tuple[Collider, Collider]] = []
         #: CollisionEnter events published so far.
         self.started = 0
 
@@ -539,9 +543,17 @@ class CollisionWorld:
             self._restricted -= 1
         if self._w[slot] == 0 or self._h[slot] == 0:
             self._empty -= 1
+        self._publish_exits(exits)
+
+    def _publish_exits(self, exits: list[tuple[Collider, Collider]]) -> None:
+        """Publish ``exits`` in order; those an exception stops are owed to the next update."""
         publish = self.bus.publish
-        for a, b in exits:
-            publish(CollisionExit(a, b))
+        for n, (a, b) in enumerate(exits, 1):
+            try:
+                publish(_event(CollisionExit, a, b))
+            except BaseException:
+                self._owed_exits[:0] = exits[n:]
+                raise
 
     def _take_contacts(self, collider: Collider) -> list[tuple[Collider, Collider]]:
         """Drop the collider's pairs from the contact set; return the Exits owed, in order."""
@@ -797,6 +809,7 @@ class CollisionWorld:
         self._check_pair(layer_a, layer_b, _METHODS[kind])
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {callback!r}")
+        check_not_async("callback", callback)
         handler = _PairHandler(layer_a, layer_b, callback)
         subscription = self.bus.subscribe(kind, handler)
         handler.attach(subscription)
@@ -808,6 +821,11 @@ class CollisionWorld:
         """Find this tick's contacts and publish Exit, Enter, then Stay events.
 
         Raises ``RuntimeError`` if called from inside one of its own callbacks.
+        When a callback raises (the bus's ``on_error="raise"``) the exception
+        leaves at once and the pairing holds: the event that raised counts as
+        delivered; Exits not yet delivered are delivered first thing in the
+        next update; Enters not yet delivered are forgotten, so the next update
+        reports them again if the pair still overlaps.
         """
         if self._publishing:
             raise RuntimeError("CollisionWorld.update() was called from a collision callback")
@@ -816,7 +834,12 @@ class CollisionWorld:
         moved = self._moved
         if len(moved) <= _FEW_MOVED and self._count <= _SMALL:
             current, entered, exited = self._find_pairs_of_moved(sorted(moved))
-            if not (len(entered) or len(exited) or (len(current) and self._stay_wanted())):
+            if not (
+                len(entered)
+                or len(exited)
+                or self._owed_exits
+                or (len(current) and self._stay_wanted())
+            ):
                 return  # the common tick of a small world: nothing to publish
             stayed = current[~np.isin(current, entered)] if len(entered) else current
         else:
@@ -827,27 +850,52 @@ class CollisionWorld:
         # Events name colliders by id, in (a.id, b.id) order; resolve them now,
         # before a callback can free a slot and reuse it.
         exits = self._resolve(self._id_keys(exited))
+        if self._owed_exits:
+            exits[:0] = self._owed_exits
+            self._owed_exits = []
         enters = self._id_keys(entered)
         stays = self._id_keys(stayed) if len(stayed) and self._stay_wanted() else None
-        publish = self.bus.publish
         self._publishing = True
         self._pending_enters = enters
         self._next_enter = 0
         try:
-            for a, b in exits:
-                publish(_event(CollisionExit, a, b))
+            self._publish_exits(exits)
             self._publish_live(CollisionEnter, enters, entering=True)
             if stays is not None:
                 self._publish_live(CollisionStay, stays, entering=False)
+        except BaseException:
+            # _publish_exits kept the undelivered Exits; if the Enters had not all
+            # gone out, the rest are forgotten: no Exit is owed for them.
+            self._forget_pairs(enters[self._next_enter :])
+            raise
         finally:
             self._publishing = False
             self._pending_enters = None
 
+    def _forget_pairs(self, id_keys: _Ints) -> None:
+        """Take pairs out of the contact set, so that the next update finds them anew."""
+        if not len(id_keys):
+            return
+        get = self._by_id.get
+        forget = []
+        for key in id_keys.tolist():
+            a = get(key >> KEY_BITS)
+            b = get(key & KEY_MASK)
+            if a is None or b is None:  # removed since: its pairs left already
+                continue
+            low, high = sorted((a._slot, b._slot))
+            forget.append((low << KEY_BITS) | high)
+            self._moved.update((low, high))  # so that a small world tests them again
+        if forget:
+            self._pairs = self._pairs[~np.isin(self._pairs, np.array(forget, dtype=np.int64))]
+
     def _stay_wanted(self) -> bool:
-        # Catch-all observers (a subscription to Event, a recorder) do not count:
-        # Stays are many, and only someone who asked for them should pay for them.
+        # A subscription to CollisionStay or to CollisionEvent ("all three kinds")
+        # asks for Stays; catch-all observers (a subscription to Event, a
+        # recorder) do not: Stays are many, and only someone who asked for them
+        # should pay for them.
         return any(
-            issubclass(sub.event_type, CollisionStay)
+            issubclass(sub.event_type, CollisionEvent)
             for sub in self.bus.subscriptions(CollisionStay)
         )
 
@@ -871,17 +919,19 @@ class CollisionWorld:
         get = self._by_id.get
         publish = self.bus.publish
         delivered = 0
-        for n, key in enumerate(id_keys.tolist(), 1):
-            a = get(key >> KEY_BITS)
-            b = get(key & KEY_MASK)
+        try:
+            for n, key in enumerate(id_keys.tolist(), 1):
+                a = get(key >> KEY_BITS)
+                b = get(key & KEY_MASK)
+                if entering:
+                    self._next_enter = n
+                if a is None or b is None:  # removed by an earlier callback of this update
+                    continue
+                delivered += 1
+                publish(_event(kind, a, b))
+        finally:
             if entering:
-                self._next_enter = n
-            if a is None or b is None:  # removed by an earlier callback of this update
-                continue
-            delivered += 1
-            publish(_event(kind, a, b))
-        if entering:
-            self.started += delivered
+                self.started += delivered
 
     def _order(self) -> _Ints:
         """The alive slots in last update's x order, then those added since."""
@@ -1072,8 +1122,12 @@ class _PairHandler:
         #: How many matching pairs the callback was called for (the wiring view).
         self.calls = 0
         self._subscription: Subscription | None = None
+        # A bound method, or a partial of one, is held weakly, as by the bus.
+        self._ref: weakref.ReferenceType[Any] | None
+        self._func: Callable[..., object]
         self._ref, self._func = weak_method(callback, self._owner_collected)
-        self.__func__ = self._func
+        # Names the user's function in logs; never the bound method (it would hold its object).
+        self.__func__ = getattr(self._func, "__func__", self._func)
 
     @property
     def layers(self) -> tuple[str, str]:
@@ -1088,9 +1142,11 @@ class _PairHandler:
     def attach(self, subscription: Subscription) -> None:
         self._subscription = subscription
 
-    def _owner_collected(self, _ref: object) -> None:
+    def _owner_collected(self, ref: object) -> None:
+        # Any thread, any moment (the garbage collector's): the subscription
+        # only flags itself and queues its removal for the game thread.
         if self._subscription is not None:
-            self._subscription.cancel()
+            self._subscription._owner_collected(ref)
 
     def __call__(self, event: CollisionEvent) -> None:
         a, b = event.a, event.b

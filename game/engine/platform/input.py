@@ -87,8 +87,9 @@ _SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META
 
 #: ``tap(tick, events, paused)``: called by :meth:`InputMapper.publish_tick` just
 #: before it publishes ``events`` (possibly none). ``paused`` is True when they
-#: are delivered at once while the loop is paused (no step runs), False in
-#: phase 1 of step ``tick``.
+#: are delivered at once in a frame that runs no step (the loop is paused, its
+#: time scale is 0, or the frame is shorter than a step), False in phase 1 of
+#: step ``tick``.
 InputTap = Callable[[int, Sequence[InputEvent], bool], None]
 
 
@@ -270,8 +271,11 @@ class InputMapper:
     def publish_tick(self, tick: int, *, paused: bool = False) -> None:
         """Publish every queued event stamped with ``tick`` or earlier, in order.
 
-        ``paused``: the app delivers input at once while the loop is paused
-        (no step runs); the :attr:`tap` is told so.
+        ``paused``: the loop delivers input at once in a frame that runs no
+        step (paused, time scale 0, a frame shorter than a step); the
+        :attr:`tap` is told so. When a handler raises (the bus's
+        ``on_error="raise"``), the events after the one that raised stay
+        queued, in order, for the next call.
         """
         tap = self.tap
         if not self._pending:
@@ -282,8 +286,12 @@ class InputMapper:
         self._pending = [e for e in self._pending if e.tick > tick]
         if tap is not None:
             tap(tick, due, paused)
-        for event in due:
-            self._publish(event, tick)
+        for n, event in enumerate(due, 1):
+            try:
+                self._publish(event, tick)
+            except BaseException:
+                self._pending[:0] = due[n:]
+                raise
 
     def _publish(self, event: InputEvent, tick: int) -> None:
         handled = self.bus.publish(event)
