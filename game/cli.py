@@ -218,6 +218,20 @@ def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
         return "--fact goes with --chat (a running game has its own facts)"
     if args.replay is not None and args.seconds is not None:
         return "--seconds does not apply to --replay (it plays the whole file)"
+    if args.wiring:  # always headless, so --headless is honoured
+        for given, flag in (
+            (args.json, "--json"),
+            (args.no_render, "--no-render"),
+            (args.screenshot is not None, "--screenshot"),
+            (args.autoplay, "--autoplay"),
+            (args.mute, "--mute"),
+            (args.record is not None, "--record"),
+        ):
+            if given:
+                return (
+                    f"{flag} does not apply to --wiring (it runs the headless autoplay, "
+                    "undrawn, and prints Mermaid)"
+                )
     return None
 
 
@@ -297,7 +311,7 @@ def _run_wiring(args: argparse.Namespace) -> int:
 
     app = App(headless=True, seed=args.seed, autoplay=True, render=False, brain=args.brain)
     try:
-        app.run_for(args.seconds)
+        app.run_for(10.0 if args.seconds is None else args.seconds)
         sys.stdout.write(to_mermaid(edges(app.bus)))
     finally:
         app.close()

@@ -288,3 +288,17 @@ def test_wiring_refuses_modes_that_run_no_game(
         main(["--wiring", *extra])
     assert stopped.value.code == 2
     assert "--wiring" in capsys.readouterr().err
+
+
+def test_wiring_runs_ten_seconds_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--wiring"]) == 0
+    wiring = parse_mermaid(capsys.readouterr().out)
+    assert wiring[("FixedUpdate", "PlayerCharacter.move")] == 600
+
+
+@pytest.mark.parametrize("flag", ["--json", "--no-render", "--autoplay", "--mute"])
+def test_wiring_refuses_flags_that_do_not_apply(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--wiring", flag]) == 2
+    assert f"{flag} does not apply to --wiring" in capsys.readouterr().err
