@@ -7,13 +7,14 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 
-from game.engine import ActionPressed, EventBus, FixedStepLoop, InputMapper, KeyDown
+from game.assets import BINDINGS
+from game.engine import ActionPressed, EventBus, FixedStepLoop, InputMapper, KeyDown, load_bindings
 from game.widgets.chat_events import ChatSubmitted
 from game.widgets.textbox import TextBox
 
 pygame.display.init()
 bus = EventBus(on_error="raise")
-controls = InputMapper(bus)  # actions come from assets/bindings.toml
+controls = InputMapper(bus, load_bindings(BINDINGS))  # the game's assets/bindings.toml
 loop = FixedStepLoop(bus, step=1 / 60, input=controls)  # phase 1 of every step
 chat = TextBox(bus)  # Enter or T opens it; while open it takes the keyboard
 
