@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,3 +150,53 @@ def test_a_broken_words_file_names_the_table_and_key(tmp_path: Path) -> None:
     broken.write_text('[handlers]\n"Coins.collect" = { en = "scored" }\n', encoding="utf-8")
     with pytest.raises(ExplainError, match=r"\[handlers\] 'Coins.collect' needs en and zh"):
         load_words(broken)
+
+
+# -- wired into the guide's intent table ---------------------------------------------------
+
+
+def test_paraphrases_reach_the_live_answers_through_the_intent_table(visitor: Visitor) -> None:
+    visitor.collect_a_coin()
+    assert "Coins.collect" in ask(visitor, "guide", "why did my score change?")
+    assert "Coins.collect" in ask(visitor, "guide", "刚才是怎么回事")
+    assert ask(visitor, "guide", "who handles key presses").startswith("KeyDown goes to ")
+    assert ask(visitor, "guide", "who gets the collision events").startswith("CollisionEnter ")
+
+
+def test_asked_who_listens_without_an_event_the_guide_asks_which() -> None:
+    explainer = BusExplainer(EventBus())
+    assert explainer.answer("who reacts to the thing?", "en", "who_listens") == (
+        explainer.answer("who reacts to it?", "en", "who_listens")
+    )
+    assert str(explainer.answer("谁在监听那个？", "zh", "who_listens")).startswith("哪个事件？")
+
+
+def test_without_a_running_game_ada_says_she_reads_it_off_the_bus() -> None:
+    from game.npc.terminal import run_chat
+
+    lines = io.StringIO("what just happened?\n刚才发生了什么？\n")
+    out = io.StringIO()
+    assert run_chat("guide", stdin=lines, stdout=out) == 0
+    en, zh = out.getvalue().splitlines()
+    assert en.startswith("Ada: I read that off the event bus while the game runs")
+    assert zh.startswith("Ada: 这要在游戏运行时从事件总线上读出来")
+
+
+def test_a_dialogue_intent_with_an_unknown_live_question_is_refused() -> None:
+    from game.npc.dialogue import DialogueError, parse_dialogue
+
+    text = """
+[npc]
+name = "Ada"
+name_zh = "艾达"
+[fallback]
+en = ["?"]
+zh = ["？"]
+[intents.oops]
+live = "what_time_is_it"
+examples = ["what time is it", "几点了"]
+en = ["x"]
+zh = ["x"]
+"""
+    with pytest.raises(DialogueError, match="unknown 'live' 'what_time_is_it'"):
+        parse_dialogue(text)

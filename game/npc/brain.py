@@ -23,6 +23,7 @@ from typing import Protocol
 from game.text.cjk import has_cjk
 
 __all__ = [
+    "LIVE_QUESTIONS",
     "Action",
     "Brain",
     "ChatContext",
@@ -43,6 +44,10 @@ class Action(str, Enum):
 
     DANCE = "dance"
     FOLLOW = "follow"
+    #: A negated request ("stop dancing", "别跟着我了"): what a brain asks instead of the
+    #: action itself; dialogue files name only the action and give [stop] replies.
+    STOP_DANCE = "stop_dance"
+    STOP_FOLLOW = "stop_follow"
 
 
 class ReplyState(str, Enum):
@@ -72,16 +77,23 @@ class ReplyCallbacks(Protocol):
         """The brain failed; ``message`` is a short apology to show the player."""
 
 
+#: The questions a live-answer provider is asked by name: a dialogue intent with
+#: ``live = "what_happened"`` is answered by the provider, not by its own replies.
+LIVE_QUESTIONS = frozenset({"what_happened", "who_listens"})
+
+
 class LiveAnswers(Protocol):
     """Answers computed from the running game, which a brain consults before its own.
 
-    ``answer(text, language)`` returns the reply to the player's ``text`` in
-    ``language`` (``"en"`` or ``"zh"``), or ``None`` when ``text`` is not a
-    question it answers. The guide's "what just happened?" is one
+    ``answer(text, language, question)`` returns the reply to the player's
+    ``text`` in ``language`` (``"en"`` or ``"zh"``), or ``None`` when it has
+    none. ``question`` is one of :data:`LIVE_QUESTIONS` when the brain already
+    knows what was asked (its intent table said so); ``None`` asks the provider
+    to recognise the question itself. The guide's "what just happened?" is one
     (:class:`game.npc.explain.BusExplainer`).
     """
 
-    def answer(self, text: str, language: str) -> str | None: ...
+    def answer(self, text: str, language: str, question: str | None = None) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,14 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
+from game.engine._toml import tomllib
 from game.engine.errors import DataError
 from game.engine.events import Event, EventBus, Subscription
 from game.engine.wiring import edge_of, handler_name, layer_pair
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from game.npc.brain import has_cjk
 
 __all__ = ["BusExplainer", "ExplainError", "ExplainWords", "load_words"]
 
@@ -161,16 +158,28 @@ class BusExplainer:
 
     # -- the provider --------------------------------------------------------------
 
-    def answer(self, text: str, language: str) -> str | None:
-        """The reply to ``text`` if it asks what just happened or who listens to something."""
+    def answer(self, text: str, language: str, question: str | None = None) -> str | None:
+        """The reply to ``text``, or ``None`` if it is not a question for this provider.
+
+        ``question`` (``"what_happened"`` or ``"who_listens"``) is what the brain's
+        intent table recognised; without it the provider recognises the exact
+        forms itself ("what just happened?", "who listens to KeyDown?").
+        """
         line = unicodedata.normalize("NFKC", text)
+        if question == "what_happened":
+            return self.what_just_happened(language)
         for pattern in _WHO_LISTENS:
             found = pattern.search(line)
             if found is not None:
                 reply = self.who_listens(found.group("x"), language)
                 if reply is not None:
                     return reply
-        if _WHAT_HAPPENED.search(line):
+        if question == "who_listens":
+            named = self._mentioned_event(line)
+            if named is not None:
+                return self.who_listens(named, language)
+            return self._which_event(language)
+        if question is None and _WHAT_HAPPENED.search(line):
             return self.what_just_happened(language)
         return None
 
@@ -287,14 +296,49 @@ class BusExplainer:
     # -- who listens -------------------------------------------------------------------
 
     def who_listens(self, name: str, language: str) -> str | None:
-        """Who an event called ``name`` reaches, in call order; ``None`` if no such event."""
+        """Who an event called ``name`` reaches, in call order; ``None`` if no such event.
+
+        For a family with no listeners of its own (``CollisionEvent``), each of its
+        kinds that has some (``CollisionEnter``, ``CollisionExit``) is told.
+        """
         lang = _language(language)
         kind = self._event_class(name)
         if kind is None:
             return None
-        reached = self.bus.subscriptions(kind)
+        kinds = [kind]
+        if not self._has_listeners(kind):
+            family = sorted(
+                (k for k in _event_classes() if k is not kind and issubclass(k, kind)),
+                key=lambda k: k.__name__,
+            )
+            kinds = [k for k in family if self._has_listeners(k)] or kinds
+        parts = [self._listeners_of(k, lang) for k in kinds]
+        # Observers of every event (subscribed to the base class) see it before them.
+        monitors = [
+            handler_name(s.handler) for s in self.bus.subscriptions(kind) if s.event_type is Event
+        ]
+        names = ", ".join(monitors)
+        if not self._has_listeners(kinds[0]):
+            return {
+                "en": f"No handler listens to {kind.__name__} right now"
+                + (f" (only {names}, which sees every event)." if monitors else "."),
+                "zh": f"现在没有处理函数监听 {kind.__name__}"
+                + (f"（只有会看到每一个事件的 {names}）。" if monitors else "。"),
+            }[lang]
+        if lang == "en":
+            watching = (
+                f" Before them, {names} {'sees' if len(monitors) == 1 else 'see'} every event."
+                if monitors
+                else ""
+            )
+            return " ".join(parts) + f"{watching} Press F4 to see all the wiring."
+        watching = f"在它们之前，{names} 会先看到每一个事件。" if monitors else ""
+        return "".join(parts) + f"{watching}按 F4 可以看到全部接线。"
+
+    def _listeners_of(self, kind: type, lang: str) -> str:
+        """One sentence: the handlers a ``kind`` event reaches, in call order, with counts."""
         listed = []
-        for sub in reached:
+        for sub in self.bus.subscriptions(kind):
             edge = edge_of(sub) if sub.event_type is not Event else None
             if edge is None:
                 continue
@@ -304,37 +348,38 @@ class BusExplainer:
                 listed.append(f"{target} ({edge.delivered:,} so far)")
             else:
                 listed.append(f"{target}（到目前为止 {edge.delivered:,} 次）")
-        # Observers of every event (subscribed to the base class) see it before them.
-        monitors = [handler_name(s.handler) for s in reached if s.event_type is Event]
-        watching = ""
-        if monitors:
-            names = ", ".join(monitors)
-            watching = {
-                "en": f" Before them, {names} {'sees' if len(monitors) == 1 else 'see'} "
-                "every event.",
-                "zh": f"在它们之前，{names} 会先看到每一个事件。",
-            }[lang]
-        event_name = kind.__name__
-        if not listed:
-            only = ", ".join(monitors)
-            return {
-                "en": f"No handler listens to {event_name} right now"
-                + (f" (only {only}, which sees every event)." if monitors else "."),
-                "zh": f"现在没有处理函数监听 {event_name}"
-                + (f"（只有会看到每一个事件的 {only}）。" if monitors else "。"),
-            }[lang]
         if lang == "en":
             count = "1 handler:" if len(listed) == 1 else f"{len(listed)} handlers, in call order:"
-            return (
-                f"{event_name} goes to {count} "
-                + "; ".join(listed)
-                + f".{watching} Press F4 to see all the wiring."
-            )
-        return (
-            f"{event_name} 会按调用顺序送到 {len(listed)} 个处理函数："
-            + "；".join(listed)
-            + f"。{watching}按 F4 可以看到全部接线。"
-        )
+            return f"{kind.__name__} goes to {count} " + "; ".join(listed) + "."
+        head = f"{kind.__name__} 会按调用顺序送到 {len(listed)} 个处理函数："
+        return head + "；".join(listed) + "。"
+
+    def _has_listeners(self, kind: type) -> bool:
+        return any(s.event_type is not Event for s in self.bus.subscriptions(kind))
+
+    def _mentioned_event(self, line: str) -> str | None:
+        """An event class name or alias anywhere in ``line`` ("which handlers react to
+        coins"), the longest first; ``None`` if there is none."""
+        text = _norm(line)
+        compact = re.sub(r"[\s_]", "", text)
+        names = [_norm(k.__name__) for k in _event_classes()]
+        for name in sorted(names, key=len, reverse=True):
+            if len(name) > 4 and name in compact:
+                return name
+        for alias in sorted(_ALIASES, key=len, reverse=True):
+            pattern = re.escape(alias) if has_cjk(alias) else rf"\b{re.escape(alias)}\b"
+            if re.search(pattern, text):
+                return alias
+        return None
+
+    @staticmethod
+    def _which_event(lang: str) -> str:
+        return {
+            "en": "Which event? Name one and I'll tell you who listens to it: ChatSubmitted, "
+            "CollisionEnter, FixedUpdate, KeyDown, TextInput or ActionPressed, say.",
+            "zh": "哪个事件？说出一个名字，我就告诉你谁在监听它：比如 ChatSubmitted、"
+            "CollisionEnter、FixedUpdate、KeyDown、TextInput 或 ActionPressed。",
+        }[lang]
 
     def _event_class(self, name: str) -> type | None:
         wanted = _norm(name).strip(" \"'`“”‘’")
