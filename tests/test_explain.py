@@ -50,7 +50,7 @@ def test_after_a_coin_ada_says_what_just_happened_in_chinese(visitor: Visitor) -
 def test_talking_to_ada_is_not_what_just_happened(visitor: Visitor) -> None:
     """Walking up to her and the question itself are part of talking; the coin was last."""
     visitor.collect_a_coin()
-    ask(visitor, "guide", "hello")
+    ask(visitor, "guide", "what is a callback?")
     assert "a coin" in ask(visitor, "guide", "what happened just now?")
 
 
@@ -60,9 +60,13 @@ def test_with_nothing_to_tell_ada_says_so(visitor: Visitor) -> None:
 
 
 def test_ada_tells_who_listens_to_an_event_from_the_live_subscriptions(visitor: Visitor) -> None:
+    handlers = [
+        s for s in visitor.app.bus.subscriptions(ChatSubmitted) if s.event_type is not Event
+    ]
     answer = ask(visitor, "guide", "who listens to ChatSubmitted?")
-    assert answer.startswith("ChatSubmitted goes to 1 handler: Conversations.say (")
-    assert "App._count_event sees every event" in answer
+    assert answer.startswith(f"ChatSubmitted goes to {len(handlers)} handlers, in call order: ")
+    assert "Conversations.say (1 so far)" in answer
+    assert "App._count_event" in answer and "see every event" in answer
 
     heard: list[ChatSubmitted] = []
 
@@ -71,8 +75,8 @@ def test_ada_tells_who_listens_to_an_event_from_the_live_subscriptions(visitor: 
 
     visitor.app.bus.subscribe(ChatSubmitted, overhear)
     answer = ask(visitor, "guide", "who listens to chat submitted")
-    assert "2 handlers, in call order: Conversations.say" in answer
-    assert "overhear (0 so far)" in answer
+    assert f"{len(handlers) + 1} handlers, in call order: " in answer
+    assert answer.index("Conversations.say") < answer.index("overhear (0 so far)")
 
 
 def test_ada_tells_who_listens_in_chinese_with_the_layer_pairs(visitor: Visitor) -> None:
