@@ -302,3 +302,16 @@ def test_wiring_refuses_flags_that_do_not_apply(
 ) -> None:
     assert main(["--wiring", flag]) == 2
     assert f"{flag} does not apply to --wiring" in capsys.readouterr().err
+
+
+def test_the_overlay_fills_columns_without_splitting_an_event_types_group() -> None:
+    from game.widgets.wiring_view import _columns
+
+    shown = [Edge(f"E{n // 3}", f"h{n}", 0, 0, n) for n in range(44)]  # groups of 3
+    columns = _columns(shown, fits=27)
+    assert len(columns) == 2
+    assert [e for column in columns for e in column] == shown
+    assert all(len(column) <= 27 for column in columns)
+    starts = [column[0].source for column in columns]
+    assert all(column[0].key % 3 == 0 for column in columns), starts
+    assert _columns(shown[:10], fits=27) == [shown[:10]]

@@ -87,18 +87,36 @@ class WiringOverlay:
         surface.blit(self._panel, (MARGIN, MARGIN))
         surface.blit(text.render(TITLE, DIM), (2 * MARGIN, 2 * MARGIN))
 
-        # One row per edge, grouped by event type (edges() sorts them so): the
-        # type on its group's first row, a bracket joining the group, and one
-        # straight line per row to its handler. No line crosses another.
-        rows = max(len(self.shown), 1)
+        # One row per edge, grouped by event type (edges() sorts them so), in as
+        # many columns as the rows need (a group never splits across two).
         top = 2 * MARGIN + ROW + 8
-        step = min(ROW, (height - top - 2 * MARGIN) / rows)
-        left_edge = round(width * 0.36)  # right end of the event type names
-        right_edge = round(width * 0.56)  # left end of the handler names
+        fits = max(int((height - top - 2 * MARGIN) // ROW), 1)
+        columns = _columns(self.shown, fits)
+        step = min(ROW, (height - top - 2 * MARGIN) / max(max(map(len, columns)), 1))
+        width_each = (width - 2 * MARGIN) / len(columns)
+        for n, column in enumerate(columns):
+            self._draw_column(surface, column, MARGIN + n * width_each, width_each, top, step)
+
+    def _draw_column(
+        self,
+        surface: pygame.Surface,
+        column: list[Edge],
+        x: float,
+        width: float,
+        top: int,
+        step: float,
+    ) -> None:
+        """The type on its group's first row, a bracket joining the group, and one straight
+        line per row to its handler: no line crosses another."""
+        assert self._text is not None
+        text = self._text
+        names = [text.render(e.source, INK).get_width() for e in column] or [0]
+        left_edge = round(x + min(max(names) + MARGIN, width * 0.48))  # end of the type names
+        right_edge = round(left_edge + min(64, width * 0.14))  # start of the handler names
         first_row: dict[str, int] = {}
         last_row: dict[str, int] = {}
         hot_sources: set[str] = set()
-        for row, edge in enumerate(self.shown):
+        for row, edge in enumerate(column):
             first_row.setdefault(edge.source, row)
             last_row[edge.source] = row
             if edge.key in self.hot:
@@ -112,9 +130,11 @@ class WiringOverlay:
             name = text.render(source, color)
             surface.blit(name, name.get_rect(midright=(left_edge, y_of(row))))
             if last_row[source] > row:
-                x = left_edge + 8
-                pygame.draw.line(surface, LINE, (x, y_of(row)), (x, y_of(last_row[source])))
-        for row, edge in enumerate(self.shown):
+                bracket = left_edge + 8
+                pygame.draw.line(
+                    surface, LINE, (bracket, y_of(row)), (bracket, y_of(last_row[source]))
+                )
+        for row, edge in enumerate(column):
             hot = edge.key in self.hot
             y = y_of(row)
             start = left_edge + (8 if last_row[edge.source] > first_row[edge.source] else 4)
@@ -127,3 +147,25 @@ class WiringOverlay:
             surface.blit(count, count.get_rect(center=box.center))
             handler = text.render(edge.handler, HOT if hot else INK)
             surface.blit(handler, handler.get_rect(midleft=(right_edge, y)))
+
+
+def _columns(shown: list[Edge], fits: int) -> list[list[Edge]]:
+    """``shown`` cut into the fewest columns of at most ``fits`` rows (more if one event
+    type alone has more edges), never splitting an event type's group."""
+    groups: list[list[Edge]] = []
+    for edge in shown:
+        if groups and groups[-1][0].source == edge.source:
+            groups[-1].append(edge)
+        else:
+            groups.append([edge])
+    count = max(1, -(-len(shown) // fits))
+    # Balanced heights if the groups allow it, else as full as a column can be.
+    for limit in (-(-len(shown) // count), fits):
+        columns: list[list[Edge]] = [[]]
+        for group in groups:
+            if columns[-1] and len(columns[-1]) + len(group) > limit:
+                columns.append([])
+            columns[-1].extend(group)
+        if len(columns) <= count:
+            break
+    return columns
