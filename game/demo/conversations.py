@@ -155,7 +155,7 @@ class Conversations(Mechanic):
 
     def say(self, event: ChatSubmitted) -> None:
         """The player said something: the nearest NPC in range hears it."""
-        self.player_bubble.say(event.text)
+        self.player_bubble.say(event.text, instant=True)  # the player knows what they said
         self.log.add("You", event.text)
         listener = self.nearest_npc()
         if listener is None:
