@@ -109,6 +109,7 @@ class RuleBrain:
             reply += "\n" + self._reply(match.also, "what", match.language, context)
         self.last_answer = (intent.name if intent is not None else "fallback", kind)
         request.action = action
+        request.intent = intent.name if intent is not None else None
         request.start()
         pieces = split_tokens(reply) if self.tokens == "words" else [reply]
         for piece in pieces:
