@@ -23,8 +23,8 @@ from game.assets import BINDINGS
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus, Priority
-from game.engine.input_events import QuitRequested
-from game.engine.loop import FixedStepLoop
+from game.engine.input_events import InputEvent, QuitRequested
+from game.engine.loop import FixedStepLoop, FixedUpdate
 from game.engine.platform.bindings import load_bindings
 from game.engine.platform.gamepads import Gamepads
 from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
@@ -35,6 +35,9 @@ from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
+
+#: Deliveries the bus keeps for "what just happened?" (routine ones are only counted).
+TRACE_CAPACITY = 512
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 #: In a window with ``--autoplay``: any other key takes over from the bot, this one gives it back.
@@ -137,6 +140,10 @@ class App:
         self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
+        # Counts per subscription for the wiring view (F4, --wiring), and the
+        # recent deliveries the guide explains; every tick's FixedUpdate and the
+        # keys typed are counted, not kept, so they do not push the rest out.
+        self.bus.start_tracing(TRACE_CAPACITY, quiet=(FixedUpdate, InputEvent))
         self.bus.subscribe(Event, self._count_event, priority=Priority.OBSERVER)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()

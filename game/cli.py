@@ -145,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     parser.add_argument(
+        "--wiring",
+        action="store_true",
+        help="print who reacts to what as Mermaid text, read from the live bus after a headless "
+        "autoplay of --seconds (default 10): event types, handlers, events delivered",
+    )
+    parser.add_argument(
         "--chat",
         nargs="?",
         const="guide",
@@ -189,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from game.npc.terminal import run_chat
 
             return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
+        if args.wiring:
+            return _run_wiring(args)
         if args.headless:
             return _run_headless(args)
         return _run_window(args)
@@ -239,6 +247,20 @@ def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
         return "--fact goes with --chat (a running game has its own facts)"
     if args.replay is not None and args.seconds is not None:
         return "--seconds does not apply to --replay (it plays the whole file)"
+    if args.wiring:  # always headless, so --headless is honoured
+        for given, flag in (
+            (args.json, "--json"),
+            (args.no_render, "--no-render"),
+            (args.screenshot is not None, "--screenshot"),
+            (args.autoplay, "--autoplay"),
+            (args.mute, "--mute"),
+            (args.record is not None, "--record"),
+        ):
+            if given:
+                return (
+                    f"{flag} does not apply to --wiring (it runs the headless autoplay, "
+                    "undrawn, and prints Mermaid)"
+                )
     return None
 
 
@@ -314,6 +336,19 @@ def _run_headless(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_wiring(args: argparse.Namespace) -> int:
+    from game.app import App
+    from game.engine.wiring import edges, to_mermaid
+
+    app = App(headless=True, seed=args.seed, autoplay=True, render=False, brain=args.brain)
+    try:
+        app.run_for(10.0 if args.seconds is None else args.seconds)
+        sys.stdout.write(to_mermaid(edges(app.bus)))
+    finally:
+        app.close()
+    return EXIT_OK
+
+
 # -- record and replay ------------------------------------------------------------
 
 
@@ -328,6 +363,7 @@ def _check_replay_args(args: argparse.Namespace) -> None:
             (args.record, "--record"),
             (args.chat, "--chat"),
             (args.autoplay or None, "--autoplay"),
+            (args.wiring or None, "--wiring"),
         ):
             if given is not None:
                 refuse(f"--replay cannot be combined with {flag}")
@@ -337,6 +373,8 @@ def _check_replay_args(args: argparse.Namespace) -> None:
             refuse("--replay plays the village's quest line; drop --quests")
     elif args.window:
         refuse("--window goes with --replay (a normal run opens a window anyway)")
+    if args.wiring and args.chat is not None:
+        refuse("--wiring prints a game run's wiring; --chat runs no game")
     if args.record is not None:
         if args.chat is not None:
             refuse("--record records a game run, not --chat")

@@ -34,7 +34,7 @@ from typing import Any
 from game.assets import asset_path
 from game.engine._toml import tomllib
 from game.engine.errors import DataError
-from game.npc.brain import Action, has_cjk
+from game.npc.brain import LIVE_QUESTIONS, Action, has_cjk
 from game.npc.matcher import IntentIndex, keyword_patterns
 from game.npc.understand import KINDS, Clause, normalise, understand
 
@@ -97,7 +97,7 @@ normalize = normalise
 _NPC_KEYS = {"name", "name_zh", "stranger", "stranger_zh", "pitch", "borrow", "default_topic"}
 _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
-    "social", "share", "topic", *LANGUAGES, *ANSWER_TABLES,
+    "social", "share", "topic", "live", *LANGUAGES, *ANSWER_TABLES,
 }  # fmt: skip
 _TOP_KEYS = {"npc", "fallback", "borrowed", "intents"}
 _NEEDS = frozenset({"player"})
@@ -140,6 +140,9 @@ class Intent:
     topic: bool = False
     names: Mapping[str, str] = field(default_factory=dict)
     borrowed: bool = False
+    #: Answered by the live-answer provider (one of ``LIVE_QUESTIONS``) while the game
+    #: runs; the replies are what the NPC says without one (``--chat``).
+    live: str | None = None
 
     @property
     def replies(self) -> Replies:
@@ -549,6 +552,11 @@ class _Parser:
             if not isinstance(value, bool):
                 raise self.error(where, f"'{flag}' must be true or false, not {value!r}")
             flags[flag] = value
+        live = body.get("live")
+        if live is not None and live not in LIVE_QUESTIONS:
+            raise self.error(
+                where, f"unknown 'live' {live!r}; known: {', '.join(sorted(LIVE_QUESTIONS))}"
+            )
         needs = body.get("needs")
         if needs is not None and needs not in _NEEDS:
             raise self.error(
@@ -605,6 +613,7 @@ class _Parser:
             share=flags["share"],
             topic=topic,
             names=names,
+            live=live,
         )
 
     def replies(
