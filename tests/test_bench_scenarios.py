@@ -37,3 +37,38 @@ def test_growth_is_judged_on_the_minutes_after_the_warm_up() -> None:
     settled = Growth([100.0, 900.0, 901.0, 900.5, 901.0], warm_up=1)
     assert settled.slope < FLAT_KIB_PER_MINUTE
     assert settled.verdict == "flat"
+
+
+# -- the stress benchmark: its search and its two baselines ---------------------------
+
+
+def test_the_stress_search_finds_the_largest_n_within_five_percent() -> None:
+    from benchmarks.bench_stress import largest_n
+
+    def cost(n: int) -> float:
+        return n / 1000  # 16.7 ms at N = 16,700
+
+    best, probes = largest_n(cost, 3000)
+    assert 16_700 * 0.95 <= best <= 16_700
+    assert all(p <= 16.7 for n, p in probes.items() if n <= best)
+    assert largest_n(lambda n: 100.0, 64)[0] == 0  # nothing fits: no N at all
+
+
+@pytest.mark.parametrize("name", ["SpriteGroups", "PymunkIndex"])
+def test_the_stress_baselines_play_the_same_rules(name: str) -> None:
+    """Two seconds of the scene run, and contacts begin and end."""
+    import pygame
+
+    if name == "PymunkIndex":
+        pytest.importorskip("pymunk")
+    import benchmarks.stress_baselines as baselines
+
+    pygame.display.init()
+    try:
+        scene = getattr(baselines, name)(600)
+        for _ in range(120):
+            scene.frame()
+        assert scene.events > 20
+        scene.close()
+    finally:
+        pygame.display.quit()
