@@ -20,11 +20,13 @@ from typing import Any
 
 import pygame
 
+from game.assets import BINDINGS
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus, Priority
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.bindings import load_bindings
 from game.engine.platform.gamepads import Gamepads
 from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.platform.viewport import Viewport
@@ -139,7 +141,9 @@ class App:
             clipboard if clipboard is not None else PygameClipboard(),
             lambda: self.scene.text_entry_active(),
         )
-        self.input = InputMapper(self.bus, devices=self.gamepads, clipboard=chat_clipboard)
+        self.input = InputMapper(
+            self.bus, load_bindings(BINDINGS), devices=self.gamepads, clipboard=chat_clipboard
+        )
         self.timers = Timers(self.bus)
         self.world = CollisionWorld(self.bus)
         self.loop = FixedStepLoop(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.engine._checks import non_negative
 from game.engine.errors import DataError
 from game.npc.brain_spec import MissingExtraError, brain_argument
 
@@ -35,12 +35,9 @@ EXIT_MISMATCH = 3
 
 def _seconds(text: str) -> float:
     try:
-        value = float(text)
+        return non_negative("seconds", float(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}") from None
 
 
 def _entities(text: str) -> int:

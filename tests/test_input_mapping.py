@@ -8,6 +8,7 @@ import pygame
 import pytest
 
 from game.app import App
+from game.assets import BINDINGS
 from game.engine.events import EventBus
 from game.engine.input_events import (
     ActionPressed,
@@ -31,8 +32,12 @@ from game.engine.input_events import (
     WindowResized,
 )
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.bindings import load_bindings
 from game.engine.platform.gamepads import Gamepads
 from game.engine.platform.input import STICK_PRESS, STICK_RELEASE, FocusPause, InputMapper
+
+#: The game's own bindings: the engine has no default.
+GAME_BINDINGS = load_bindings(BINDINGS)
 
 Event = pygame.event.Event
 AXIS_MAX = 32767
@@ -54,7 +59,7 @@ def button(kind: int, pad: int, index: int) -> pygame.event.Event:
 
 @pytest.fixture
 def mapper(bus: EventBus) -> InputMapper:
-    return InputMapper(bus)
+    return InputMapper(bus, GAME_BINDINGS)
 
 
 def run(mapper: InputMapper, *events: pygame.event.Event, tick: int = 0) -> list[object]:
@@ -162,7 +167,7 @@ def test_events_are_published_in_the_tick_they_are_stamped_with(mapper: InputMap
 
 
 def test_input_is_published_in_phase_one_before_fixed_update(bus: EventBus) -> None:
-    mapper = InputMapper(bus)
+    mapper = InputMapper(bus, GAME_BINDINGS)
     loop = FixedStepLoop(bus, input=mapper)
     mapper.feed(key(pygame.KEYDOWN, pygame.K_LEFT), 0)
     with bus.recording() as trace:
@@ -287,7 +292,7 @@ def test_gamepads_without_a_device_ignore_hotplug_events() -> None:
 
 def test_mapper_with_gamepads_handles_hotplug_and_pad_input(bus: EventBus) -> None:
     pads = Gamepads()
-    mapper = InputMapper(bus, devices=pads)
+    mapper = InputMapper(bus, GAME_BINDINGS, devices=pads)
     trace = run(
         mapper,
         Event(pygame.CONTROLLERDEVICEADDED, device_index=0, guid=""),

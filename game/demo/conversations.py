@@ -217,12 +217,12 @@ class Conversations(Mechanic):
         }
 
     def close(self) -> None:
-        """Stop the NPCs' brains too (a LangChain brain's worker threads)."""
-        for npc in self.npcs:
-            close_brain = getattr(npc.brain, "close", None)
-            if close_brain is not None:
-                close_brain()
+        """Close the NPCs too: their replies, timers, brains (worker threads) and colliders."""
+        if self.closed:
+            return
         super().close()
+        for npc in self.npcs:
+            npc.close()
 
     # -- drawing ---------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from game.demo.village import Village
 from game.npc.brain import Brain
 from game.npc.brain_spec import make_brain, parse_brain_spec
 from game.npc.rule_brain import RuleBrain
-from game.scene import Mechanic, Painter, Post, SceneContext, SceneFactory, paint_in_order
+from game.scene import Mechanic, Post, SceneContext, SceneFactory, paint_in_order
 from game.widgets.fonts import load_font
 
 __all__ = ["DemoScene", "demo_scene"]
@@ -87,7 +87,6 @@ class DemoScene:
             ),
             PlateDoor(context),  # on_enter player/plate → a timer opens the door 3 s later
         ]
-        self._painters: list[Painter] = paint_in_order(self.mechanics)
         # What the rest of the game (the bot, the tests) asks about.
         self.loop = context.loop
         self.scoreboard = score
@@ -123,7 +122,9 @@ class DemoScene:
 
     def render(self, surface: pygame.Surface, alpha: float) -> None:
         """Every mechanic's drawing, back to front, blending motion by ``alpha``."""
-        for painter in self._painters:
+        # Sorted each frame (a few dozen painters, microseconds): a mechanic added
+        # or closed during the game is drawn, or not, from the next frame on.
+        for painter in paint_in_order(self.mechanics):
             painter(surface, alpha)
 
     def state(self) -> Mapping[str, object]:

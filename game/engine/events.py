@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Final, Literal, TypeVar
 
+from game.engine._checks import whole
+
 __all__ = [
     "HANDLED",
     "CascadeError",
@@ -352,16 +354,10 @@ class EventBus:
     ) -> None:
         if on_error not in ("log", "raise"):
             raise ValueError(f"on_error must be 'log' or 'raise', not {on_error!r}")
-        if max_failures is not None and max_failures < 1:
-            raise ValueError(f"max_failures must be at least 1 or None, not {max_failures!r}")
-        if max_depth < 1:
-            raise ValueError(f"max_depth must be at least 1, not {max_depth!r}")
-        if max_cascade < 0:
-            raise ValueError(f"max_cascade must not be negative, not {max_cascade!r}")
         self.on_error = on_error
-        self.max_failures = max_failures
-        self.max_depth = max_depth
-        self.max_cascade = max_cascade
+        self.max_failures = None if max_failures is None else whole("max_failures", max_failures, 1)
+        self.max_depth = whole("max_depth", max_depth, 1)
+        self.max_cascade = whole("max_cascade", max_cascade)
         #: Handler (and timer callback) exceptions caught under ``on_error="log"``.
         self.handler_errors = 0
         self._by_type: dict[type, list[Subscription]] = {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import Protocol
 
-from game.engine._checks import non_negative, positive
+from game.engine._checks import non_negative, positive, whole
 from game.engine.events import Event, EventBus
 
 __all__ = ["CollisionPhase", "FixedStepLoop", "FixedUpdate", "InputPhase", "TimerPhase"]
@@ -96,9 +96,7 @@ class FixedStepLoop:
         self.bus = bus
         self._step = positive("step", step)
         self.max_frame = positive("max_frame", max_frame)
-        if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-            raise ValueError(f"max_steps must be an int >= 1, not {max_steps!r}")
-        self.max_steps = max_steps
+        self.max_steps = whole("max_steps", max_steps, 1)
         self.input = input
         self.timers = timers
         self.collisions = collisions

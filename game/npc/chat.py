@@ -137,6 +137,7 @@ class ChatNPC:
         self._greet_ready = True
         self._request: ReplyRequest | None = None
         self._dance: TimerHandle | None = None
+        self._cooldown: TimerHandle | None = None
 
     @property
     def name(self) -> str:
@@ -155,7 +156,9 @@ class ChatNPC:
         self.in_range = True
         if self._greet_ready and not self.bubble.visible:
             self._greet_ready = False
-            self.timers.after(self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet")
+            self._cooldown = self.timers.after(
+                self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet"
+            )
             self._bark("hello" if self.language == "en" else "你好")
 
     def player_left(self) -> None:
@@ -274,6 +277,20 @@ class ChatNPC:
 
     def _cooldown_over(self) -> None:
         self._greet_ready = True
+        self._cooldown = None
+
+    def close(self) -> None:
+        """Leave the world: drop any reply, stop its timers and its brain, remove its colliders."""
+        self._cancel_reply()
+        for handle in (self._dance, self.following, self._cooldown):
+            if handle is not None:
+                handle.cancel()
+        close_brain = getattr(self.brain, "close", None)  # a LangChain brain's workers
+        if close_brain is not None:
+            close_brain()
+        for collider in (self.body, self.zone):
+            if collider.alive:
+                self.world.remove(collider)
 
     def state(self) -> tuple[object, ...]:
         """What decides this NPC's future, for the state hash."""

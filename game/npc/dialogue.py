@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import string
-import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,13 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
+from game.engine._toml import tomllib
 from game.engine.errors import DataError
 from game.npc.brain import Action, has_cjk
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from game.text.cjk import is_cjk_punctuation
 
 __all__ = [
     "ACTIONS",
@@ -159,9 +155,7 @@ def normalize(text: str) -> str:
 def _chinese_input(text: str) -> bool:
     # CJK characters, or CJK / full-width punctuation ("？？", "ＯＫ") that only a
     # Chinese input method types: checked before NFKC folds them to ASCII.
-    return has_cjk(text) or any(
-        "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in text
-    )
+    return has_cjk(text) or any(is_cjk_punctuation(c) for c in text)
 
 
 def fill(template: str, values: Mapping[str, object]) -> str:

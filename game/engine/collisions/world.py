@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from game.engine._checks import finite
 from game.engine.collisions.broadphase import (
     KEY_BITS,
     KEY_MASK,
@@ -29,6 +30,7 @@ from game.engine.collisions.broadphase import (
 from game.engine.events import Event, EventBus, Subscription, check_not_async, weak_method
 
 __all__ = [
+    "MAX_LAYERS",
     "Box",
     "Collider",
     "CollisionEnter",
@@ -37,6 +39,7 @@ __all__ = [
     "CollisionStay",
     "CollisionWorld",
     "LayerPairWarning",
+    "PairCallback",
     "RectLike",
 ]
 
@@ -284,6 +287,8 @@ class CollisionWorld:
         self._rows: dict[int, int] | None = None
         # Callbacks registered without a table, whose layers are not yet known to meet.
         self._unproven: list[tuple[str, str, str]] = []
+        # (colliders created, colliders alive) when _unproven was last checked.
+        self._proven_at = (-1, -1)
         if layers is not None or pairs is not None:
             self.declare(layers or (), pairs)
         capacity = 64
@@ -391,6 +396,7 @@ class CollisionWorld:
         rows = self._rows
         if rows is None:
             self._unproven.append((layer_a, layer_b, method))
+            self._proven_at = (-1, -1)
         elif not rows.get(a, 0) >> b & 1:
             meets = [n for n, bit in self._bits.items() if rows.get(a, 0) >> bit & 1]
             raise ValueError(
@@ -714,7 +720,7 @@ class CollisionWorld:
         world = collider._live("position")
         if world is not self:
             raise KeyError(f"{collider!r} belongs to another world")
-        dx, dy = _number(dx, "dx"), _number(dy, "dy")
+        dx, dy = finite("dx", dx), finite("dy", dy)
         s = collider._slot
         self._moved.add(s)
         x, y = float(self._x[s]), float(self._y[s])
@@ -848,7 +854,7 @@ class CollisionWorld:
 
         That is ``pygame.Rect.collidepoint``'s rule. In id order.
         """
-        px, py = _number(x, "x"), _number(y, "y")
+        px, py = finite("x", x), finite("y", y)
         bits = self._query_bits(mask)
         top = self._top
         bx, by = self._x[:top], self._y[:top]
@@ -925,7 +931,8 @@ class CollisionWorld:
         """
         if self._publishing:
             raise RuntimeError("CollisionWorld.update() was called from a collision callback")
-        if self._unproven:
+        if self._unproven and self._proven_at != (self._next_id, self._count):
+            self._proven_at = (self._next_id, self._count)
             self._warn_unproven()
         moved = self._moved
         if len(moved) <= _FEW_MOVED and self._count <= _SMALL and not self._moved_many:
@@ -1262,16 +1269,7 @@ def _pair(value: object, name: str) -> tuple[float, float]:
     items = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else ()
     if len(items) != 2:
         raise TypeError(f"{name} must be a pair of numbers, not {value!r}")
-    return _number(items[0], f"{name}[0]"), _number(items[1], f"{name}[1]")
-
-
-def _number(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, not {type(value).__name__} {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, not {value!r}")
-    return number
+    return finite(f"{name}[0]", items[0]), finite(f"{name}[1]", items[1])
 
 
 def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
@@ -1281,7 +1279,7 @@ def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
         values = rect
     else:
         raise TypeError(f"{name} must be (x, y, w, h) or have x, y, w, h attributes, not {rect!r}")
-    x, y, w, h = (_number(v, f"{name}.{a}") for v, a in zip(values, "xywh", strict=True))
+    x, y, w, h = (finite(f"{name}.{a}", v) for v, a in zip(values, "xywh", strict=True))
     if w < 0 or h < 0:
         raise ValueError(f"{name} must not have a negative size, not w={w:g}, h={h:g} in {rect!r}")
     return x, y, w, h

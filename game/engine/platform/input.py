@@ -55,11 +55,11 @@ from game.engine.platform.bindings import (
     Bindings,
     KeyInput,
     PadButtonInput,
-    load_bindings,
     parse_bindings,
 )
 
 __all__ = [
+    "SHORTCUT_MODS",
     "STICK_PRESS",
     "STICK_RELEASE",
     "ClipboardSource",
@@ -83,7 +83,8 @@ _KEYBOARD = -1
 _Source = tuple[int, str]
 
 #: Ctrl, or Cmd on macOS: the modifiers of the paste shortcut.
-_SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META
+#: Ctrl, or Cmd on macOS: the modifier of editing shortcuts (paste, copy, select all).
+SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META
 
 #: ``tap(tick, events, paused)``: called by :meth:`InputMapper.publish_tick` just
 #: before it publishes ``events`` (possibly none). ``paused`` is True when they
@@ -95,7 +96,7 @@ InputTap = Callable[[int, Sequence[InputEvent], bool], None]
 
 def is_paste(key: int, mod: int) -> bool:
     """Whether a key with modifiers ``mod`` is the paste shortcut (Ctrl+V, Cmd+V)."""
-    return key == pygame.K_v and bool(mod & _SHORTCUT_MODS)
+    return key == pygame.K_v and bool(mod & SHORTCUT_MODS)
 
 
 class ClipboardSource(Protocol):
@@ -117,9 +118,9 @@ def _point(value: Sequence[float]) -> tuple[int, int]:
 class InputMapper:
     """Turns pygame events into typed input events and tracks held actions.
 
-    ``bindings`` is a :class:`~game.engine.platform.bindings.Bindings`, a plain mapping
-    of action name to input specs, or ``None`` for the bundled
-    ``bindings.toml``. ``devices`` (the app's
+    ``bindings`` is a :class:`~game.engine.platform.bindings.Bindings` (from
+    ``load_bindings(path)``) or a plain mapping of action name to input specs.
+    The engine has no default: the game passes its own. ``devices`` (the app's
     :class:`~game.engine.platform.gamepads.Gamepads`) sees raw events first.
     ``clipboard`` is read when a paste key is fed (no clipboard: no pastes).
     """
@@ -127,7 +128,7 @@ class InputMapper:
     def __init__(
         self,
         bus: EventBus,
-        bindings: Bindings | Mapping[str, Iterable[str]] | None = None,
+        bindings: Bindings | Mapping[str, Iterable[str]],
         *,
         devices: DeviceHandler | None = None,
         clipboard: ClipboardSource | None = None,
@@ -137,9 +138,7 @@ class InputMapper:
         self.clipboard = clipboard
         #: Sees every tick's events before they are published (a replay recorder).
         self.tap: InputTap | None = None
-        if bindings is None:
-            bindings = load_bindings()
-        elif not isinstance(bindings, Bindings):
+        if not isinstance(bindings, Bindings):
             bindings = parse_bindings(bindings)
         self.bindings = bindings
         self._by_key: dict[int, list[tuple[str, str]]] = {}
