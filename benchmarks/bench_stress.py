@@ -10,11 +10,14 @@ the dummy video driver, flipped:
 * ``pymunk spatial index``: our motion and drawing, pymunk's space finding the
   contacts (the ``bench`` extra; skipped without it).
 
-For each, the largest N whose p95 frame time (wall clock) holds 16.7 ms
-(60 FPS) is found by search: doubling until a probe misses, then bisection to
-within 5 %. A probe warms up for ``WARMUP`` frames and times ``FRAMES``. Then
-our scene's frame time at N = 1k, 5k, 10k, 20k (p50 and p95, wall and CPU).
-The ratio that matters is ours ÷ sprite groups (target ≥ 25×), all in one run.
+For each, the largest N whose p95 frame time holds 16.7 ms (60 FPS) is found
+by search: doubling until a probe misses, then bisection to within 5 %. A probe
+warms up for ``WARMUP`` frames and times ``FRAMES``. The search runs twice: by
+the wall clock (what a player sees) and by this thread's CPU time (what the
+code costs: on a shared machine a frame's wall time is mostly waiting for a
+core). Then our scene's frame time at N = 1k, 5k, 10k, 20k (p50 and p95, wall
+and CPU). The ratio that matters is ours ÷ sprite groups (target ≥ 25×), all
+in one run.
 
 Start-up: the wall time from starting ``python -m game --headless --seconds
 0.0167 -v`` to its log line ``first frame`` (the loading frame, drawn before the
@@ -135,14 +138,18 @@ def largest_n(
     return low, probes
 
 
-def _search(name: str, p95_at: Callable[[int], float], start: int) -> Result:
+def _case(clock: str) -> str:
+    return f"largest N at 60 FPS (p95 ≤ 16.7 ms, {clock} time)"
+
+
+def _search(name: str, p95_at: Callable[[int], float], start: int, clock: str) -> Result:
     gc.collect()
     try:
         best, probes = largest_n(p95_at, start)
     except MissingLibrary as exc:
-        return skipped("largest N at 60 FPS (p95 ≤ 16.7 ms)", name, str(exc), unit="N")
+        return skipped(_case(clock), name, str(exc), unit="N")
     result = Result(
-        case="largest N at 60 FPS (p95 ≤ 16.7 ms)",
+        case=_case(clock),
         variant=name,
         unit="N",
         median=float(best),
@@ -212,55 +219,65 @@ def _time_to_lines(
     return seen
 
 
+def _p95(measure: Callable[[int], dict[str, Any]], clock: str) -> Callable[[int], float]:
+    """``p95_at(n)`` for :func:`largest_n`: the wall-clock or the CPU-time p95 in ms."""
+
+    def p95_at(n: int) -> float:
+        timing = measure(n)
+        return float(timing["p95"] if clock == "wall" else timing["cpu"]["p95"])
+
+    return p95_at
+
+
+def _largest(frames: int, clock: str) -> list[Result]:
+    """The three versions' largest N at 60 FPS by one clock, and ours ÷ sprite groups."""
+    versions: list[tuple[str, Callable[[int], dict[str, Any]], int]] = [
+        (OURS, lambda n: _ours(n, frames), 8_000),
+        (SPRITES, lambda n: _baseline(SpriteGroups, n, frames), 200),
+        (PYMUNK, lambda n: _baseline(PymunkIndex, n, frames), 1_000),
+    ]
+    results = []
+    for name, measure, start in versions:
+        if name == PYMUNK and optional("pymunk") is None:
+            results.append(skipped(_case(clock), name, missing_reason("pymunk"), unit="N"))
+            continue
+        results.append(_search(name, _p95(measure, clock), start, clock))
+    ours, sprites = results[0], results[1]
+    if sprites.median > 0:
+        ratio = ours.median / sprites.median
+        results.append(
+            Result(
+                case=ours.case,
+                variant="ours ÷ sprite groups",
+                unit="×",
+                median=ratio,
+                spread=(ratio, ratio),
+                repeats=1,
+                target=f"≥ {MIN_RATIO_VS_SPRITES:g}×",
+                met=ratio >= MIN_RATIO_VS_SPRITES,
+            )
+        )
+    return results
+
+
 def run(quick: bool = False) -> list[Result]:
     """Largest N at 60 FPS for the three versions, our frame time by N, start-up."""
     frames = 30 if quick else FRAMES
-    results = [
-        _search(OURS, lambda n: float(_ours(n, frames)["p95"]), 8_000),
-        _search(
-            SPRITES,
-            lambda n: float(_baseline(SpriteGroups, n, frames)["p95"]),
-            200,
-        ),
-    ]
-    if optional("pymunk") is None:
-        results.append(skipped(results[0].case, PYMUNK, missing_reason("pymunk"), unit="N"))
-    else:
-        results.append(
-            _search(
-                PYMUNK,
-                lambda n: float(_baseline(PymunkIndex, n, frames)["p95"]),
-                2_000,
-            )
-        )
-    ours, sprites = results[0], results[1]
-    if not ours.skipped and not sprites.skipped and sprites.median > 0:
-        ratio = Result(
-            case=ours.case,
-            variant="ours ÷ sprite groups",
-            unit="×",
-            median=ours.median / sprites.median,
-            spread=(ours.median / sprites.median,) * 2,
-            repeats=1,
-            target=f"≥ {MIN_RATIO_VS_SPRITES:g}×",
-            met=ours.median / sprites.median >= MIN_RATIO_VS_SPRITES,
-        )
-        results.append(ratio)
+    results = [*_largest(frames, "wall"), *_largest(frames, "cpu")]
     for n in SIZES[:2] if quick else SIZES:
         timing = _ours(n, frames)
-        cpu = timing["cpu"]
-        assert isinstance(cpu, dict)
+        p95 = float(timing["p95"])
         row = Result(
             case=f"stress scene, N = {n:,}",
-            variant="frame time, p95 (wall)",
+            variant="frame time, p95 (wall; spread p50–max)",
             unit="ms",
-            median=float(timing["p95"]),
+            median=p95,
             spread=(float(timing["p50"]), float(timing["max"])),
             repeats=frames,
             target="≤ 16.7 ms" if n == 10_000 else None,
-            met=float(timing["p95"]) <= BUDGET_MS if n == 10_000 else None,
+            met=p95 <= BUDGET_MS if n == 10_000 else None,
         )
-        row.extra = {"p50": timing["p50"], "cpu": cpu, "phases": timing["phases"]}
+        row.extra = {"cpu": timing["cpu"], "phases": timing["phases"]}
         results.append(row)
     results.extend(_startup(2 if quick else STARTS))
     return results
