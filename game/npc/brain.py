@@ -42,6 +42,10 @@ class Action(str, Enum):
 
     DANCE = "dance"
     FOLLOW = "follow"
+    #: A negated request ("stop dancing", "别跟着我了"): what a brain asks instead of the
+    #: action itself; dialogue files name only the action and give [stop] replies.
+    STOP_DANCE = "stop_dance"
+    STOP_FOLLOW = "stop_follow"
 
 
 class ReplyState(str, Enum):

@@ -3,7 +3,8 @@
 One line in, one line out: ``Name: reply`` on stdout (newlines inside a reply
 become spaces), nothing else on stdout. A prompt (on stderr) only when stdin
 is a terminal; an empty line gets no reply; end of input ends with status 0.
-Actions the reply asks for ("dance", "follow") are logged to stderr.
+Actions the reply asks for are logged to stderr ("Ada would dance now",
+"Ada would stop following now").
 
 There is no game running, so live questions see :data:`CHAT_FACTS` (score 0,
 no coins, clock 00:00), changed with ``--fact KEY=VALUE``. Imports no pygame.
@@ -20,7 +21,7 @@ from typing import TextIO
 
 from game.npc.brain import ChatContext
 from game.npc.dialogue import DialogueError, dialogue_files, load_npc
-from game.npc.rule_brain import RuleBrain
+from game.npc.rule_brain import ACTION_PHRASES, RuleBrain
 
 __all__ = ["CHAT_FACTS", "run_chat"]
 
@@ -98,7 +99,8 @@ def run_chat(
         callbacks = _Collect()
         request = brain.ask(text, context, callbacks)
         if request.action is not None:
-            log.info("%s would %s now", dialogue.name, request.action)
+            phrase = ACTION_PHRASES.get(request.action, request.action)
+            log.info("%s would %s now", dialogue.name, phrase)
         if callbacks.text is not None:
             reply = " ".join(callbacks.text.split())
             print(f"{dialogue.name}: {reply}", file=stdout, flush=True)
