@@ -69,6 +69,15 @@ def _edge_spot(rng: random.Random, limit_x: float, limit_y: float) -> tuple[floa
     return x, y
 
 
+def _due(
+    timers: list[tuple[int, int, str]], tick: int
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The ``(due tick, entity, what)`` timers due by ``tick``, and those still waiting."""
+    if not any(t[0] <= tick for t in timers):
+        return [], timers
+    return [t for t in timers if t[0] <= tick], [t for t in timers if t[0] > tick]
+
+
 def _draw_zones(screen: pygame.Surface) -> None:
     screen.fill(BACKGROUND)
     for rect, (r, g, b) in PAINT:
@@ -180,9 +189,8 @@ class SpriteGroups:
         """One step (timers, update, collisions) and one drawing."""
         pygame.event.pump()
         self.tick += 1
-        due = [t for t in self.timers if t[0] <= self.tick]
+        due, self.timers = _due(self.timers, self.tick)
         if due:
-            self.timers = [t for t in self.timers if t[0] > self.tick]
             for _, i, what in due:
                 entity = self.entities[i]
                 if what == "respawn":
@@ -398,9 +406,8 @@ class PymunkIndex:
         """One step (timers, motion, pymunk's step and callbacks) and one drawing."""
         pygame.event.pump()
         self.tick += 1
-        due = [t for t in self.timers if t[0] <= self.tick]
+        due, self.timers = _due(self.timers, self.tick)
         if due:
-            self.timers = [t for t in self.timers if t[0] > self.tick]
             for _, i, what in due:
                 if what == "respawn":
                     limit_x, limit_y = self.limit[i].tolist()

@@ -639,7 +639,10 @@ class CollisionWorld:
         for a collider that is not in this world.
         """
         slots = self._slots_of(colliders, "set_positions")
-        xy = np.asarray(positions)
+        try:
+            xy = np.asarray(positions)
+        except ValueError as exc:  # ragged rows
+            raise ValueError(f"positions must be an (N, 2) array of numbers: {exc}") from None
         if xy.size == 0 and not len(slots):
             return
         if xy.dtype.kind not in "iuf":
