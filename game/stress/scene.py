@@ -74,6 +74,7 @@ HOLES = ((460, 110, 28, 28), (170, 400, 28, 28))
 BACKGROUND = (18, 20, 28)
 TEAM = ((230, 70, 70), (80, 140, 240), (120, 220, 200))  # red, blue, blob
 FLASH = (250, 250, 250)
+FLASHING = 3  # the look of a ball touching one of the other team
 INK = (236, 240, 232)
 
 _Floats = npt.NDArray[np.float64]
@@ -117,6 +118,7 @@ class StressScene:
         self._timers: dict[int, TimerHandle] = {}
         self.bounces = self.splits = self.despawns = self.respawns = self.paints = 0
         self._table = _sprite_table()
+        self._flash = self._table[FLASHING]
         for number, (rect, _) in enumerate(PAINT):
             self.world.add(rect, layer="paint", trigger=True, owner=number)
         for rect in HOLES:
@@ -132,20 +134,24 @@ class StressScene:
         # What each layer pair does, routed by one handler per event class: with
         # thousands of contacts a tick, ten world.on_enter/on_exit registrations
         # would each be called for every event to look at its layers.
-        self.entering: dict[tuple[str, str], PairCallback] = {
-            ("red", "blue"): self.on_balls_meet,
-            ("red", "blob"): self.on_blob_hit,
-            ("blue", "blob"): self.on_blob_hit,
-            ("red", "paint"): self.on_paint_enter,
-            ("blue", "paint"): self.on_paint_enter,
-            ("red", "hole"): self.on_hole,
-            ("blue", "hole"): self.on_hole,
-        }
-        self.exiting: dict[tuple[str, str], PairCallback] = {
-            ("red", "blue"): self.on_balls_part,
-            ("red", "paint"): self.on_paint_exit,
-            ("blue", "paint"): self.on_paint_exit,
-        }
+        self.entering = _routes(
+            {
+                ("red", "blue"): self.on_balls_meet,
+                ("red", "blob"): self.on_blob_hit,
+                ("blue", "blob"): self.on_blob_hit,
+                ("red", "paint"): self.on_paint_enter,
+                ("blue", "paint"): self.on_paint_enter,
+                ("red", "hole"): self.on_hole,
+                ("blue", "hole"): self.on_hole,
+            }
+        )
+        self.exiting = _routes(
+            {
+                ("red", "blue"): self.on_balls_part,
+                ("red", "paint"): self.on_paint_exit,
+                ("blue", "paint"): self.on_paint_exit,
+            }
+        )
         self.overlay = False
         self._font: pygame.font.Font | None = None
         self._frame_ms = 0.0
@@ -228,7 +234,7 @@ class StressScene:
         if not self.active[i]:
             look = -1
         elif self.touching[i] > 0:
-            look = 3
+            look = FLASHING
         elif self.paint[i] >= 0:
             look = 4 + self.paint[i]
         else:
@@ -286,18 +292,22 @@ class StressScene:
         vel[i] = vel[j]
         vel[j] = vi
         self.bounces += 1
-        self.touching[i] += 1
-        self.touching[j] += 1
-        self._set_look(i)
-        self._set_look(j)
+        touching, active = self.touching, self.active
+        for k in (i, j):
+            touching[k] += 1
+            if active[k]:  # (it may have fallen in a hole earlier in this update)
+                self.looks[k] = FLASHING
+                self.sprites[k] = self._flash
 
     def on_balls_part(self, red: Collider, blue: Collider) -> None:
         """They stopped touching (or one despawned): the flash ends when no contact is left."""
+        touching = self.touching
         for c in (red, blue):
             i = c.owner
             assert isinstance(i, int)
-            self.touching[i] = max(0, self.touching[i] - 1)
-            self._set_look(i)
+            touching[i] -= 1
+            if not touching[i]:
+                self._set_look(i)
 
     def on_blob_hit(self, ball: Collider, blob: Collider) -> None:
         """A ball hits a blob: the ball bounces back, the blob splits if a spare one is free."""
@@ -466,14 +476,27 @@ def stress_scene(n: int) -> SceneFactory:
     return build
 
 
-def _route(table: Mapping[tuple[str, str], PairCallback], a: Collider, b: Collider) -> None:
-    callback = table.get((a.layer, b.layer))
-    if callback is not None:
-        callback(a, b)
-        return
-    callback = table.get((b.layer, a.layer))
-    if callback is not None:
-        callback(b, a)
+#: (layer of a, layer of b) → (callback, whether it takes them as (b, a)).
+_Routes = dict[tuple[str, str], tuple[PairCallback, bool]]
+
+
+def _routes(table: Mapping[tuple[str, str], PairCallback]) -> _Routes:
+    """Both orders of each layer pair, so that routing an event is one lookup."""
+    routes: _Routes = {}
+    for (first, second), callback in table.items():
+        routes[first, second] = (callback, False)
+        routes[second, first] = (callback, True)
+    return routes
+
+
+def _route(routes: _Routes, a: Collider, b: Collider) -> None:
+    route = routes.get((a.layer, b.layer))
+    if route is not None:
+        callback, swapped = route
+        if swapped:
+            callback(b, a)
+        else:
+            callback(a, b)
 
 
 def _dim(colour: tuple[int, int, int]) -> tuple[int, int, int]:
