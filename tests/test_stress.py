@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import numpy as np
 import pygame
 import pytest
 
@@ -176,3 +177,19 @@ def test_cli_refuses_flags_that_mean_nothing_to_the_stress_scene(
 ) -> None:
     assert main(["--stress", "10", "--headless", "--autoplay"]) == 2
     assert "--autoplay does not apply to --stress" in capsys.readouterr().err
+
+
+def test_bounces_applied_together_equal_one_swap_per_contact_in_order(stress: App) -> None:
+    """The batched swap of a tick's bounces is the sequential swaps, chains included."""
+    scene = scene_of(stress)
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        pairs = [tuple(rng.choice(12, 2, replace=False).tolist()) for _ in range(15)]
+        vel = rng.uniform(-1, 1, (12, 2))
+        expected = vel.copy()
+        for i, j in pairs:
+            expected[[i, j]] = expected[[j, i]]
+        scene._bouncing = [k for pair in pairs for k in pair]
+        scene._bounce(vel)
+        assert vel.tolist() == expected.tolist()
+        assert scene._bouncing == []
