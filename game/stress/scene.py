@@ -265,11 +265,19 @@ class StressScene:
 
     def on_enter(self, event: CollisionEnter) -> None:
         """Call the pair's entering callback with the colliders in the table's layer order."""
-        _route(self.entering, event.a, event.b)
+        a, b = event.a, event.b
+        route = self.entering.get((a.layer, b.layer))
+        if route is not None:
+            callback, swapped = route
+            callback(*((b, a) if swapped else (a, b)))
 
     def on_exit(self, event: CollisionExit) -> None:
         """Call the pair's exiting callback with the colliders in the table's layer order."""
-        _route(self.exiting, event.a, event.b)
+        a, b = event.a, event.b
+        route = self.exiting.get((a.layer, b.layer))
+        if route is not None:
+            callback, swapped = route
+            callback(*((b, a) if swapped else (a, b)))
 
     def on_fixed_update(self, event: FixedUpdate) -> None:
         """Move every entity one step, bounce off the canvas edges, hand the positions over."""
@@ -510,16 +518,6 @@ def _routes(table: Mapping[tuple[str, str], PairCallback]) -> _Routes:
         routes[first, second] = (callback, False)
         routes[second, first] = (callback, True)
     return routes
-
-
-def _route(routes: _Routes, a: Collider, b: Collider) -> None:
-    route = routes.get((a.layer, b.layer))
-    if route is not None:
-        callback, swapped = route
-        if swapped:
-            callback(b, a)
-        else:
-            callback(a, b)
 
 
 def _dim(colour: tuple[int, int, int]) -> tuple[int, int, int]:

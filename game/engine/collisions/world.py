@@ -563,9 +563,13 @@ class CollisionWorld:
     def _publish_exits(self, exits: list[tuple[Collider, Collider]]) -> None:
         """Publish ``exits`` in order; those an exception stops are owed to the next update."""
         publish = self.bus.publish
+        set_a, set_b = _SETTERS[CollisionExit]
         for n, (a, b) in enumerate(exits, 1):
+            event = _new(CollisionExit)
+            set_a(event, a)
+            set_b(event, b)
             try:
-                publish(_event(CollisionExit, a, b))
+                publish(event)
             except BaseException:
                 self._owed_exits[:0] = exits[n:]
                 raise
@@ -1025,6 +1029,9 @@ class CollisionWorld:
         """Publish pairs whose colliders are both still in the world, in key order."""
         get = self._by_id.get
         publish = self.bus.publish
+        # _event inlined: this loop runs for every contact begun (thousands a
+        # tick in the stress scene), and a call is a tenth of an event's cost.
+        set_a, set_b = _SETTERS[kind]
         delivered = 0
         try:
             for n, key in enumerate(id_keys.tolist(), 1):
@@ -1035,7 +1042,10 @@ class CollisionWorld:
                 if a is None or b is None:  # removed by an earlier callback of this update
                     continue
                 delivered += 1
-                publish(_event(kind, a, b))
+                event = _new(kind)
+                set_a(event, a)
+                set_b(event, b)
+                publish(event)
         finally:
             if entering:
                 self.started += delivered
@@ -1192,6 +1202,9 @@ def _first(box: tuple[float, float, float, float, int]) -> float:
     return box[0]
 
 
+# Events are made as ``_new(kind)`` plus the two slot setters: ``kind(a, b)`` at
+# half the cost, as a frozen dataclass's ``__init__`` assigns through
+# ``object.__setattr__`` while the slots' own descriptors are direct.
 _new = object.__new__
 # Each kind's own slot descriptors: on Python 3.10 a slotted dataclass subclass
 # declares the inherited fields' slots again, shadowing the base class's.
@@ -1199,16 +1212,6 @@ _SETTERS: dict[type[CollisionEvent], tuple[Any, Any]] = {
     kind: (inspect.getattr_static(kind, "a").__set__, inspect.getattr_static(kind, "b").__set__)
     for kind in (CollisionEnter, CollisionStay, CollisionExit)
 }
-
-
-def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEvent:
-    """``kind(a, b)`` at half the cost: a frozen dataclass's ``__init__`` assigns
-    through ``object.__setattr__``, while the slots' own descriptors are direct."""
-    event = _new(kind)
-    set_a, set_b = _SETTERS[kind]
-    set_a(event, a)
-    set_b(event, b)
-    return event
 
 
 _METHODS: dict[type[CollisionEvent], str] = {
