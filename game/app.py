@@ -9,6 +9,7 @@ that is letterboxed into the window, whatever its size.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import random
 import time
@@ -35,6 +36,8 @@ from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
+
+log = logging.getLogger(__name__)
 
 #: Deliveries the bus keeps for "what just happened?" (routine ones are only counted).
 TRACE_CAPACITY = 512
@@ -251,6 +254,8 @@ class App:
         steps = self.loop.advance(frame_dt)
         if self.render_enabled:
             self.render()
+            if self.frames == 0:
+                log.debug("first game frame")
         self.frames += 1
         return steps
 
@@ -322,8 +327,14 @@ class App:
 
     def _frame_stats(self) -> dict[str, object]:
         times = self._frame_times
-        fps = len(times) / sum(times) if times and sum(times) > 0 else 0.0
-        return {"fps": f"{fps:.0f}", "ticks this frame": self.loop.steps_last_frame}
+        total = sum(times)
+        fps = len(times) / total if times and total > 0 else 0.0
+        frame_ms = total / len(times) * 1e3 if times else 0.0
+        return {
+            "fps": f"{fps:.0f}",
+            "frame ms": f"{frame_ms:.1f}",
+            "ticks this frame": self.loop.steps_last_frame,
+        }
 
     # -- reporting ---------------------------------------------------------
 
