@@ -212,11 +212,13 @@ class App:
         """
         started = time.perf_counter()
         steps = 0
-        for _ in range(n):
-            steps += self.frame(self.loop.step)
-            if not self.running:
-                break
-        self.wall_time += time.perf_counter() - started
+        try:
+            for _ in range(n):
+                steps += self.frame(self.loop.step)
+                if not self.running:
+                    break
+        finally:  # a run stopped by a signal still reports its wall time
+            self.wall_time += time.perf_counter() - started
         return steps
 
     def run_for(self, seconds: float) -> None:
