@@ -17,24 +17,20 @@ naming the file, the key and what was wrong.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pygame
 
 from game.assets import asset_path
+from game.engine.datafile import DataFileError, read_toml
 from game.engine.errors import DataError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 __all__ = [
+    "GAME_ACTIONS",
+    "GAME_AXES",
     "PAD_AXES",
     "PAD_BUTTONS",
     "AxisBinding",
@@ -58,6 +54,15 @@ PAD_BUTTONS: tuple[str, ...] = (
 PAD_AXES: tuple[str, ...] = (
     "leftx", "lefty", "rightx", "righty", "lefttrigger", "righttrigger",
 )  # fmt: skip
+
+#: The actions the game reacts to: a bindings file for the game must bind every one
+#: (without ``chat`` the chat box could not open, without ``pause`` nothing pauses).
+GAME_ACTIONS: tuple[str, ...] = (
+    "move_left", "move_right", "move_up", "move_down",
+    "chat", "confirm", "cancel", "pause", "log", "debug", "step",
+)  # fmt: skip
+#: The axes the player walks with.
+GAME_AXES: tuple[str, ...] = ("move_x", "move_y")
 
 _PAD = "pad:"
 _DEFAULT_DEADZONE = 0.2
@@ -190,10 +195,16 @@ def parse_bindings(
     axes: Mapping[str, object] | None = None,
     *,
     source: str = "<bindings>",
+    required_actions: Iterable[str] = (),
+    required_axes: Iterable[str] = (),
 ) -> Bindings:
     """Validate plain data (as read from TOML) into :class:`Bindings`.
 
-    Raises :class:`BindingsError` naming ``source``, the key and the problem.
+    Besides each value's type: an input may hold one action only (every
+    action is live at once, so Enter on both ``chat`` and ``confirm`` would
+    mean two things per press), and ``required_actions`` / ``required_axes``
+    must all be present. Raises :class:`BindingsError` naming ``source``, the
+    key and the problem.
     """
     if not isinstance(actions, Mapping):
         raise BindingsError(f"{source}: [actions] must be a table, got {type(actions).__name__}")
@@ -208,25 +219,52 @@ def parse_bindings(
         if not inputs:
             raise BindingsError(f"{where}: the list is empty; bind at least one input")
         parsed[action] = inputs
+    owner: dict[str, str] = {}
+    for action, inputs in parsed.items():
+        for given in inputs:
+            first = owner.setdefault(given.spec, action)
+            if first != action:
+                raise BindingsError(
+                    f"{source}: actions.{action}: {given.spec!r} is already bound to "
+                    f"{first!r}; one input holds one action (each press would mean both)"
+                )
     parsed_axes: dict[str, AxisBinding] = {}
     for name, value in (axes or {}).items():
         parsed_axes[name] = _parse_axis(name, value, parsed, f"{source}: axes.{name}")
+    for kind, required, present in (
+        ("action", required_actions, parsed),
+        ("axis", required_axes, parsed_axes),
+    ):
+        missing = [name for name in required if name not in present]
+        if missing:
+            table = "actions" if kind == "action" else "axes"
+            raise BindingsError(
+                f"{source}: [{table}] has no {kind} {missing[0]!r}, which the game needs "
+                f"(required: {', '.join(required)})"
+            )
     return Bindings(parsed, parsed_axes, source)
 
 
-def load_bindings(path: str | Path | None = None) -> Bindings:
+def load_bindings(
+    path: str | Path | None = None,
+    *,
+    required_actions: Iterable[str] = GAME_ACTIONS,
+    required_axes: Iterable[str] = GAME_AXES,
+) -> Bindings:
     """Read a bindings TOML file (default: the bundled ``bindings.toml``).
 
-    Raises :class:`BindingsError` for a missing, unreadable or malformed file;
-    the message names the file, the key and what was wrong.
+    The file is read within the bounds of :mod:`game.engine.datafile` (size,
+    nesting). It must bind every action and axis the game needs
+    (:data:`GAME_ACTIONS`, :data:`GAME_AXES`; pass ``()`` for a file of your
+    own game). Raises :class:`BindingsError` for a missing, unreadable,
+    oversized or malformed file; the message names the file, the key and
+    what was wrong.
     """
     file = Path(path) if path is not None else asset_path("bindings.toml")
     try:
-        data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BindingsError(f"{file}: cannot read the bindings file: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BindingsError(f"{file}: not valid TOML: {exc}") from None
+        data = read_toml(file)
+    except DataFileError as exc:
+        raise BindingsError(f"{exc} (bindings file)") from None
     unknown = set(data) - {"actions", "axes"}
     if unknown:
         raise BindingsError(
@@ -237,4 +275,10 @@ def load_bindings(path: str | Path | None = None) -> Bindings:
     axes = data.get("axes", {})
     if not isinstance(axes, Mapping):
         raise BindingsError(f"{file}: [axes] must be a table, got {type(axes).__name__}")
-    return parse_bindings(data["actions"], axes, source=str(file))
+    return parse_bindings(
+        data["actions"],
+        axes,
+        source=str(file),
+        required_actions=tuple(required_actions),
+        required_axes=tuple(required_axes),
+    )

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import string
-import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,13 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
+from game.engine.datafile import DataFileError, parse_toml, read_text
 from game.engine.errors import DataError
 from game.npc.brain import has_cjk
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from game.npc.safe_regex import UnsafePattern, compile_bounded
 
 __all__ = [
     "ACTIONS",
@@ -63,6 +59,8 @@ ACTIONS = frozenset({"dance", "follow"})
 MAX_INPUT = 1000
 #: Longest remembered player name, in characters.
 MAX_NAME = 20
+#: Largest dialogue file read (the bundled ones are ~10 KB).
+MAX_DIALOGUE_BYTES = 1024 * 1024
 
 _LATIN_WORD = "0-9A-Za-z\u00c0-\u024f"
 _NPC_KEYS = {"name", "name_zh", "stranger", "stranger_zh", "pitch"}
@@ -212,19 +210,23 @@ def load_dialogue(path: str | Path) -> Dialogue:
     """Read and validate one dialogue file; raises :class:`DialogueError` on any problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DialogueError(str(path), None, f"cannot read the file: {exc}") from exc
+        text = read_text(path, limit=MAX_DIALOGUE_BYTES)
+    except DataFileError as exc:
+        where = f"line {exc.line}" if exc.line is not None else None
+        raise DialogueError(str(path), where, exc.problem) from None
     return parse_dialogue(text, source=str(path), key=path.stem)
 
 
 def parse_dialogue(text: str, *, source: str = "<string>", key: str = "npc") -> Dialogue:
     """Validate dialogue TOML ``text``; ``source`` names it in errors."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # The message carries "(at line L, column C)".
-        raise DialogueError(source, None, f"TOML syntax error: {exc}") from exc
+        data = parse_toml(text, source=source)
+    except DataFileError as exc:
+        # A syntax error's message carries "(at line L, column C)".
+        where = f"line {exc.line}" if exc.line is not None else None
+        raise DialogueError(
+            source, where, exc.problem.replace("not valid TOML", "TOML syntax error")
+        ) from None
     return _Parser(source).dialogue(data, key)
 
 
@@ -293,9 +295,10 @@ class _Parser:
         patterns = [*_keyword_patterns(keywords)]
         for regex in regexes:
             try:
-                patterns.append(re.compile(regex, re.IGNORECASE))
-            except re.error as exc:
-                raise self.error(where, f"bad regular expression {regex!r}: {exc}") from exc
+                patterns.append(compile_bounded(regex, re.IGNORECASE))
+            except UnsafePattern as exc:
+                kind = "bad" if exc.bad else "unsafe"
+                raise self.error(where, f"{kind} regular expression {regex!r:.80}: {exc}") from None
         if remember and not any("name" in p.groupindex for p in patterns):
             raise self.error(where, "'remember_name' needs a pattern with a (?P<name>...) group")
         return Intent(

@@ -1,0 +1,123 @@
+"""Compiling a dialogue file's regular expressions with a bound on what matching may cost.
+
+Python's ``re`` backtracks, and one pattern can make a single chat line take
+forever: ``^(a+)+$`` against forty ``a`` and a ``!`` tries 2**40 ways. The
+matcher cannot be interrupted (it holds the GIL in C), and a wall-clock time
+limit would make the game's answer depend on the machine's speed, which
+replays must not. So the bound is put on the pattern, when the file is
+loaded, by walking the parse tree Python's own compiler builds:
+
+* a part that may repeat (``*``, ``+``, ``{2,}``, ``{0,5}``...) must not contain
+  another part that may repeat, an alternation whose branches are anything
+  but distinct plain words, or a backreference. These shapes are what makes
+  backtracking exponential ("star height" above one; OWASP, "Regular
+  expression Denial of Service"; Davis et al., "The impact of regular
+  expression denial of service (ReDoS) in practice", FSE 2018);
+* counted repeats are at most :data:`MAX_REPEAT` (``a{4294967296}`` is refused,
+  not an ``OverflowError``), a pattern at most :data:`MAX_PATTERN` characters.
+
+What stays allowed is polynomial in the length of the line, which the
+matcher cuts at ``dialogue.MAX_INPUT`` characters. Errors are
+:class:`UnsafePattern` with a message saying what to change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from typing import Any
+
+__all__ = ["MAX_PATTERN", "MAX_REPEAT", "UnsafePattern", "compile_bounded"]
+
+#: Longest pattern accepted, in characters.
+MAX_PATTERN = 1000
+#: Largest count in ``{m}`` / ``{m,n}``.
+MAX_REPEAT = 100
+
+# Python's own regular-expression parser (re._parser since 3.11, sre_parse before).
+_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+_constants: Any = importlib.import_module(
+    "re._constants" if sys.version_info >= (3, 11) else "sre_constants"
+)
+_REPEATS = {
+    _constants.MAX_REPEAT,
+    _constants.MIN_REPEAT,
+    *([_constants.POSSESSIVE_REPEAT] if hasattr(_constants, "POSSESSIVE_REPEAT") else []),
+}
+_UNBOUNDED = _constants.MAXREPEAT
+
+
+class UnsafePattern(ValueError):
+    """A pattern that does not compile (``bad``), or whose matching cost is not bounded."""
+
+    def __init__(self, reason: str, *, bad: bool = False) -> None:
+        super().__init__(reason)
+        self.bad = bad
+
+
+def compile_bounded(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile ``pattern`` after checking its shape; raises :class:`UnsafePattern`."""
+    if len(pattern) > MAX_PATTERN:
+        raise UnsafePattern(f"longer than {MAX_PATTERN} characters")
+    try:
+        tree = _parser.parse(pattern, flags)
+        _check(tree, repeating=False)
+        return re.compile(pattern, flags)
+    except UnsafePattern:
+        raise
+    except (re.error, OverflowError, RecursionError, ValueError) as exc:
+        raise UnsafePattern(str(exc), bad=True) from None
+
+
+def _check(items: Any, *, repeating: bool) -> None:
+    for op, av in items:
+        if op in _REPEATS:
+            low, high, body = av
+            for count in (low, high):
+                if count != _UNBOUNDED and count > MAX_REPEAT:
+                    raise UnsafePattern(f"a repeat count of {count} is above {MAX_REPEAT}")
+            many = high == _UNBOUNDED or high > 1
+            if many and repeating:
+                raise UnsafePattern(
+                    "a repeated part inside another repeated part, like (a+)+, can take "
+                    "exponential time; repeat the inner part only"
+                )
+            _check(body, repeating=repeating or many)
+        elif op == _constants.SUBPATTERN:
+            _check(av[-1], repeating=repeating)
+        elif op == _constants.BRANCH:
+            branches = av[1]
+            if repeating:
+                _check_words(branches)
+            for branch in branches:
+                _check(branch, repeating=repeating)
+        elif op in (_constants.ASSERT, _constants.ASSERT_NOT):
+            _check(av[1], repeating=repeating)
+        elif op == getattr(_constants, "ATOMIC_GROUP", None):
+            _check(av, repeating=repeating)
+        elif op == _constants.GROUPREF_EXISTS:
+            for branch in av[1:]:
+                if branch is not None:
+                    _check(branch, repeating=repeating)
+        elif op == _constants.GROUPREF and repeating:
+            raise UnsafePattern("a backreference inside a repeated part can take exponential time")
+
+
+def _check_words(branches: list[Any]) -> None:
+    """Inside a repeat, an alternation must be distinct words none of which starts another."""
+    words = []
+    for branch in branches:
+        if not all(op == _constants.LITERAL for op, _ in branch):
+            raise UnsafePattern(
+                "an alternation of patterns inside a repeated part, like (a|a.)*, can take "
+                "exponential time; use a character class or plain words"
+            )
+        words.append("".join(chr(code) for _, code in branch))
+    for word in words:
+        for other in words:
+            if other is not word and other.startswith(word):
+                raise UnsafePattern(
+                    f"alternatives {word!r} and {other!r} inside a repeated part overlap, "
+                    "which can take exponential time"
+                )
