@@ -20,21 +20,17 @@ from typing import Any
 import pygame
 
 from game.audio import Blips
-from game.demo.autoplay import Autoplay
-from game.demo.scene import HEIGHT, WIDTH, DemoScene
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
-from game.engine.gamepads import Gamepads
-from game.engine.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.gamepads import Gamepads
+from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
+from game.engine.platform.viewport import Viewport
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
-from game.npc.brain import Brain
-from game.npc.brain_spec import make_brain, parse_brain_spec
-from game.npc.rule_brain import RuleBrain
-from game.ui.textbox import PygameClipboard
-from game.ui.viewport import Viewport
+from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
+from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
 
@@ -50,9 +46,9 @@ class NoDisplayError(RuntimeError):
 
 
 class _ChatClipboard:
-    """The clipboard, read only while the chat box is open.
+    """The clipboard, read only while the scene's text field has the keyboard.
 
-    A paste is recorded in replays with its text; outside the chat box there
+    A paste is recorded in replays with its text; outside a text field there
     is nothing to paste into, so nothing is read (nor recorded).
     """
 
@@ -65,13 +61,16 @@ class _ChatClipboard:
 
 
 class App:
-    """The game. ``App(headless=True, seed=N)`` is the form tests use.
+    """Runs a scene. ``App(headless=True, seed=N)`` (the demo village) is the form tests use.
 
-    ``headless`` selects SDL's dummy video and audio drivers; ``autoplay``
-    attaches the bot that plays through posted pygame events; ``render=False``
-    skips drawing frames; ``brain`` picks who answers in the NPC chat
-    (``"rule"``, ``"fake-llm"`` or ``"module:factory"``); ``mute`` silences
-    the blips; ``clipboard`` replaces the system clipboard pastes read from.
+    ``scene_factory(context)`` builds the scene once the engine parts exist
+    (:mod:`game.scene`); without it the App runs the demo village, whose NPCs
+    answer through ``brain`` (``"rule"``, ``"fake-llm"`` or ``"module:factory"``;
+    another scene takes its options in its own factory, and ``brain`` is then a
+    ``ValueError``). ``headless`` selects SDL's dummy video and audio drivers;
+    ``autoplay`` attaches the scene's bot, which plays through posted pygame
+    events; ``render=False`` skips drawing frames; ``mute`` silences the blips;
+    ``clipboard`` replaces the system clipboard pastes read from.
     """
 
     #: Seconds per fixed step.
@@ -79,6 +78,7 @@ class App:
 
     def __init__(
         self,
+        scene_factory: SceneFactory | None = None,
         *,
         headless: bool = False,
         seed: int = 0,
@@ -91,7 +91,14 @@ class App:
         if headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
             os.environ["SDL_AUDIODRIVER"] = "dummy"
-        brain_spec = parse_brain_spec(brain)  # a bad spec fails before a window opens
+        if scene_factory is None:
+            from game.demo.scene import demo_scene
+
+            scene_factory = demo_scene(brain)  # a bad spec fails before a window opens
+        elif brain != "rule":
+            raise ValueError(
+                f"brain={brain!r} is the demo's option; pass it to your scene's factory"
+            )
         try:
             pygame.display.init()
             driver = pygame.display.get_driver()
@@ -130,7 +137,7 @@ class App:
         self.gamepads = None if headless else Gamepads()
         chat_clipboard = _ChatClipboard(
             clipboard if clipboard is not None else PygameClipboard(),
-            lambda: self.scene.chat.is_open,
+            lambda: self.scene.text_entry_active(),
         )
         self.input = InputMapper(self.bus, devices=self.gamepads, clipboard=chat_clipboard)
         self.timers = Timers(self.bus)
@@ -141,23 +148,23 @@ class App:
         self.focus_pause = FocusPause(self.bus, self.loop)
         self.blips = Blips(muted=mute)
 
-        def chat_brain(rules: RuleBrain) -> Brain:
-            return make_brain(brain_spec, self.bus, rule=lambda: rules)
-
-        self.scene = DemoScene(
-            self.bus,
-            self.loop,
-            self.input,
-            self.rng,
-            timers=self.timers,
-            world=self.world,
-            brain=None if brain_spec.kind == "rule" else chat_brain,
-            blips=self.blips,
+        self.scene: Scene = scene_factory(
+            SceneContext(
+                bus=self.bus,
+                loop=self.loop,
+                input=self.input,
+                timers=self.timers,
+                world=self.world,
+                rng=self.rng,
+                blips=self.blips,
+                frame_stats=self._frame_stats,
+                size=(WIDTH, HEIGHT),
+            )
         )
-        self.scene.frame_stats = self._frame_stats
         self.bus.subscribe(QuitRequested, self._on_quit)
+        # The bot has its own RNG, so whether it plays does not change the game's draws.
         self.autoplay = (
-            Autoplay(self.post, random.Random(f"autoplay-{seed}"), self.scene) if autoplay else None
+            self.scene.make_bot(self.post, random.Random(f"autoplay-{seed}")) if autoplay else None
         )
 
     # -- callbacks ---------------------------------------------------------
@@ -268,6 +275,7 @@ class App:
     def state_parts(self) -> dict[str, str]:
         """A digest per part of the game state (so a replay can say which part differs)."""
         parts: dict[str, object] = dict(self.scene.state())
+        parts["timers"] = (self.timers.time, self.timers.active_count, self.timers.fired_total)
         parts["tick"] = self.loop.tick
         parts["loop"] = (self.loop.paused, self.loop.time_scale)
         parts["input"] = self.input.state()
@@ -295,11 +303,9 @@ class App:
             "dropped_time": round(self.loop.dropped_time, 6),
             "events": dict(sorted(self.event_counts.items())),
             "handler_errors": self.bus.handler_errors,
-            "npc_replies": self.scene.npc_replies,
-            "score": self.scene.score,
+            **self.scene.summary(),
             "timers_fired": self.timers.fired_total,
             "collisions_started": self.event_counts["CollisionEnter"],
-            "coins_collected": self.scene.coins_collected,
             "state_hash": self.state_hash(),
         }
 
@@ -310,12 +316,9 @@ class App:
         pygame.image.save(self.last_frame, os.fspath(Path(path)))
 
     def close(self) -> None:
-        """Stop the NPCs' brains, release the window and pygame's subsystems."""
+        """Close the scene (its NPCs' brains too), release the window and pygame's subsystems."""
         self.running = False
-        for npc in self.scene.npcs:
-            close_brain = getattr(npc.brain, "close", None)  # a LangChain brain's workers
-            if close_brain is not None:
-                close_brain()
+        self.scene.close()
         if self.gamepads is not None:
             self.gamepads.close()
         pygame.font.quit()
