@@ -9,6 +9,7 @@ that is letterboxed into the window, whatever its size.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import random
 import time
@@ -30,6 +31,7 @@ from game.engine.platform.viewport import Viewport
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
 from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
+from game.widgets.fonts import close_fonts
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
@@ -39,6 +41,15 @@ MONITOR_PRIORITY = 1_000_000
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
+
+
+def _finite_point(pos: object) -> bool:
+    """Whether ``pos`` is an ``(x, y)`` pair of finite numbers."""
+    return (
+        isinstance(pos, tuple | list)
+        and len(pos) == 2
+        and all(isinstance(v, int | float) and math.isfinite(v) for v in pos)
+    )
 
 
 class NoDisplayError(RuntimeError):
@@ -186,6 +197,8 @@ class App:
         tick = self.loop.tick
         for event in pygame.event.get():
             if event.type in _MOUSE_EVENTS:
+                if not _finite_point(event.dict.get("pos")):
+                    continue  # a malformed event (posted by code; SDL never sends one)
                 # The game thinks in canvas pixels, whatever the window's size.
                 event = pygame.event.Event(
                     event.type, {**event.dict, "pos": self.viewport.to_canvas(event.pos)}
@@ -321,5 +334,6 @@ class App:
         self.scene.close()
         if self.gamepads is not None:
             self.gamepads.close()
+        close_fonts()
         pygame.font.quit()
         pygame.display.quit()

@@ -12,9 +12,9 @@ import pytest
 
 from game.assets import asset_path
 from game.cli import main
+from game.engine.datafile import MAX_DEPTH, DataFileError, check_depth, read_text
 from game.engine.platform import bindings as bindings_module
 from game.engine.platform.bindings import BindingsError, load_bindings, parse_bindings
-from game.engine.datafile import MAX_DEPTH, DataFileError, check_depth, read_text
 from game.npc import dialogue as dialogue_module
 from game.npc.dialogue import DialogueError, load_dialogue, parse_dialogue
 from game.npc.safe_regex import UnsafePattern, compile_bounded
