@@ -22,7 +22,7 @@ import pygame
 
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
-from game.engine.events import Event, EventBus
+from game.engine.events import Event, EventBus, Priority
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
 from game.engine.platform.gamepads import Gamepads
@@ -35,9 +35,6 @@ from game.widgets.fonts import close_fonts
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
-
-#: Priority of observers that must see every event before anyone can stop it.
-MONITOR_PRIORITY = 1_000_000
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
@@ -143,7 +140,7 @@ class App:
         self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
-        self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
+        self.bus.subscribe(Event, self._count_event, priority=Priority.OBSERVER)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()
         chat_clipboard = _ChatClipboard(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import math
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,6 +22,7 @@ from game.engine.collisions import (
     CollisionExit,
     CollisionStay,
     CollisionWorld,
+    LayerPairWarning,
 )
 from game.engine.collisions import world as collisions_module
 from game.engine.events import Event, EventBus
@@ -908,3 +910,106 @@ def test_box_overlaps_like_colliderect_touching_edges_and_empty_boxes_do_not() -
     assert box.overlaps(pygame.Rect(9, 9, 3, 3)) == pygame.Rect(0, 0, 10, 10).colliderect(
         pygame.Rect(9, 9, 3, 3)
     )
+
+
+# -- the layer-pair table ---------------------------------------------------------------
+
+
+def table_world(bus: EventBus) -> CollisionWorld:
+    return CollisionWorld(
+        bus,
+        layers=["wall", "player", "coin", "ghost"],
+        pairs=[("player", "wall"), ("player", "coin")],
+    )
+
+
+def test_a_pair_callback_for_layers_the_table_never_pairs_is_an_error(bus: EventBus) -> None:
+    world = table_world(bus)
+    with pytest.raises(ValueError, match=r"on_enter\('coin', 'wall'\).*'coin' meets \['player'\]"):
+        world.on_enter("coin", "wall", lambda a, b: None)
+    with pytest.raises(ValueError, match=r"on_exit\('ghost', 'player'\).*'ghost' meets nothing"):
+        world.on_exit("ghost", "player", lambda a, b: None)
+    with pytest.raises(ValueError, match="on_stay"):
+        world.on_stay("wall", "wall", lambda a, b: None)
+    world.on_enter("coin", "player", lambda a, b: None)  # either order
+
+
+def test_with_a_table_mask_none_means_the_tables_row(bus: EventBus) -> None:
+    world = table_world(bus)
+    player = world.add((0, 0, 10, 10), layer="player")
+    wall = world.add((5, 0, 10, 10), layer="wall")
+    world.add((0, 5, 10, 10), layer="ghost")  # overlaps both, meets neither
+    assert player.mask == {"wall", "coin"}
+    assert wall.mask == {"player"}
+    with bus.recording() as trace:
+        world.update()
+    assert [(e.a, e.b) for e in trace.of(CollisionEnter)] == [(player, wall)]
+
+
+def test_with_a_table_a_mask_naming_a_layer_it_never_meets_is_an_error(bus: EventBus) -> None:
+    world = table_world(bus)
+    world.add((0, 0, 1, 1), layer="player", mask=["wall"])  # narrower than the row: fine
+    with pytest.raises(ValueError, match=r"never lets layer 'coin' meet \['wall'\]"):
+        world.add((0, 0, 1, 1), layer="coin", mask=["player", "wall"])
+
+
+def test_the_table_reads_back_and_declares_its_layers(bus: EventBus) -> None:
+    world = CollisionWorld(bus, pairs=[("a", "b"), ("b", "b")])
+    assert world.layers == ("a", "b")
+    assert world.pairs == (("a", "b"), ("b", "b"))
+    with pytest.raises(ValueError, match="unknown layer 'c'"):
+        world.add((0, 0, 1, 1), layer="c")
+    assert CollisionWorld(bus).pairs is None
+
+
+def test_declare_comes_first_and_pairs_are_two_names(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    world.add((0, 0, 1, 1), layer="x")
+    with pytest.raises(RuntimeError, match="before any collider"):
+        world.declare(["x"], [("x", "x")])
+    with pytest.raises(TypeError, match="two layer names"):
+        CollisionWorld(bus, pairs=["ab"])  # type: ignore[list-item]
+
+
+def test_without_a_table_a_callback_that_can_never_fire_warns_at_the_first_update(
+    bus: EventBus,
+) -> None:
+    world = CollisionWorld(bus)
+    world.on_enter("player", "coin", lambda a, b: None)
+    world.add((0, 0, 10, 10), layer="player", mask=["wall"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        world.update()  # no coin yet: nothing to say
+    world.add((0, 0, 10, 10), layer="coin")
+    with pytest.warns(LayerPairWarning, match=r"on_enter\('player', 'coin'\)"):
+        world.update()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        world.update()  # once
+
+
+def test_without_a_table_a_callback_that_can_fire_does_not_warn(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    fired: list[object] = []
+    world.on_enter("player", "coin", lambda a, b: fired.append(b))
+    world.add((0, 0, 10, 10), layer="player", mask=["wall", "coin"])
+    world.add((0, 0, 10, 10), layer="coin", mask=["player"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        world.update()
+    assert len(fired) == 1
+
+
+def test_obstacles_are_the_solids_move_stops_at(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    mover = world.add((0, 0, 10, 10), layer="player", mask=["wall", "coin"])
+    wall = world.add((100, 0, 10, 10), layer="wall")
+    world.add((50, 0, 10, 10), layer="coin", trigger=True)  # passed through
+    world.add((70, 0, 10, 10), layer="wall", mask=["npc"])  # does not see the player
+    world.add((80, 0, 10, 10), layer="npc")  # not in the mover's mask
+    far = world.add((900, 900, 10, 10), layer="wall")
+    assert world.obstacles(mover) == [wall, far]
+    world.remove(far)
+    assert world.obstacles(mover) == [wall]
+    with pytest.raises(KeyError, match="not in this world"):
+        world.obstacles(far)

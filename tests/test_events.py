@@ -14,11 +14,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from game.engine.events import (
+    HANDLED,
     CascadeError,
     DispatchDepthError,
     Event,
     EventBus,
+    Priority,
     Subscription,
+    weak_method,
 )
 
 
@@ -534,3 +537,56 @@ def check_against_model(ops: list[tuple[Any, ...]]) -> None:
             assert bus.handler_errors - bus_errors == model.errors - model_errors
         active = [s for s, r in zip(subs, model.records, strict=True) if r.active]
         assert list(bus.subscriptions(Ping)) == sorted(active, key=lambda s: (-s.priority, s.seq))
+
+
+# -- input layers: Priority, HANDLED, a modal layer ---------------------------------------
+
+
+def test_priorities_name_the_input_layers_in_the_order_they_hear(bus: EventBus) -> None:
+    heard: list[str] = []
+    for layer in (Priority.GAME, Priority.OBSERVER, Priority.TEXT_ENTRY, Priority.MODAL):
+        bus.subscribe(Ping, lambda e, name=layer.name: heard.append(name), priority=layer)
+    bus.subscribe(Ping, lambda e: heard.append("FOCUS"), priority=Priority.FOCUS)
+    bus.publish(Ping())
+    assert heard == ["OBSERVER", "FOCUS", "MODAL", "TEXT_ENTRY", "GAME"]
+
+
+def test_a_modal_layer_takes_what_it_handles_until_popped(bus: EventBus) -> None:
+    game: list[Event] = []
+    bus.subscribe(Ping, game.append)
+    bus.subscribe(Pong, game.append)
+    panel: list[Event] = []
+
+    def take(event: Ping) -> bool:
+        panel.append(event)
+        return HANDLED
+
+    modal = bus.push_modal({Ping: take})
+    assert modal.active
+    assert bus.publish(Ping()) is True
+    bus.publish(Pong())  # not the layer's: it goes on down
+    assert len(panel) == 1 and [type(e) for e in game] == [Pong]
+    modal.pop()
+    modal.pop()  # idempotent
+    assert not modal.active
+    bus.publish(Ping())
+    assert len(panel) == 1 and len(game) == 2
+
+
+def test_weak_method_splits_a_bound_method_and_reports_its_object_gone() -> None:
+    class Owner:
+        def handle(self, value: int) -> int:
+            return value + 1
+
+    gone: list[object] = []
+    owner = Owner()
+    ref, func = weak_method(owner.handle, gone.append)
+    assert ref is not None and ref() is owner and func(owner, 1) == 2
+    del owner
+    gc.collect()
+    assert ref() is None and gone == [ref]
+
+    def plain(value: int) -> int:
+        return value
+
+    assert weak_method(plain, gone.append) == (None, plain)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import pygame
 import pytest
@@ -107,7 +107,16 @@ class Lamp(Mechanic):
         self.draws(DrawLayer.SKY, lambda surface, alpha: None)
 
 
-def test_closing_a_mechanic_lets_go_of_everything_it_registered(app: App) -> None:
+@pytest.fixture
+def bare() -> Iterator[App]:
+    """An app running the counting scene: a world with no declared layers."""
+    instance = App(Counter, headless=True)
+    yield instance
+    instance.close()
+
+
+def test_closing_a_mechanic_lets_go_of_everything_it_registered(bare: App) -> None:
+    app = bare
     lamp = Lamp(app.scene.context)  # type: ignore[attr-defined]
     subscriptions = app.bus.subscription_count
     colliders = len(app.world)
@@ -123,7 +132,8 @@ def test_closing_a_mechanic_lets_go_of_everything_it_registered(app: App) -> Non
     assert lamp.painters == []
 
 
-def test_painters_run_by_layer_then_mechanic_then_order_added(app: App) -> None:
+def test_painters_run_by_layer_then_mechanic_then_order_added(bare: App) -> None:
+    app = bare
     drawn: list[str] = []
     first, second = Lamp(app.scene.context), Lamp(app.scene.context)  # type: ignore[attr-defined]
     first.painters.clear()

@@ -126,6 +126,8 @@ class Conversations(Mechanic):
             bubble=self._bubble(BlipVoice(self.blips, dialogue.pitch), width=360),
             facts=self.facts,
             log=self.log,
+            layer="npc",
+            talk_layer="talk",
         )
 
     # -- callbacks ----------------------------------------------------------------------
@@ -161,10 +163,7 @@ class Conversations(Mechanic):
     def perform(self, event: NpcAction) -> None:
         """An NPC was asked to do something."""
         npc = next(n for n in self.npcs if n.key == event.npc)
-        if event.action == "dance":
-            npc.dance()
-        elif event.action == "follow":
-            npc.follow()
+        npc.perform(event.action)
 
     def count_reply(self, event: NpcSpoke) -> None:
         """Count the NPCs' answers (for the summary)."""

@@ -20,7 +20,9 @@ from game.demo.chat_box import ChatBox
 from game.demo.coins import Coins
 from game.demo.conversations import BrainFactory, Conversations
 from game.demo.daylight import DayNight
+from game.demo.door import PlateDoor
 from game.demo.hazard import HazardPatrol
+from game.demo.layers import LAYERS, PAIRS
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.player import PlayerCharacter
@@ -47,6 +49,7 @@ class DemoScene:
 
     def __init__(self, context: SceneContext, *, brain: BrainFactory | None = None) -> None:
         self.context = context
+        context.world.declare(LAYERS, PAIRS)  # which layers meet: game/demo/layers.py
         font = load_font(18)
         # Order matters where two mechanics react to the same event: a FixedUpdate
         # moves the player, then the hazard, then the NPCs; colliders get their
@@ -82,6 +85,7 @@ class DemoScene:
                 toast=toast,
                 font=font,
             ),
+            PlateDoor(context),  # on_enter player/plate → a timer opens the door 3 s later
         ]
         self._painters: list[Painter] = paint_in_order(self.mechanics)
         # What the rest of the game (the bot, the tests) asks about.

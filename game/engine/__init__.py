@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         CollisionExit,
         CollisionStay,
         CollisionWorld,
+        LayerPairWarning,
         PairCallback,
         RectLike,
     )
@@ -32,11 +33,14 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         DataError,
     )
     from game.engine.events import (
+        HANDLED,
         CascadeError,
         DispatchDepthError,
         Event,
         EventBus,
         Handler,
+        Modal,
+        Priority,
         Subscription,
         Trace,
         callable_name,
@@ -127,6 +131,9 @@ _EXPORTS: dict[str, str] = {
     "Event": "game.engine.events",
     "EventBus": "game.engine.events",
     "Handler": "game.engine.events",
+    "HANDLED": "game.engine.events",
+    "Modal": "game.engine.events",
+    "Priority": "game.engine.events",
     "Subscription": "game.engine.events",
     "Trace": "game.engine.events",
     "callable_name": "game.engine.events",
@@ -149,6 +156,7 @@ _EXPORTS: dict[str, str] = {
     "CollisionExit": "game.engine.collisions",
     "CollisionStay": "game.engine.collisions",
     "CollisionWorld": "game.engine.collisions",
+    "LayerPairWarning": "game.engine.collisions",
     "PairCallback": "game.engine.collisions",
     "RectLike": "game.engine.collisions",
     # errors shared by the data readers
@@ -217,6 +225,7 @@ _EXPORTS: dict[str, str] = {
 # Literal, so type checkers see the re-exports; a test checks it equals _EXPORTS.
 __all__ = [
     "FORMAT_VERSION",
+    "HANDLED",
     "MAX_LAYERS",
     "MAX_REPLAY_BYTES",
     "PAD_AXES",
@@ -264,6 +273,8 @@ __all__ = [
     "KeyDown",
     "KeyInput",
     "KeyUp",
+    "LayerPairWarning",
+    "Modal",
     "MouseDown",
     "MouseMotion",
     "MouseUp",
@@ -272,6 +283,7 @@ __all__ = [
     "PadButtonInput",
     "PairCallback",
     "Pausable",
+    "Priority",
     "QuitRequested",
     "RectLike",
     "Replay",

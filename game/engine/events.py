@@ -24,20 +24,25 @@ import logging
 import types
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from enum import IntEnum
+from typing import Any, Final, Literal, TypeVar
 
 __all__ = [
+    "HANDLED",
     "CascadeError",
     "DispatchDepthError",
     "Event",
     "EventBus",
     "Handler",
+    "Modal",
+    "Priority",
     "Subscription",
     "Trace",
     "callable_name",
+    "weak_method",
 ]
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: A handler takes the event; returning ``True`` stops propagation.
 Handler = Callable[[E], "bool | None"]
+
+#: What a handler returns to say "this event was mine": the handlers after it
+#: (lower priority) do not see it, and ``publish`` returns ``True``.
+HANDLED: Final = True
+
+
+class Priority(IntEnum):
+    """The input layers, in the order they hear an event (higher first).
+
+    A layer that handles an event (returns :data:`HANDLED`) hides it from the
+    layers below: an open text box takes the keys before the game moves the
+    player; a modal panel takes them before the text box; focus handling sees
+    them before the panel; observers (counters, the debug overlay) see every
+    event and never stop one. Ties go in subscription order.
+    """
+
+    GAME = 0
+    TEXT_ENTRY = 100
+    MODAL = 200
+    FOCUS = 1_000
+    OBSERVER = 1_000_000
+
 
 # One step of a dispatch plan: (subscription, weak ref to the owner or None, function).
 _Planned = tuple["Subscription", "weakref.ReferenceType[Any] | None", Callable[..., object]]
@@ -71,6 +98,27 @@ def callable_name(fn: object) -> str:
     module = getattr(func, "__module__", None) or "?"
     qualname = getattr(func, "__qualname__", None) or repr(func)
     return f"{module}.{qualname}"
+
+
+def weak_method(
+    handler: Callable[..., object], on_collected: Callable[[Any], object]
+) -> tuple[weakref.ReferenceType[Any] | None, Callable[..., object]]:
+    """Split a bound method into ``(weak reference to its object, plain function)``.
+
+    Call it as ``func(ref(), *args)`` while ``ref()`` is not ``None``; when the
+    object is collected, ``on_collected(ref)`` runs (lapsed-listener protection).
+    A ``(ref, function)`` pair costs ~10 ns a call, ``weakref.WeakMethod`` ~220 ns
+    (measured, docs/architecture.md). Anything else, and a method of an object
+    with ``__slots__`` but no ``__weakref__``, comes back as ``(None, handler)``:
+    held strongly. Used by the bus and by the collision world's pair handlers.
+    """
+    owner = getattr(handler, "__self__", None)
+    if isinstance(handler, types.MethodType) and owner is not None:
+        try:
+            return weakref.ref(owner, on_collected), handler.__func__
+        except TypeError:  # no __weakref__ slot
+            pass
+    return None, handler
 
 
 class Subscription:
@@ -113,21 +161,7 @@ class Subscription:
         # True while no bookkeeping is due (active, not once, no failure
         # streak): publish then calls the handler on its fast path.
         self._fast = not once
-        self._ref: weakref.ReferenceType[Any] | None
-        self._func: Callable[..., object]
-        owner = getattr(handler, "__self__", None)
-        if isinstance(handler, types.MethodType) and owner is not None:
-            try:
-                # A (ref, function) pair is ~20x cheaper to call than WeakMethod.
-                self._ref = weakref.ref(owner, self._owner_collected)
-            except TypeError:  # the owner has __slots__ without __weakref__
-                self._ref = None
-                self._func = handler
-            else:
-                self._func = handler.__func__
-        else:
-            self._ref = None
-            self._func = handler
+        self._ref, self._func = weak_method(handler, self._owner_collected)
 
     @property
     def handler(self) -> Callable[..., object] | None:
@@ -162,6 +196,30 @@ class Subscription:
             f"<Subscription {self.name} to {self.event_type.__name__} "
             f"priority={self.priority} {state}>"
         )
+
+
+class Modal:
+    """A layer of handlers pushed over everything below it; :meth:`pop` takes it away.
+
+    Made by :meth:`EventBus.push_modal`. While pushed, its handlers run at
+    its priority (default :attr:`Priority.MODAL`); one that returns
+    :data:`HANDLED` keeps the event from the layers underneath.
+    """
+
+    __slots__ = ("subscriptions",)
+
+    def __init__(self, subscriptions: tuple[Subscription, ...]) -> None:
+        self.subscriptions = subscriptions
+
+    @property
+    def active(self) -> bool:
+        """True until :meth:`pop`."""
+        return any(sub.active for sub in self.subscriptions)
+
+    def pop(self) -> None:
+        """Cancel the layer's subscriptions. Idempotent."""
+        for sub in self.subscriptions:
+            sub.cancel()
 
 
 class Trace(list[Any]):
@@ -258,6 +316,25 @@ class EventBus:
             return handler
 
         return register
+
+    def push_modal(
+        self,
+        handlers: Mapping[type[Any], Callable[[Any], object]],
+        *,
+        priority: int = Priority.MODAL,
+    ) -> Modal:
+        """Subscribe ``{event_type: handler}`` as one layer over the game; return it.
+
+        ``modal.pop()`` ends it. For a pause panel, a dialog, a menu: the
+        layer takes the events its handlers return :data:`HANDLED` for.
+        Raises ``TypeError`` like :meth:`subscribe`.
+        """
+        return Modal(
+            tuple(
+                self.subscribe(event_type, handler, priority=priority)
+                for event_type, handler in handlers.items()
+            )
+        )
 
     def _remove(self, sub: Subscription) -> None:
         subs = self._by_type.get(sub.event_type)

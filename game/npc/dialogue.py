@@ -30,7 +30,7 @@ from typing import Any
 from game.assets import asset_path
 from game.engine.datafile import DataFileError, parse_toml, read_text
 from game.engine.errors import DataError
-from game.npc.brain import has_cjk
+from game.npc.brain import Action, has_cjk
 from game.npc.safe_regex import UnsafePattern, compile_bounded
 
 __all__ = [
@@ -54,7 +54,7 @@ LANGUAGES = ("en", "zh")
 #: The only names a reply may use in braces.
 PLACEHOLDERS = frozenset({"player", "npc", "score", "coins_left", "coins_total", "clock"})
 #: What an intent may ask the NPC to do (the NPC turns it into a bus event).
-ACTIONS = frozenset({"dance", "follow"})
+ACTIONS = frozenset(action.value for action in Action)
 #: Longest player line that is matched; the rest is ignored (regex cost stays bounded).
 MAX_INPUT = 1000
 #: Longest remembered player name, in characters.

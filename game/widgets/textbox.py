@@ -28,7 +28,7 @@ from typing import Protocol
 
 import pygame
 
-from game.engine.events import EventBus, Subscription
+from game.engine.events import EventBus, Priority, Subscription
 from game.engine.input_events import (
     ActionPressed,
     FocusChanged,
@@ -57,8 +57,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Above game handlers (0), below observers that must see everything.
-TEXTBOX_PRIORITY = 100
+#: The text-entry layer: above the game, below a modal panel (Priority.TEXT_ENTRY).
+TEXTBOX_PRIORITY = Priority.TEXT_ENTRY
 #: Longest message, in code points.
 MAX_LENGTH = 200
 #: Sent messages kept for Up/Down.

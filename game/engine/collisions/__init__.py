@@ -46,6 +46,7 @@ from game.engine.collisions.world import (
     CollisionExit,
     CollisionStay,
     CollisionWorld,
+    LayerPairWarning,
     PairCallback,
     RectLike,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "CollisionExit",
     "CollisionStay",
     "CollisionWorld",
+    "LayerPairWarning",
     "PairCallback",
     "RectLike",
 ]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
-import types
-import weakref
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol, TypeAlias
@@ -25,7 +24,7 @@ from game.engine.collisions.broadphase import (
     sorted_pair_keys,
     sweep_strips,
 )
-from game.engine.events import Event, EventBus, Subscription
+from game.engine.events import Event, EventBus, Subscription, weak_method
 
 __all__ = [
     "Box",
@@ -35,6 +34,7 @@ __all__ = [
     "CollisionExit",
     "CollisionStay",
     "CollisionWorld",
+    "LayerPairWarning",
     "RectLike",
 ]
 
@@ -252,25 +252,46 @@ class CollisionExit(CollisionEvent):
     """``a`` and ``b`` stopped overlapping, or one of them was removed."""
 
 
+class LayerPairWarning(UserWarning):
+    """A pair callback whose layers' masks never let them meet: it can never fire."""
+
+
 class CollisionWorld:
     """Axis-aligned colliders; :meth:`update` publishes their contacts on ``bus``.
 
     ``layers`` declares the layer names up front; then an unknown name in a
     layer or a mask is a ``ValueError``. Without it any string is a layer.
     At most 64 layers exist in one world.
+
+    ``pairs`` is the layer-pair table (Godot's layer/mask, Unity's collision
+    matrix): the ``(layer_a, layer_b)`` pairs that may meet, in either order.
+    With it, a collider's ``mask=None`` means "every layer the table pairs
+    mine with", a mask naming a layer the table does not pair with is a
+    ``ValueError``, and so is :meth:`on_enter` (``on_exit``, ``on_stay``) for
+    two layers that never meet. Without a table such a callback could never
+    fire: the first :meth:`update` at which both layers have colliders, none
+    of which can meet, warns with a :class:`LayerPairWarning`. ``pairs``
+    declares its layers (and those of ``layers``). :meth:`declare` does the
+    same later, on a world that has seen no layer yet.
     """
 
-    def __init__(self, bus: EventBus, layers: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        layers: Iterable[str] | None = None,
+        pairs: Iterable[tuple[str, str]] | None = None,
+    ) -> None:
         if not isinstance(bus, EventBus):
             raise TypeError(f"bus must be an EventBus, not {type(bus).__name__}")
         self.bus = bus
         self._bits: dict[str, int] = {}
-        self._declared = layers is not None
-        if layers is not None:
-            if isinstance(layers, str):
-                raise TypeError(f"layers must be a collection of names, not the string {layers!r}")
-            for name in layers:
-                self._register_layer(name, "layers")
+        self._declared = False
+        # layer bit -> the mask bits the table gives it; None without a table.
+        self._rows: dict[int, int] | None = None
+        # Callbacks registered without a table, whose layers are not yet known to meet.
+        self._unproven: list[tuple[str, str, str]] = []
+        if layers is not None or pairs is not None:
+            self.declare(layers or (), pairs)
         capacity = 64
         self._x: _Floats = np.zeros(capacity)
         self._y: _Floats = np.zeros(capacity)
@@ -315,6 +336,93 @@ class CollisionWorld:
         """The layer names known so far (declared, or seen in a layer or mask)."""
         return tuple(self._bits)
 
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...] | None:
+        """The layer-pair table, each pair in declaration order of its layers; ``None``
+        without one."""
+        if self._rows is None:
+            return None
+        names = list(self._bits)
+        return tuple(
+            (names[a], names[b])
+            for a in range(len(names))
+            for b in range(a, len(names))
+            if self._rows.get(a, 0) >> b & 1
+        )
+
+    def declare(
+        self, layers: Iterable[str], pairs: Iterable[tuple[str, str]] | None = None
+    ) -> None:
+        """Declare the layers and, optionally, the layer-pair table (see the class).
+
+        Raises ``RuntimeError`` if this world has seen a layer already (a
+        collider, a mask or a callback named one), ``TypeError`` for a pair
+        that is not two names, ``ValueError`` for more than 64 layers.
+        """
+        if self._bits:
+            raise RuntimeError("declare() comes before any collider, mask or pair callback")
+        if isinstance(layers, str):
+            raise TypeError(f"layers must be a collection of names, not the string {layers!r}")
+        for name in layers:
+            self._register_layer(name, "layers")
+        if pairs is not None:
+            table: list[tuple[int, int]] = []
+            for pair in pairs:
+                if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+                    raise TypeError(f"pairs: each pair must be two layer names, not {pair!r}")
+                table.append(
+                    (self._register_layer(pair[0], "pairs"), self._register_layer(pair[1], "pairs"))
+                )
+            rows: dict[int, int] = {}
+            for a, b in table:
+                rows[a] = rows.get(a, 0) | 1 << b
+                rows[b] = rows.get(b, 0) | 1 << a
+            self._rows = rows
+        self._declared = True
+
+    def _check_pair(self, layer_a: str, layer_b: str, method: str) -> None:
+        """Raise (with a table) or remember to warn (without) about a pair that cannot meet."""
+        a = self._register_layer(layer_a, "layer_a")
+        b = self._register_layer(layer_b, "layer_b")
+        rows = self._rows
+        if rows is None:
+            self._unproven.append((layer_a, layer_b, method))
+        elif not rows.get(a, 0) >> b & 1:
+            meets = [n for n, bit in self._bits.items() if rows.get(a, 0) >> bit & 1]
+            raise ValueError(
+                f"{method}({layer_a!r}, {layer_b!r}): the layer-pair table never lets these "
+                f"layers meet, so the callback could never fire; {layer_a!r} meets "
+                f"{meets or 'nothing'}. Add the pair to the table."
+            )
+
+    def _warn_unproven(self) -> None:
+        """Warn once for each callback whose layers both have colliders, none able to meet."""
+        top = self._top
+        alive = self._alive[:top]
+        layer_bits = self._bit[:top]
+        mask_bits = self._maskbits[:top]
+        waiting = []
+        for layer_a, layer_b, method in self._unproven:
+            bit_a = np.uint64(1 << self._bits[layer_a])
+            bit_b = np.uint64(1 << self._bits[layer_b])
+            on_a = alive & (layer_bits == bit_a)
+            on_b = alive & (layer_bits == bit_b)
+            if not (on_a.any() and on_b.any()):
+                waiting.append((layer_a, layer_b, method))  # cannot tell yet
+                continue
+            a_sees_b = (on_a & ((mask_bits & bit_b) != 0)).any()
+            b_sees_a = (on_b & ((mask_bits & bit_a) != 0)).any()
+            if not (a_sees_b and b_sees_a):
+                warnings.warn(
+                    f"{method}({layer_a!r}, {layer_b!r}): no {layer_a!r} collider and "
+                    f"{layer_b!r} collider have each other's layer in their masks, so the "
+                    "callback cannot fire; fix the masks (or declare a layer-pair table "
+                    "to make this an error)",
+                    LayerPairWarning,
+                    stacklevel=3,
+                )
+        self._unproven = waiting
+
     def _register_layer(self, name: object, what: str) -> int:
         if not isinstance(name, str):
             raise TypeError(
@@ -335,14 +443,25 @@ class CollisionWorld:
         return bit
 
     def _mask_of(
-        self, mask: str | Iterable[str] | None, what: str
+        self, mask: str | Iterable[str] | None, what: str, layer_bit: int
     ) -> tuple[frozenset[str] | None, int]:
+        rows = self._rows
         if mask is None:
-            return None, int(_ALL)
+            if rows is None:
+                return None, int(_ALL)
+            row = rows.get(layer_bit, 0)
+            return frozenset(n for n, bit in self._bits.items() if row >> bit & 1), row
         names = frozenset((mask,)) if isinstance(mask, str) else frozenset(mask)
         bits = 0
         for name in sorted(names, key=str):
             bits |= 1 << self._register_layer(name, what)
+        if rows is not None and bits & ~rows.get(layer_bit, 0):
+            layer = next(n for n, bit in self._bits.items() if bit == layer_bit)
+            never = sorted(n for n in names if not rows.get(layer_bit, 0) >> self._bits[n] & 1)
+            raise ValueError(
+                f"{what}: the layer-pair table never lets layer {layer!r} meet {never}; "
+                "add the pairs to the table or leave them out of the mask"
+            )
         return names, bits
 
     # -- colliders ---------------------------------------------------------
@@ -358,15 +477,17 @@ class CollisionWorld:
     ) -> Collider:
         """Add a box; return its :class:`Collider`. It takes part from the next :meth:`update`.
 
-        ``mask`` names the layers it collides with (``None``: all; a single
-        string is one layer). Raises ``ValueError`` for a rect with NaN, infinite
-        or negative values and for unknown layers when ``layers=`` was declared;
+        ``mask`` names the layers it collides with (``None``: all, or all the
+        layer-pair table pairs ``layer`` with; a single string is one layer).
+        Raises ``ValueError`` for a rect with NaN, infinite or negative values,
+        for unknown layers when layers were declared and for a mask the table
+        does not allow;
         ``TypeError`` for a rect that is neither ``(x, y, w, h)`` nor has those
         attributes.
         """
         x, y, w, h = _rect_tuple(rect, "rect")
         bit = self._register_layer(layer, "layer")
-        names, bits = self._mask_of(mask, "mask")
+        names, bits = self._mask_of(mask, "mask", bit)
         if self._next_id > _MAX_ID:
             raise OverflowError("this world has created 2**31 colliders; make a new world")
         if self._free:
@@ -597,6 +718,21 @@ class CollisionWorld:
 
     # -- queries -----------------------------------------------------------
 
+    def obstacles(self, collider: Collider) -> list[Collider]:
+        """The solid colliders :meth:`move` stops ``collider`` at, wherever they are, in id
+        order: those whose layer and mask let the two meet (``collider`` itself excluded).
+
+        For a planner that needs the walls as they are now (a path-finding grid).
+        Raises ``KeyError`` if ``collider`` is not in this world.
+        """
+        world = collider._world
+        if world is not self:
+            raise KeyError(f"{collider!r} is not in this world")
+        slot = collider._slot
+        solid, objs = self._solid, self._objs
+        found = [objs[t] for t in self._partners_of(slot) if solid[t] and t != slot]
+        return sorted((c for c in found if c is not None), key=_by_id)
+
     def query_rect(self, rect: RectLike, mask: str | Iterable[str] | None = None) -> list[Collider]:
         """The colliders whose box overlaps ``rect`` (strictly), on the layers in ``mask``.
 
@@ -651,7 +787,8 @@ class CollisionWorld:
 
         The arguments come in the order the layers are named, whatever the ids.
         Returns the bus :class:`Subscription`; a bound method is held weakly,
-        like every bus handler.
+        like every bus handler. Raises ``ValueError`` if the layer-pair table
+        never lets the two layers meet (without a table, :meth:`update` warns).
         """
         return self._on(CollisionEnter, layer_a, layer_b, callback)
 
@@ -666,8 +803,7 @@ class CollisionWorld:
     def _on(
         self, kind: type[CollisionEvent], layer_a: str, layer_b: str, callback: PairCallback
     ) -> Subscription:
-        for what, name in (("layer_a", layer_a), ("layer_b", layer_b)):
-            self._register_layer(name, what)
+        self._check_pair(layer_a, layer_b, _METHODS[kind])
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {callback!r}")
         handler = _PairHandler(layer_a, layer_b, callback)
@@ -684,6 +820,8 @@ class CollisionWorld:
         """
         if self._publishing:
             raise RuntimeError("CollisionWorld.update() was called from a collision callback")
+        if self._unproven:
+            self._warn_unproven()
         moved = self._moved
         if len(moved) <= _FEW_MOVED and self._count <= _SMALL:
             current, entered, exited = self._find_pairs_of_moved(sorted(moved))
@@ -921,6 +1059,12 @@ def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEve
     return event
 
 
+_METHODS: dict[type[CollisionEvent], str] = {
+    CollisionEnter: "on_enter",
+    CollisionExit: "on_exit",
+    CollisionStay: "on_stay",
+}
+
 #: ``callback(collider_a, collider_b)`` for the layer-pair helpers.
 PairCallback: TypeAlias = Callable[[Collider, Collider], object]
 
@@ -935,16 +1079,7 @@ class _PairHandler:
         self.first = first
         self.second = second
         self._subscription: Subscription | None = None
-        self._ref: weakref.ReferenceType[Any] | None = None
-        self._func: Callable[..., object] = callback
-        owner = getattr(callback, "__self__", None)
-        if isinstance(callback, types.MethodType) and owner is not None:
-            try:
-                self._ref = weakref.ref(owner, self._owner_collected)
-            except TypeError:  # no __weakref__ slot: hold it strongly
-                pass
-            else:
-                self._func = callback.__func__
+        self._ref, self._func = weak_method(callback, self._owner_collected)
         self.__func__ = self._func
 
     def attach(self, subscription: Subscription) -> None:

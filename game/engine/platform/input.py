@@ -26,7 +26,7 @@ from typing import Protocol
 
 import pygame
 
-from game.engine.events import EventBus
+from game.engine.events import EventBus, Priority
 from game.engine.input_events import (
     ActionPressed,
     ActionReleased,
@@ -442,10 +442,6 @@ class Pausable(Protocol):
     paused: bool
 
 
-# Sees keys and clicks before any handler can take them.
-_FOCUS_PRIORITY = 1_000
-
-
 class FocusPause:
     """Pauses ``loop`` when the window loses focus; resumes when focus returns.
 
@@ -461,8 +457,9 @@ class FocusPause:
         self._paused_by_focus = False
         self.subscriptions = [
             bus.subscribe(FocusChanged, self.on_focus_changed),
-            bus.subscribe(KeyDown, self.on_input, priority=_FOCUS_PRIORITY),
-            bus.subscribe(MouseDown, self.on_input, priority=_FOCUS_PRIORITY),
+            # Sees keys and clicks before any handler can take them.
+            bus.subscribe(KeyDown, self.on_input, priority=Priority.FOCUS),
+            bus.subscribe(MouseDown, self.on_input, priority=Priority.FOCUS),
         ]
 
     @property
