@@ -326,11 +326,13 @@ class App:
         pygame.image.save(self.last_frame, os.fspath(Path(path)))
 
     def close(self) -> None:
-        """Close the scene (its NPCs' brains too), release the window and pygame's subsystems."""
+        """Close the scene (its NPCs' brains too); release the fonts, the audio device, the window
+        and pygame's subsystems: an App leaves no file open (tests build and close 30)."""
         self.running = False
         self.scene.close()
         if self.gamepads is not None:
             self.gamepads.close()
         close_fonts()
         pygame.font.quit()
+        pygame.mixer.quit()  # the audio device the blips opened
         pygame.display.quit()
