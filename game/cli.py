@@ -340,14 +340,13 @@ def _recorder(app: App, args: argparse.Namespace) -> Recorder | None:
 def _run_replay(args: argparse.Namespace) -> int:
     from game.app import App, NoDisplayError
     from game.engine.replay import ReplayError
-    from game.playback import Playback, PlaybackResult, load_replay
+    from game.playback import Playback, load_replay
 
     try:
         replay = load_replay(args.replay)
     except ReplayError as exc:
         print(f"callback-quest: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result: PlaybackResult
     app = None
     if args.window:
         try:

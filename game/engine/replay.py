@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from game.engine.datafile import DataFileError, check_depth, decode, read_bytes
-from game.engine.errors import DataError
 from game.engine.input_events import InputEvent
 
 __all__ = [
@@ -63,15 +62,8 @@ _MAX_LINE_DEPTH = 8
 _INT_LIMIT = 2**31
 
 
-class ReplayError(DataError):
+class ReplayError(DataFileError):
     """A replay file that cannot be used; the message names the line and the problem."""
-
-    def __init__(self, path: str | os.PathLike[str], line: int | None, problem: str) -> None:
-        where = f"{os.fspath(path)}:{line}" if line is not None else os.fspath(path)
-        super().__init__(f"{where}: {problem}")
-        self.path = os.fspath(path)
-        self.line = line
-        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +342,6 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-_HEADER_KEYS = frozenset({"replay", "format", "game_version", "seed", "step", "options", "every"})
 _INPUT_KEYS = frozenset({"tick", "input", "paused"})
 _CHECKPOINT_KEYS = frozenset({"tick", "check", "parts", "end"})
 
