@@ -132,6 +132,10 @@ def test_broken_bindings_end_the_game_with_one_line_and_exit_2(
         ("a{500}", "repeat count of 500"),
         ("(unclosed", "bad regular expression"),
         ("a" * 2000, "longer than 1000"),
+        # Polynomial, not exponential: refused by measuring it on growing probe lines.
+        (".*.*.*x", "would take"),
+        (r"\w+\w+\w+!", "matching"),
+        (".*" * 10 + "x", "would take"),
     ],
 )
 def test_a_pattern_that_could_hang_or_crash_the_matcher_is_refused_at_load(

@@ -295,7 +295,7 @@ class _Parser:
         patterns = [*_keyword_patterns(keywords)]
         for regex in regexes:
             try:
-                patterns.append(compile_bounded(regex, re.IGNORECASE))
+                patterns.append(compile_bounded(regex, re.IGNORECASE, max_input=MAX_INPUT))
             except UnsafePattern as exc:
                 kind = "bad" if exc.bad else "unsafe"
                 raise self.error(where, f"{kind} regular expression {regex!r:.80}: {exc}") from None

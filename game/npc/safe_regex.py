@@ -17,23 +17,39 @@ loaded, by walking the parse tree Python's own compiler builds:
   not an ``OverflowError``), a pattern at most :data:`MAX_PATTERN` characters.
 
 What stays allowed is polynomial in the length of the line, which the
-matcher cuts at ``dialogue.MAX_INPUT`` characters. Errors are
-:class:`UnsafePattern` with a message saying what to change.
+matcher cuts at ``dialogue.MAX_INPUT`` characters; but a polynomial can be
+steep: ``.*.*x`` takes 1.5 s on 1,000 characters, ``.*.*.*.*x`` hours. So a
+pattern that passed is also *measured* once, when it is first loaded, on
+probe lines built to make it backtrack (runs of one character, and runs of
+the pattern's own words, without a match at the end), at lengths doubling up
+to ``max_input``: when a probe takes, or is predicted from the growth so far
+to take, more than :data:`MAX_PROBE_SECONDS` of CPU time, the pattern is
+refused. Measuring happens at load only, so how the game answers never
+depends on the machine's speed; only whether a borderline file loads can.
+Errors are :class:`UnsafePattern` with a message saying what to change.
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 import re
 import sys
+import time
 from typing import Any
 
-__all__ = ["MAX_PATTERN", "MAX_REPEAT", "UnsafePattern", "compile_bounded"]
+__all__ = ["MAX_PATTERN", "MAX_PROBE_SECONDS", "MAX_REPEAT", "UnsafePattern", "compile_bounded"]
 
 #: Longest pattern accepted, in characters.
 MAX_PATTERN = 1000
 #: Largest count in ``{m}`` / ``{m,n}``.
 MAX_REPEAT = 100
+#: The most CPU time one probe line of ``max_input`` characters may take (the
+#: slowest bundled pattern takes ~0.1 s on its worst probe).
+MAX_PROBE_SECONDS = 0.5
+# Characters the generic probe lines are made of: a letter, a space, a digit,
+# punctuation, a CJK character.
+_PROBE_CHARS = "a 0!中"
 
 # Python's own regular-expression parser (re._parser since 3.11, sre_parse before).
 _parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
@@ -56,18 +72,94 @@ class UnsafePattern(ValueError):
         self.bad = bad
 
 
-def compile_bounded(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile ``pattern`` after checking its shape; raises :class:`UnsafePattern`."""
+_measured: dict[tuple[str, int, int], re.Pattern[str]] = {}
+
+
+def compile_bounded(pattern: str, flags: int = 0, *, max_input: int = 1000) -> re.Pattern[str]:
+    """Compile ``pattern`` after checking its shape and measuring it on lines of up to
+    ``max_input`` characters; raises :class:`UnsafePattern`. Patterns that passed are
+    remembered, so each is measured once per process.
+    """
+    key = (pattern, flags, max_input)
+    known = _measured.get(key)
+    if known is not None:
+        return known
     if len(pattern) > MAX_PATTERN:
         raise UnsafePattern(f"longer than {MAX_PATTERN} characters")
     try:
         tree = _parser.parse(pattern, flags)
         _check(tree, repeating=False)
-        return re.compile(pattern, flags)
+        compiled = re.compile(pattern, flags)
     except UnsafePattern:
         raise
     except (re.error, OverflowError, RecursionError, ValueError) as exc:
         raise UnsafePattern(str(exc), bad=True) from None
+    for unit in _probe_units(tree):
+        _measure(compiled, unit, max_input)
+    _measured[key] = compiled
+    return compiled
+
+
+def _probe_units(tree: Any) -> list[str]:
+    """What probe lines repeat: single characters, and the pattern's words with a space."""
+    words: list[str] = []
+    run: list[str] = []
+
+    def walk(items: Any) -> None:
+        for op, av in items:
+            if op == _constants.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                words.append("".join(run))
+                run.clear()
+            if op in _REPEATS:
+                walk(av[2])
+            elif op == _constants.SUBPATTERN:
+                walk(av[-1])
+            elif op == _constants.BRANCH:
+                for branch in av[1]:
+                    walk(branch)
+                    if run:
+                        words.append("".join(run))
+                        run.clear()
+
+    walk(tree)
+    if run:
+        words.append("".join(run))
+    units = [*_PROBE_CHARS, *(w.strip() + " " for w in words if w.strip())]
+    return list(dict.fromkeys(units))[:24]
+
+
+def _measure(compiled: re.Pattern[str], unit: str, max_input: int) -> None:
+    """Refuse ``compiled`` if lines of ``unit`` repeated take too long as they grow."""
+    length, last = 4, None
+    while True:
+        line = (unit * (length // len(unit) + 1))[:length] + "\x00"
+        started = time.thread_time()
+        compiled.search(line)
+        spent = time.thread_time() - started
+        if spent > MAX_PROBE_SECONDS:
+            raise _too_slow(spent, length, unit)
+        if length >= max_input:
+            return
+        grown = min(length * 2, max_input)
+        if last is not None and spent > 1e-3 and last > 0:
+            # The growth so far, as a power of the length, predicts the next probe.
+            degree = max(1.0, math.log(spent / last) / math.log(2))
+            predicted = spent * (grown / length) ** degree
+            if predicted > MAX_PROBE_SECONDS:
+                raise _too_slow(predicted, grown, unit, predicted=True)
+        last, length = spent, grown
+
+
+def _too_slow(seconds: float, length: int, unit: str, *, predicted: bool = False) -> UnsafePattern:
+    how = "would take" if predicted else "took"
+    return UnsafePattern(
+        f"matching {how} {seconds:.2g} s on a {length}-character line of {unit.strip() or unit!r} "
+        "(more than one repeated part that can match the same text, like .*.*x, grows "
+        "polynomially); anchor the pattern or put a word between the repeats"
+    )
 
 
 def _check(items: Any, *, repeating: bool) -> None:
