@@ -30,6 +30,7 @@ from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.platform.viewport import Viewport
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
+from game.interrupt import check_signals
 from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
 from game.widgets.fonts import close_fonts
 from game.widgets.textbox import PygameClipboard
@@ -213,6 +214,7 @@ class App:
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
+        check_signals()  # a stop signal whose exception a callback swallowed
         if self.autoplay is not None:
             self.autoplay.before_tick(self.loop.tick)
         self.pump()

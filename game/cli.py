@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine.errors import DataError
-from game.interrupt import Interrupted, signals_stop_the_run
+from game.interrupt import Interrupted, check_signals, poll_signals, signals_stop_the_run
 from game.npc.brain_spec import BrainSpecError, MissingExtraError, brain_argument, load_factory
 
 if TYPE_CHECKING:
@@ -213,14 +213,14 @@ def _main(argv: Sequence[str] | None) -> int:
     )
     try:
         if args.replay is not None:
-            return _run_replay(args)
+            with poll_signals():
+                return _run_replay(args)
         if args.chat is not None:
             from game.npc.terminal import run_chat
 
             return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
-        if args.headless:
-            return _run_headless(args)
-        return _run_window(args)
+        with poll_signals():
+            return _run_headless(args) if args.headless else _run_window(args)
     except _DATA_ERRORS as exc:
         # A broken data file (dialogue, bindings, font) is the user's to fix:
         # one line naming the file and the problem, not a traceback.
@@ -269,6 +269,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     try:
         try:
             app.run_for(args.seconds)
+            check_signals()  # one that came during the last frame
         except Interrupted as exc:
             # The summary still comes out, saying so; the recording keeps no end line.
             stopped = exc
@@ -363,6 +364,7 @@ def _run_replay(args: argparse.Namespace) -> int:
         playback = Playback(app, replay, render=app.render_enabled, watch=not app.headless)
         try:
             result = playback.run()
+            check_signals()
         except Interrupted as exc:
             stopped, result = exc, playback.result
             result.stopped = True

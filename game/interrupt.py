@@ -1,8 +1,10 @@
 """Ending a run on SIGINT (Ctrl+C) or SIGTERM: an exception the command line turns into a status.
 
 While :func:`signals_stop_the_run` is active, either signal raises
-:class:`Interrupted` in the main thread, wherever it is: in the game loop, in
-a playback, or waiting for a line of ``--chat`` input. The command line
+:class:`Interrupted` in the main thread: at once (waiting for a line of
+``--chat`` input), or, inside :func:`poll_signals` (the game loop, a
+playback), at the start of the next frame, where the loop calls
+:func:`check_signals`; a second signal raises at once. The command line
 catches it, finishes what it can (a headless run still prints its summary,
 with ``"interrupted": true``) and exits with the shell's status for the
 signal, 128 + its number: 130 for SIGINT, 143 for SIGTERM. No traceback.
@@ -22,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-__all__ = ["STOP_SIGNALS", "Interrupted", "signals_stop_the_run"]
+__all__ = ["STOP_SIGNALS", "Interrupted", "check_signals", "poll_signals", "signals_stop_the_run"]
 
 #: The signals that end a run.
 STOP_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)
@@ -44,8 +46,37 @@ class Interrupted(BaseException):
         return 128 + self.signum
 
 
-def _raise(signum: int, _frame: FrameType | None) -> None:
+_pending: list[int] = []
+_polling: list[bool] = [False]
+
+
+def _on_signal(signum: int, _frame: FrameType | None) -> None:
+    _pending.append(signum)
+    if _polling[0] and len(_pending) == 1:
+        # The game loop raises it at the next frame (check_signals): raised here,
+        # between any two bytecodes, it could land inside a callback that native
+        # code calls (a font read by FreeType, a weakref callback), which prints
+        # it and drops it. A second signal raises at once.
+        return
     raise Interrupted(signum)
+
+
+def check_signals() -> None:
+    """Raise :class:`Interrupted` if a stop signal arrived; the game loop calls it
+    once a frame (``App.frame``, ``Playback``) and the terminal chat once a line."""
+    if _pending:
+        raise Interrupted(_pending[-1])
+
+
+@contextmanager
+def poll_signals() -> Iterator[None]:
+    """Within the block, a first stop signal is only noted, for :func:`check_signals`."""
+    before = _polling[0]
+    _polling[0] = True
+    try:
+        yield
+    finally:
+        _polling[0] = before
 
 
 @contextmanager
@@ -58,9 +89,10 @@ def signals_stop_the_run() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.signal(signum, _raise) for signum in STOP_SIGNALS}
+    previous = {signum: signal.signal(signum, _on_signal) for signum in STOP_SIGNALS}
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        _pending.clear()

@@ -36,6 +36,7 @@ from game.engine.replay import (
     combine_parts,
     read_replay,
 )
+from game.interrupt import check_signals
 
 __all__ = [
     "CHECK_EVERY",
@@ -323,6 +324,7 @@ class Playback:
 
     def _step(self) -> None:
         app = self.app
+        check_signals()
         app.loop.step_once()
         if self.render:
             app.render()

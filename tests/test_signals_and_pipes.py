@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from game.app import App
-from game.interrupt import Interrupted, signals_stop_the_run
+from game.engine.input_events import QuitRequested
+from game.interrupt import Interrupted, poll_signals, signals_stop_the_run
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -89,16 +90,25 @@ def test_a_closed_stdout_is_a_quiet_exit() -> None:
     assert "Traceback" not in err and "BrokenPipe" not in err
 
 
-def test_the_window_loop_ends_on_a_signal_with_its_status() -> None:
+def test_the_window_loop_ends_on_a_signal_at_the_next_frame() -> None:
     app = App(headless=True, seed=1)
     app.timers.after(0.05, lambda: signal.raise_signal(signal.SIGINT))
+    app.timers.after(2.0, app.bus.post, QuitRequested(0))  # ends the test if the signal is lost
     try:
-        with pytest.raises(Interrupted) as info, signals_stop_the_run():
-            app.run()
+        with pytest.raises(Interrupted) as info, signals_stop_the_run(), poll_signals():
+            app.run()  # the real-time loop: the frame finishes, the next one stops
+        assert app.loop.time < 1.0
     finally:
         app.close()
     assert info.value.status == 130
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_outside_the_game_loop_a_signal_raises_at_once() -> None:
+    with pytest.raises(Interrupted) as info, signals_stop_the_run():
+        signal.raise_signal(signal.SIGTERM)
+        pytest.fail("not reached")
+    assert info.value.status == 143
 
 
 def test_a_brain_module_is_imported_only_once_the_arguments_are_accepted(

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
+from game.interrupt import check_signals
 from game.npc.brain import ChatContext
 from game.npc.dialogue import DialogueError, dialogue_files, load_npc
 from game.npc.rule_brain import RuleBrain
@@ -87,6 +88,7 @@ def run_chat(
     if interactive:
         print(f"Talking to {dialogue.name}. End with Ctrl-D.", file=sys.stderr)
     while True:
+        check_signals()
         if interactive:
             print("> ", end="", file=sys.stderr, flush=True)
         line = stdin.readline()
