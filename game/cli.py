@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.engine._checks import non_negative
 from game.engine.errors import DataError
 from game.interrupt import Interrupted, check_signals, poll_signals, signals_stop_the_run
 from game.npc.brain_spec import BrainSpecError, MissingExtraError, brain_argument, load_factory
@@ -36,12 +36,9 @@ EXIT_MISMATCH = 3
 
 def _seconds(text: str) -> float:
     try:
-        value = float(text)
+        return non_negative("seconds", float(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}") from None
 
 
 def _png_path(text: str) -> Path:
@@ -69,10 +66,10 @@ def _record_path(text: str) -> Path:
 
 
 def _fact(text: str) -> tuple[str, str]:
-    from game.npc.dialogue import PLACEHOLDERS
+    from game.npc.dialogue import FACTS
 
     key, sep, value = text.partition("=")
-    known = sorted(PLACEHOLDERS - {"player", "npc"})
+    known = sorted(FACTS)
     if not sep or key not in known:
         raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE, KEY one of {known}")
     return key, value
@@ -91,13 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seconds",
         type=_seconds,
-        default=10.0,
+        default=None,
         metavar="S",
-        help="game time a headless run lasts (default: 10)",
+        help="game time a headless run lasts (default: 10); a window run stops after it too",
     )
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="RNG seed (default: 0)")
     parser.add_argument(
-        "--json", action="store_true", help="print the headless run's summary as one JSON line"
+        "--json",
+        action="store_true",
+        help="print the run's summary as one JSON line (headless, --replay, or when the "
+        "window closes)",
     )
     parser.add_argument("--no-render", action="store_true", help="headless: skip drawing frames")
     parser.add_argument(
@@ -160,7 +160,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check_replay_args(args)
-    if args.brain.count(":") == 1:
+    if args.brain.count(":") == 1 and _flags_that_do_not_apply(args) is None:
         try:
             load_factory(args.brain)
         except (BrainSpecError, MissingExtraError) as exc:
@@ -211,6 +211,10 @@ def _main(argv: Sequence[str] | None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    problem = _flags_that_do_not_apply(args)
+    if problem is not None:
+        print(f"callback-quest: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if args.replay is not None:
             with poll_signals():
@@ -228,6 +232,31 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
 
 
+def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
+    """The first flag given to a mode it means nothing in, as one line; None if all apply.
+
+    A flag silently ignored is a question silently unanswered (``--fact`` without
+    ``--chat`` used to change nothing), so each is honoured or refused.
+    """
+    if args.chat is not None:
+        for given, flag in (
+            (args.headless, "--headless"),
+            (args.seconds is not None, "--seconds"),
+            (args.json, "--json"),
+            (args.no_render, "--no-render"),
+            (args.screenshot is not None, "--screenshot"),
+            (args.autoplay, "--autoplay"),
+            (args.mute, "--mute"),
+        ):
+            if given:
+                return f"{flag} does not apply to --chat (no game runs: it talks in the terminal)"
+    elif args.fact:
+        return "--fact goes with --chat (a running game has its own facts)"
+    if args.replay is not None and args.seconds is not None:
+        return "--seconds does not apply to --replay (it plays the whole file)"
+    return None
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from game.app import App, NoDisplayError
 
@@ -239,17 +268,27 @@ def _run_window(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return _run_headless(args)
+    if args.no_render:
+        app.close()
+        print(
+            "callback-quest: --no-render goes with --headless or --replay (a window always draws)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     recorder = _recorder(app, args)
     try:
-        app.run()
+        app.run(seconds=args.seconds)
         if recorder is not None:
             recorder.finish()
         if args.screenshot:
             app.save_screenshot(args.screenshot)
+        summary = app.summary()
     finally:
         if recorder is not None:
             recorder.close()
         app.close()
+    if args.json:
+        _out(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     return EXIT_OK
 
 
@@ -268,7 +307,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     stopped: Interrupted | None = None
     try:
         try:
-            app.run_for(args.seconds)
+            app.run_for(10.0 if args.seconds is None else args.seconds)
             check_signals()  # one that came during the last frame
         except Interrupted as exc:
             # The summary still comes out, saying so; the recording keeps no end line.

@@ -63,7 +63,7 @@ def _on_signal(signum: int, _frame: FrameType | None) -> None:
 
 def check_signals() -> None:
     """Raise :class:`Interrupted` if a stop signal arrived; the game loop calls it
-    once a frame (``App.frame``, ``Playback``) and the terminal chat once a line."""
+    once a frame (``App.frame``, ``Playback``)."""
     if _pending:
         raise Interrupted(_pending[-1])
 

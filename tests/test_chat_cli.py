@@ -121,3 +121,51 @@ zh = ["嗨"]
     out = io.StringIO()
     assert run_chat("poet", stdin=io.StringIO("verse please\n诗\n"), stdout=out) == 0
     assert out.getvalue() == "Poet: roses are red violets are blue\nPoet: 床前明月光 疑是地上霜\n"
+
+
+def test_stopping_is_logged_on_stderr_like_the_action_itself() -> None:
+    result = chat("guide", stdin="dance\nstop dancing\nfollow me\n别跟着我了\n")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 4
+    assert "Ada would dance now" in result.stderr
+    assert "Ada would stop dancing now" in result.stderr
+    assert "Ada would follow now" in result.stderr
+    assert "Ada would stop following now" in result.stderr
+    assert "stop_" not in result.stdout
+
+
+def test_the_baker_knows_the_name_he_was_told() -> None:
+    result = chat("baker", stdin="Sam here\ndo you remember me?\n我叫什么名字？\n")
+    out = result.stdout.splitlines()
+    assert all(line.startswith("Bruno: ") for line in out)
+    assert "Sam" in out[1] and "Sam" in out[2]
+
+
+@pytest.mark.parametrize("npc", ["GUIDE", "Guide", "ada", "ADA"])
+def test_npc_keys_and_names_are_matched_in_any_case(npc: str) -> None:
+    out = io.StringIO()
+    assert run_chat(npc, stdin=io.StringIO("hello\n"), stdout=out) == 0
+    assert out.getvalue().startswith("Ada: ")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--chat", "guide", "--json"],
+        ["--chat", "--seconds", "2"],
+        ["--chat", "--headless"],
+        ["--chat", "--no-render"],
+        ["--fact", "score=3"],
+        ["--headless", "--fact", "score=3"],
+    ],
+)
+def test_flags_that_do_not_apply_to_the_mode_exit_2_with_one_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("callback-quest: --")

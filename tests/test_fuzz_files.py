@@ -9,17 +9,21 @@ what only a subprocess shows.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.assets import asset_path
+from game.assets import GAME_ACTIONS, GAME_AXES, asset_path
 from game.cli import main
 from game.engine.errors import DataError
 from game.engine.platform.bindings import load_bindings
+from game.npc.brain import ChatContext, Unheard
 from game.npc.dialogue import dialogue_files, load_dialogue
+from game.npc.rule_brain import RuleBrain
+from game.npc.terminal import CHAT_FACTS
 from game.widgets import fonts
 
 # Fragments that break parsers in interesting ways: nesting, quotes, numbers
@@ -106,7 +110,7 @@ DIALOGUES = {key: path.read_text(encoding="utf-8") for key, path in dialogue_fil
 def test_mutated_bindings_load_or_raise_one_data_error(tmp_path: Path, data: st.DataObject) -> None:
     path = write(tmp_path / "bindings.toml", data.draw(mutated(BINDINGS)))
     try:
-        load_bindings(path)
+        load_bindings(path, required_actions=GAME_ACTIONS, required_axes=GAME_AXES)
     except DataError as exc:
         assert str(exc).startswith(str(path))
 
@@ -123,8 +127,24 @@ def test_mutated_dialogue_loads_and_answers_or_raises_one_data_error(
     except DataError as exc:
         assert str(exc).startswith(str(path))
         return
-    for line in ("hello", "a" * 40 + "!", "我叫小明", "what is a callback?"):
-        dialogue.replies(dialogue.match(line))
+    brain = RuleBrain(dialogue, random.Random(0), tokens="whole")
+    context = ChatContext(npc_name=dialogue.name, facts=dict(CHAT_FACTS))
+    for line in ("hello", "a" * 40 + "!", "我叫小明", "what is a callback?", "why?"):
+        heard = Heard()
+        brain.ask(line, context, heard)
+        assert heard.ended
+
+
+class Heard(Unheard):
+    """Reply callbacks that note that an answer (or an error message) came."""
+
+    ended = False
+
+    def on_end(self, text: str) -> None:
+        self.ended = True
+
+    def on_error(self, message: str) -> None:
+        self.ended = True
 
 
 # -- the font ----------------------------------------------------------------------------

@@ -145,3 +145,17 @@ def test_painters_run_by_layer_then_mechanic_then_order_added(bare: App) -> None
     for painter in paint_in_order([first, second]):
         painter(app.screen, 0.0)
     assert drawn == ["first ground", "first ground again", "second ground", "first hud"]
+
+
+def test_closing_the_demo_lets_go_of_every_collider_subscription_and_timer(bare: App) -> None:
+    app = App(headless=True, seed=1, autoplay=True, render=False)
+    try:
+        app.run_ticks(20 * 60)  # coins collected, greetings said: timers running
+        assert app.timers.active_count > 0
+        app.scene.close()
+        bare.scene.close()
+        assert len(app.world) == 0
+        assert app.timers.active_count == 0
+        assert app.bus.subscription_count == bare.bus.subscription_count  # the App's own
+    finally:
+        app.close()

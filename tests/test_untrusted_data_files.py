@@ -10,17 +10,31 @@ from pathlib import Path
 
 import pytest
 
-from game.assets import asset_path
+import game.app
+from game.assets import GAME_ACTIONS, GAME_AXES, asset_path
 from game.cli import main
 from game.engine.datafile import MAX_DEPTH, DataFileError, check_depth, read_text
-from game.engine.platform import bindings as bindings_module
 from game.engine.platform.bindings import BindingsError, load_bindings, parse_bindings
 from game.npc import dialogue as dialogue_module
 from game.npc.dialogue import DialogueError, load_dialogue, parse_dialogue
 from game.npc.safe_regex import UnsafePattern, compile_bounded
 
 BINDINGS = asset_path("bindings.toml").read_text(encoding="utf-8")
+
+
+def load_game_bindings(path: Path) -> object:
+    """As the game loads its bindings: every action and axis it reacts to required."""
+    return load_bindings(path, required_actions=GAME_ACTIONS, required_axes=GAME_AXES)
+
+
 GUIDE = asset_path("dialogue", "guide.toml").read_text(encoding="utf-8")
+
+
+def with_pattern(pattern: str) -> str:
+    """The guide's dialogue with ``pattern`` added to its greeting intent."""
+    header = "[intents.greeting]\n"
+    assert header in GUIDE
+    return GUIDE.replace(header, f"{header}patterns = ['''{pattern}''']\n", 1)
 
 
 def write(tmp_path: Path, text: str, name: str = "bindings.toml") -> Path:
@@ -93,10 +107,10 @@ def test_bindings_that_would_make_the_game_unplayable_are_refused(
     assert callable(edit)
     path = write(tmp_path, edit(BINDINGS))
     if message is None:  # the neighbour that stays fine: one input fewer
-        load_bindings(path)
+        load_game_bindings(path)
         return
     with pytest.raises(BindingsError) as error:
-        load_bindings(path)
+        load_game_bindings(path)
     assert str(error.value).startswith(str(path))
     assert message in str(error.value)
 
@@ -111,8 +125,8 @@ def test_a_library_user_chooses_which_actions_are_required() -> None:
 def test_broken_bindings_end_the_game_with_one_line_and_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, BINDINGS.split("[axes]")[0])
-    monkeypatch.setattr(bindings_module, "asset_path", lambda *parts: tmp_path.joinpath(*parts))
+    broken = write(tmp_path, BINDINGS.split("[axes]")[0])
+    monkeypatch.setattr(game.app, "BINDINGS", broken)
     assert main(["--headless", "--seconds", "0.1", "--no-render"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bindings.toml" in err[0] and "move_x" in err[0]
@@ -141,8 +155,8 @@ def test_broken_bindings_end_the_game_with_one_line_and_exit_2(
 def test_a_pattern_that_could_hang_or_crash_the_matcher_is_refused_at_load(
     pattern: str, message: str
 ) -> None:
-    text = GUIDE.replace("patterns = [", f"patterns = ['''{pattern}''', ", 1)
-    with pytest.raises(DialogueError, match="intent 'tell_name'") as error:
+    text = with_pattern(pattern)
+    with pytest.raises(DialogueError, match="intent 'greeting'") as error:
         parse_dialogue(text, source="guide.toml")
     assert message in str(error.value)
 
@@ -179,7 +193,7 @@ def test_a_broken_dialogue_file_ends_chat_with_one_line_and_exit_2(
 ) -> None:
     folder = tmp_path / "dialogue"
     folder.mkdir()
-    write(folder, GUIDE.replace("patterns = [", "patterns = ['^(a+)+$', ", 1), "guide.toml")
+    write(folder, with_pattern("^(a+)+$"), "guide.toml")
     monkeypatch.setattr(dialogue_module, "asset_path", lambda *parts: tmp_path.joinpath(*parts))
     assert main(["--chat", "guide"]) == 2
     err = capsys.readouterr().err.strip().splitlines()

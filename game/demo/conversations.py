@@ -58,6 +58,7 @@ class Conversations(Mechanic):
     * ``ChatSubmitted``: the nearest NPC in range hears it and asks its brain
       (no one near: a toast says so);
     * ``NpcAction``: "dance" is a repeating spin timer, "follow" a 10 s timer;
+      "stop_dance" / "stop_follow" cancel them;
     * ``NpcSpoke``: counts the answers on the scoreboard;
     * ``FixedUpdate``: NPCs walk (following), bubbles type on game time;
     * the ``confirm``/``chat`` actions and a click: skip the typewriter.
@@ -152,7 +153,7 @@ class Conversations(Mechanic):
 
     def say(self, event: ChatSubmitted) -> None:
         """The player said something: the nearest NPC in range hears it."""
-        self.player_bubble.say(event.text)
+        self.player_bubble.say(event.text, instant=True)  # the player knows what they said
         self.log.add("You", event.text)
         listener = self.nearest_npc()
         if listener is None:
@@ -217,12 +218,12 @@ class Conversations(Mechanic):
         }
 
     def close(self) -> None:
-        """Stop the NPCs' brains too (a LangChain brain's worker threads)."""
-        for npc in self.npcs:
-            close_brain = getattr(npc.brain, "close", None)
-            if close_brain is not None:
-                close_brain()
+        """Close the NPCs too: their replies, timers, brains (worker threads) and colliders."""
+        if self.closed:
+            return
         super().close()
+        for npc in self.npcs:
+            npc.close()
 
     # -- drawing ---------------------------------------------------------------------------
 

@@ -56,7 +56,7 @@ class PausePanel:
         on_speed: Callable[[], object],
         speed_label: Callable[[], str],
         on_quit: Callable[[], object],
-        size: tuple[int, int] = (960, 540),
+        size: tuple[int, int],
         let_through: Collection[int] = (),
     ) -> None:
         self.bus = bus

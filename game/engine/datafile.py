@@ -24,16 +24,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-import sys
 from pathlib import Path
 from typing import Any
 
+from game.engine._toml import tomllib
 from game.engine.errors import DataError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "MAX_DEPTH",

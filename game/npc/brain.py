@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
+# Re-exported: the NPC code asks the brain module which language a line is in.
+from game.text.cjk import has_cjk
+
 __all__ = [
     "Action",
     "Brain",
@@ -39,6 +42,10 @@ class Action(str, Enum):
 
     DANCE = "dance"
     FOLLOW = "follow"
+    #: A negated request ("stop dancing", "别跟着我了"): what a brain asks instead of the
+    #: action itself; dialogue files name only the action and give [stop] replies.
+    STOP_DANCE = "stop_dance"
+    STOP_FOLLOW = "stop_follow"
 
 
 class ReplyState(str, Enum):
@@ -177,15 +184,3 @@ class ReplyRequest:
 
     def __repr__(self) -> str:
         return f"<ReplyRequest {self.id} {self.state.value} {self.text[:20]!r}>"
-
-
-def has_cjk(text: str) -> bool:
-    """Whether ``text`` has Chinese, Japanese or Korean characters (to pick the reply language)."""
-    return any(
-        "\u3040" <= ch <= "\u30ff"  # kana
-        or "\u3400" <= ch <= "\u9fff"  # CJK ideographs (ext. A and unified)
-        or "\uac00" <= ch <= "\ud7af"  # hangul
-        or "\uf900" <= ch <= "\ufaff"
-        or "\U00020000" <= ch <= "\U0002ffff"
-        for ch in text
-    )

@@ -137,6 +137,7 @@ class ChatNPC:
         self._greet_ready = True
         self._request: ReplyRequest | None = None
         self._dance: TimerHandle | None = None
+        self._cooldown: TimerHandle | None = None
 
     @property
     def name(self) -> str:
@@ -155,7 +156,9 @@ class ChatNPC:
         self.in_range = True
         if self._greet_ready and not self.bubble.visible:
             self._greet_ready = False
-            self.timers.after(self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet")
+            self._cooldown = self.timers.after(
+                self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet"
+            )
             self._bark("hello" if self.language == "en" else "你好")
 
     def player_left(self) -> None:
@@ -198,6 +201,10 @@ class ChatNPC:
             self.dance()
         elif action is Action.FOLLOW:
             self.follow()
+        elif action is Action.STOP_DANCE:
+            self.stop_dancing()
+        elif action is Action.STOP_FOLLOW:
+            self.stop_following()
         else:
             _unhandled(action)
 
@@ -216,6 +223,13 @@ class ChatNPC:
         if not self._dance.active:  # that was the last step
             self.spin = 0.0
 
+    def stop_dancing(self) -> None:
+        """Stop a dance at once (the player said "stop dancing"): cancel its timer, face front."""
+        if self._dance is not None:
+            self._dance.cancel()
+            self._dance = None
+        self.spin = 0.0
+
     def follow(self) -> None:
         """Follow the player for a while, then walk home: a timer ends it."""
         if self.following is not None:
@@ -225,7 +239,8 @@ class ChatNPC:
         )
 
     def stop_following(self) -> None:
-        """Stop following (the timer ran out); the NPC walks back home."""
+        """Stop following (the timer ran out, or the player said "stop following me");
+        the NPC walks back home."""
         if self.following is not None:
             self.following.cancel()  # a no-op when the timer itself called this
         self.following = None
@@ -274,6 +289,20 @@ class ChatNPC:
 
     def _cooldown_over(self) -> None:
         self._greet_ready = True
+        self._cooldown = None
+
+    def close(self) -> None:
+        """Leave the world: drop any reply, stop its timers and its brain, remove its colliders."""
+        self._cancel_reply()
+        for handle in (self._dance, self.following, self._cooldown):
+            if handle is not None:
+                handle.cancel()
+        close_brain = getattr(self.brain, "close", None)  # a LangChain brain's workers
+        if close_brain is not None:
+            close_brain()
+        for collider in (self.body, self.zone):
+            if collider.alive:
+                self.world.remove(collider)
 
     def state(self) -> tuple[object, ...]:
         """What decides this NPC's future, for the state hash."""

@@ -3,7 +3,8 @@
 One line in, one line out: ``Name: reply`` on stdout (newlines inside a reply
 become spaces), nothing else on stdout. A prompt (on stderr) only when stdin
 is a terminal; an empty line gets no reply; end of input ends with status 0.
-Actions the reply asks for ("dance", "follow") are logged to stderr.
+Actions the reply asks for are logged to stderr ("Ada would dance now",
+"Ada would stop following now").
 
 There is no game running, so live questions see :data:`CHAT_FACTS` (score 0,
 no coins, clock 00:00), changed with ``--fact KEY=VALUE``. Imports no pygame.
@@ -18,10 +19,9 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
-from game.interrupt import check_signals
 from game.npc.brain import ChatContext
 from game.npc.dialogue import DialogueError, dialogue_files, load_npc
-from game.npc.rule_brain import RuleBrain
+from game.npc.rule_brain import ACTION_PHRASES, RuleBrain
 
 __all__ = ["CHAT_FACTS", "run_chat"]
 
@@ -88,7 +88,6 @@ def run_chat(
     if interactive:
         print(f"Talking to {dialogue.name}. End with Ctrl-D.", file=sys.stderr)
     while True:
-        check_signals()
         if interactive:
             print("> ", end="", file=sys.stderr, flush=True)
         line = stdin.readline()
@@ -100,7 +99,8 @@ def run_chat(
         callbacks = _Collect()
         request = brain.ask(text, context, callbacks)
         if request.action is not None:
-            log.info("%s would %s now", dialogue.name, request.action)
+            phrase = ACTION_PHRASES.get(request.action, request.action)
+            log.info("%s would %s now", dialogue.name, phrase)
         if callbacks.text is not None:
             reply = " ".join(callbacks.text.split())
             print(f"{dialogue.name}: {reply}", file=stdout, flush=True)

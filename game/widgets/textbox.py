@@ -4,7 +4,7 @@ Callbacks, as everywhere in the game:
 
 * ``ActionPressed("chat")`` (Enter or T) opens the box.
 * While it is open, its ``KeyDown``, ``TextInput`` and ``TextEditing``
-  handlers run at :data:`TEXTBOX_PRIORITY` and return ``True``: the event stops
+  handlers run at :data:`TEXTBOX_PRIORITY` and return ``HANDLED``: the event stops
   there, so typing "wasd" moves no one.
 * Typed characters come from ``TextInput`` only; ``KeyDown`` is for editing
   keys. An input method's composition comes from ``TextEditing``: it is drawn
@@ -27,8 +27,9 @@ import unicodedata
 from typing import Protocol
 
 import pygame
+import regex
 
-from game.engine.events import EventBus, Priority, Subscription
+from game.engine.events import HANDLED, EventBus, Priority, Subscription
 from game.engine.input_events import (
     ActionPressed,
     FocusChanged,
@@ -38,10 +39,11 @@ from game.engine.input_events import (
     TextPasted,
 )
 from game.engine.platform.bindings import BindingsError, KeyInput, parse_input
+from game.engine.platform.input import SHORTCUT_MODS
 from game.text import graphemes
 from game.widgets.chat_events import ChatClosed, ChatOpened, ChatSubmitted
 from game.widgets.fonts import default_font
-from game.widgets.text import TextCache
+from game.widgets.text import TextCache, text_size
 
 __all__ = [
     "HISTORY_SIZE",
@@ -74,7 +76,6 @@ _REPEATABLE = frozenset(
         pygame.K_DOWN, pygame.K_BACKSPACE, pygame.K_DELETE,
     }
 )  # fmt: skip
-_SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META  # Ctrl, or Cmd on macOS
 
 Color = tuple[int, int, int]
 INK: Color = (245, 245, 240)
@@ -160,10 +161,26 @@ class PygameTextInput:
 # -- the text and its caret (no pygame) ------------------------------------------
 
 
+# Default-ignorable code points that shape their neighbours, kept in the text: the
+# joiners (emoji ZWJ sequences, Persian and Indic), variation selectors, tags
+# (subdivision flags) and the Hangul jamo fillers. The others (zero-width space,
+# U+2060, the BOM, bidi marks, U+034F, soft hyphen, …) are invisible on their own
+# and would reach the NPC as text the player cannot see: they are not inserted.
+_SHAPING = regex.compile(
+    r"[\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef\U000e0020-\U000e007f\u115f\u1160]"
+)
+
+
 def _clean(text: str) -> str:
-    """One line: line breaks and tabs become spaces, other control characters go."""
+    """One line: line breaks and tabs become spaces; control characters and
+    stand-alone invisible characters go."""
     text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    return "".join(c for c in text if unicodedata.category(c) != "Cc")
+    return "".join(
+        c
+        for c in text
+        if unicodedata.category(c) != "Cc"
+        and (not graphemes.is_ignorable(c) or _SHAPING.match(c) is not None)
+    )
 
 
 class LineEditor:
@@ -397,12 +414,12 @@ class TextBox:
             return None
         if self._swallow_tick is not None and self._swallow_tick == event.tick:
             self._swallow_tick = None
-            return True
+            return HANDLED
         self._swallow_tick = None
         self._blink_origin = None
         self.composition = ""
         self._insert(event.text)
-        return True
+        return HANDLED
 
     def on_text_pasted(self, event: TextPasted) -> bool | None:
         """Pasted text: insert it at the caret as one line (not while composing)."""
@@ -412,7 +429,7 @@ class TextBox:
         self._blink_origin = None
         if not self.composition:  # the input method owns the keys while it composes
             self._insert(event.text)
-        return True
+        return HANDLED
 
     def on_text_editing(self, event: TextEditing) -> bool | None:
         """The input method's composition changed: show it, do not insert it."""
@@ -425,7 +442,7 @@ class TextBox:
         limit = self.editor.max_length
         self.composition = graphemes.clip(_clean(event.text[: limit * 4]), limit)
         self.composition_cursor = max(0, min(event.start, len(self.composition)))
-        return True
+        return HANDLED
 
     def on_key_down(self, event: KeyDown) -> bool | None:
         """Editing keys. Returns ``True`` while open: the key goes no further."""
@@ -435,10 +452,10 @@ class TextBox:
         self._blink_origin = None  # the caret shows at once after any key
         key = event.key
         if self.composition:
-            return True  # the input method owns the keys while it composes
+            return HANDLED  # the input method owns the keys while it composes
         if event.repeat and key not in _REPEATABLE:
-            return True
-        shortcut = bool(event.mod & _SHORTCUT_MODS)
+            return HANDLED
+        shortcut = bool(event.mod & SHORTCUT_MODS)
         editor = self.editor
         if key in _ENTER:
             self.submit(event.tick)
@@ -474,7 +491,7 @@ class TextBox:
             self._recall(+1)
         elif shortcut and key == pygame.K_c and editor.text:
             self.clipboard.put_text(editor.text)
-        return True
+        return HANDLED
 
     # -- editing helpers -------------------------------------------------------
 
@@ -516,10 +533,10 @@ class TextBox:
         shown = before + self.composition + self.text[self.caret :]
         layout = (
             shown,
-            font.size(before)[0],
-            font.size(before + self.composition)[0],
-            font.size(before + self.composition[: self.composition_cursor])[0],
-            font.size(shown)[0],
+            text_size(font, before)[0],
+            text_size(font, before + self.composition)[0],
+            text_size(font, before + self.composition[: self.composition_cursor])[0],
+            text_size(font, shown)[0],
         )
         self._measured = (key, layout)
         return layout

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import math
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol, TypeAlias
@@ -17,6 +18,7 @@ from typing import Any, NamedTuple, Protocol, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from game.engine._checks import finite
 from game.engine.collisions.broadphase import (
     KEY_BITS,
     KEY_MASK,
@@ -24,9 +26,10 @@ from game.engine.collisions.broadphase import (
     sorted_pair_keys,
     sweep_strips,
 )
-from game.engine.events import Event, EventBus, Subscription, weak_method
+from game.engine.events import Event, EventBus, Subscription, check_not_async, weak_method
 
 __all__ = [
+    "MAX_LAYERS",
     "Box",
     "Collider",
     "CollisionEnter",
@@ -35,6 +38,7 @@ __all__ = [
     "CollisionStay",
     "CollisionWorld",
     "LayerPairWarning",
+    "PairCallback",
     "RectLike",
 ]
 
@@ -290,6 +294,8 @@ class CollisionWorld:
         self._rows: dict[int, int] | None = None
         # Callbacks registered without a table, whose layers are not yet known to meet.
         self._unproven: list[tuple[str, str, str]] = []
+        # (colliders created, colliders alive) when _unproven was last checked.
+        self._proven_at = (-1, -1)
         if layers is not None or pairs is not None:
             self.declare(layers or (), pairs)
         capacity = 64
@@ -326,6 +332,9 @@ class CollisionWorld:
         self._publishing = False
         self._pending_enters: _Ints | None = None
         self._next_enter = 0
+        # Exits an exception (on_error="raise") kept from being delivered: the
+        # next update delivers them first, so every delivered Enter gets its Exit.
+        self._owed_exits: list[tuple[Collider, Collider]] = []
         #: CollisionEnter events published so far.
         self.started = 0
 
@@ -387,6 +396,7 @@ class CollisionWorld:
         rows = self._rows
         if rows is None:
             self._unproven.append((layer_a, layer_b, method))
+            self._proven_at = (-1, -1)
         elif not rows.get(a, 0) >> b & 1:
             meets = [n for n, bit in self._bits.items() if rows.get(a, 0) >> bit & 1]
             raise ValueError(
@@ -547,9 +557,17 @@ class CollisionWorld:
             self._restricted -= 1
         if self._w[slot] == 0 or self._h[slot] == 0:
             self._empty -= 1
+        self._publish_exits(exits)
+
+    def _publish_exits(self, exits: list[tuple[Collider, Collider]]) -> None:
+        """Publish ``exits`` in order; those an exception stops are owed to the next update."""
         publish = self.bus.publish
-        for a, b in exits:
-            publish(CollisionExit(a, b))
+        for n, (a, b) in enumerate(exits, 1):
+            try:
+                publish(_event(CollisionExit, a, b))
+            except BaseException:
+                self._owed_exits[:0] = exits[n:]
+                raise
 
     def _take_contacts(self, collider: Collider) -> list[tuple[Collider, Collider]]:
         """Drop the collider's pairs from the contact set; return the Exits owed, in order."""
@@ -614,7 +632,7 @@ class CollisionWorld:
         world = collider._live("position")
         if world is not self:
             raise KeyError(f"{collider!r} belongs to another world")
-        dx, dy = _number(dx, "dx"), _number(dy, "dy")
+        dx, dy = _coordinate("dx", dx), _coordinate("dy", dy)
         s = collider._slot
         self._moved.add(s)
         x, y = float(self._x[s]), float(self._y[s])
@@ -749,7 +767,7 @@ class CollisionWorld:
 
         That is ``pygame.Rect.collidepoint``'s rule. In id order.
         """
-        px, py = _number(x, "x"), _number(y, "y")
+        px, py = finite("x", x), finite("y", y)
         bits = self._query_bits(mask)
         top = self._top
         bx, by = self._x[:top], self._y[:top]
@@ -806,6 +824,7 @@ class CollisionWorld:
         self._check_pair(layer_a, layer_b, _METHODS[kind])
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {callback!r}")
+        check_not_async("callback", callback)
         handler = _PairHandler(layer_a, layer_b, callback)
         subscription = self.bus.subscribe(kind, handler)
         handler.attach(subscription)
@@ -817,15 +836,26 @@ class CollisionWorld:
         """Find this tick's contacts and publish Exit, Enter, then Stay events.
 
         Raises ``RuntimeError`` if called from inside one of its own callbacks.
+        When a callback raises (the bus's ``on_error="raise"``) the exception
+        leaves at once and the pairing holds: the event that raised counts as
+        delivered; Exits not yet delivered are delivered first thing in the
+        next update; Enters not yet delivered are forgotten, so the next update
+        reports them again if the pair still overlaps.
         """
         if self._publishing:
             raise RuntimeError("CollisionWorld.update() was called from a collision callback")
-        if self._unproven:
+        if self._unproven and self._proven_at != (self._next_id, self._count):
+            self._proven_at = (self._next_id, self._count)
             self._warn_unproven()
         moved = self._moved
         if len(moved) <= _FEW_MOVED and self._count <= _SMALL:
             current, entered, exited = self._find_pairs_of_moved(sorted(moved))
-            if not (len(entered) or len(exited) or (len(current) and self._stay_wanted())):
+            if not (
+                len(entered)
+                or len(exited)
+                or self._owed_exits
+                or (len(current) and self._stay_wanted())
+            ):
                 return  # the common tick of a small world: nothing to publish
             stayed = current[~np.isin(current, entered)] if len(entered) else current
         else:
@@ -836,27 +866,52 @@ class CollisionWorld:
         # Events name colliders by id, in (a.id, b.id) order; resolve them now,
         # before a callback can free a slot and reuse it.
         exits = self._resolve(self._id_keys(exited))
+        if self._owed_exits:
+            exits[:0] = self._owed_exits
+            self._owed_exits = []
         enters = self._id_keys(entered)
         stays = self._id_keys(stayed) if len(stayed) and self._stay_wanted() else None
-        publish = self.bus.publish
         self._publishing = True
         self._pending_enters = enters
         self._next_enter = 0
         try:
-            for a, b in exits:
-                publish(_event(CollisionExit, a, b))
+            self._publish_exits(exits)
             self._publish_live(CollisionEnter, enters, entering=True)
             if stays is not None:
                 self._publish_live(CollisionStay, stays, entering=False)
+        except BaseException:
+            # _publish_exits kept the undelivered Exits; if the Enters had not all
+            # gone out, the rest are forgotten: no Exit is owed for them.
+            self._forget_pairs(enters[self._next_enter :])
+            raise
         finally:
             self._publishing = False
             self._pending_enters = None
 
+    def _forget_pairs(self, id_keys: _Ints) -> None:
+        """Take pairs out of the contact set, so that the next update finds them anew."""
+        if not len(id_keys):
+            return
+        get = self._by_id.get
+        forget = []
+        for key in id_keys.tolist():
+            a = get(key >> KEY_BITS)
+            b = get(key & KEY_MASK)
+            if a is None or b is None:  # removed since: its pairs left already
+                continue
+            low, high = sorted((a._slot, b._slot))
+            forget.append((low << KEY_BITS) | high)
+            self._moved.update((low, high))  # so that a small world tests them again
+        if forget:
+            self._pairs = self._pairs[~np.isin(self._pairs, np.array(forget, dtype=np.int64))]
+
     def _stay_wanted(self) -> bool:
-        # Catch-all observers (a subscription to Event, a recorder) do not count:
-        # Stays are many, and only someone who asked for them should pay for them.
+        # A subscription to CollisionStay or to CollisionEvent ("all three kinds")
+        # asks for Stays; catch-all observers (a subscription to Event, a
+        # recorder) do not: Stays are many, and only someone who asked for them
+        # should pay for them.
         return any(
-            issubclass(sub.event_type, CollisionStay)
+            issubclass(sub.event_type, CollisionEvent)
             for sub in self.bus.subscriptions(CollisionStay)
         )
 
@@ -880,17 +935,19 @@ class CollisionWorld:
         get = self._by_id.get
         publish = self.bus.publish
         delivered = 0
-        for n, key in enumerate(id_keys.tolist(), 1):
-            a = get(key >> KEY_BITS)
-            b = get(key & KEY_MASK)
+        try:
+            for n, key in enumerate(id_keys.tolist(), 1):
+                a = get(key >> KEY_BITS)
+                b = get(key & KEY_MASK)
+                if entering:
+                    self._next_enter = n
+                if a is None or b is None:  # removed by an earlier callback of this update
+                    continue
+                delivered += 1
+                publish(_event(kind, a, b))
+        finally:
             if entering:
-                self._next_enter = n
-            if a is None or b is None:  # removed by an earlier callback of this update
-                continue
-            delivered += 1
-            publish(_event(kind, a, b))
-        if entering:
-            self.started += delivered
+                self.started += delivered
 
     def _order(self) -> _Ints:
         """The alive slots in last update's x order, then those added since."""
@@ -1079,15 +1136,21 @@ class _PairHandler:
         self.first = first
         self.second = second
         self._subscription: Subscription | None = None
+        # A bound method, or a partial of one, is held weakly, as by the bus.
+        self._ref: weakref.ReferenceType[Any] | None
+        self._func: Callable[..., object]
         self._ref, self._func = weak_method(callback, self._owner_collected)
-        self.__func__ = self._func
+        # Names the user's function in logs; never the bound method (it would hold its object).
+        self.__func__ = getattr(self._func, "__func__", self._func)
 
     def attach(self, subscription: Subscription) -> None:
         self._subscription = subscription
 
-    def _owner_collected(self, _ref: object) -> None:
+    def _owner_collected(self, ref: object) -> None:
+        # Any thread, any moment (the garbage collector's): the subscription
+        # only flags itself and queues its removal for the game thread.
         if self._subscription is not None:
-            self._subscription.cancel()
+            self._subscription._owner_collected(ref)
 
     def __call__(self, event: CollisionEvent) -> None:
         a, b = event.a, event.b
@@ -1114,7 +1177,7 @@ def _pair(value: object, name: str) -> tuple[float, float]:
     items = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else ()
     if len(items) != 2:
         raise TypeError(f"{name} must be a pair of numbers, not {value!r}")
-    return _number(items[0], f"{name}[0]"), _number(items[1], f"{name}[1]")
+    return _coordinate(f"{name}[0]", items[0]), _coordinate(f"{name}[1]", items[1])
 
 
 def _clamp(coordinate: float) -> float:
@@ -1122,12 +1185,9 @@ def _clamp(coordinate: float) -> float:
     return min(max(coordinate, -MAX_COORD), MAX_COORD)
 
 
-def _number(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, not {type(value).__name__} {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, not {value!r}")
+def _coordinate(name: str, value: object) -> float:
+    """A finite number of pixels within ±MAX_COORD, or an error naming ``name``."""
+    number = finite(name, value)
     if not -MAX_COORD <= number <= MAX_COORD:
         raise ValueError(f"{name} must be within ±{MAX_COORD:g} pixels, not {value!r}")
     return number
@@ -1140,7 +1200,7 @@ def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
         values = rect
     else:
         raise TypeError(f"{name} must be (x, y, w, h) or have x, y, w, h attributes, not {rect!r}")
-    x, y, w, h = (_number(v, f"{name}.{a}") for v, a in zip(values, "xywh", strict=True))
+    x, y, w, h = (_coordinate(f"{name}.{a}", v) for v, a in zip(values, "xywh", strict=True))
     if w < 0 or h < 0:
         raise ValueError(f"{name} must not have a negative size, not w={w:g}, h={h:g} in {rect!r}")
     return x, y, w, h

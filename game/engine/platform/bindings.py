@@ -24,13 +24,10 @@ from pathlib import Path
 
 import pygame
 
-from game.assets import asset_path
 from game.engine.datafile import DataFileError, read_toml
 from game.engine.errors import DataError
 
 __all__ = [
-    "GAME_ACTIONS",
-    "GAME_AXES",
     "PAD_AXES",
     "PAD_BUTTONS",
     "AxisBinding",
@@ -54,15 +51,6 @@ PAD_BUTTONS: tuple[str, ...] = (
 PAD_AXES: tuple[str, ...] = (
     "leftx", "lefty", "rightx", "righty", "lefttrigger", "righttrigger",
 )  # fmt: skip
-
-#: The actions the game reacts to: a bindings file for the game must bind every one
-#: (without ``chat`` the chat box could not open, without ``pause`` nothing pauses).
-GAME_ACTIONS: tuple[str, ...] = (
-    "move_left", "move_right", "move_up", "move_down",
-    "chat", "confirm", "cancel", "pause", "log", "debug", "step",
-)  # fmt: skip
-#: The axes the player walks with.
-GAME_AXES: tuple[str, ...] = ("move_x", "move_y")
 
 _PAD = "pad:"
 _DEFAULT_DEADZONE = 0.2
@@ -246,21 +234,21 @@ def parse_bindings(
 
 
 def load_bindings(
-    path: str | Path | None = None,
+    path: str | Path,
     *,
-    required_actions: Iterable[str] = GAME_ACTIONS,
-    required_axes: Iterable[str] = GAME_AXES,
+    required_actions: Iterable[str] = (),
+    required_axes: Iterable[str] = (),
 ) -> Bindings:
-    """Read a bindings TOML file (default: the bundled ``bindings.toml``).
+    """Read a bindings TOML file (the game's is ``game.assets.BINDINGS``).
 
     The file is read within the bounds of :mod:`game.engine.datafile` (size,
-    nesting). It must bind every action and axis the game needs
-    (:data:`GAME_ACTIONS`, :data:`GAME_AXES`; pass ``()`` for a file of your
-    own game). Raises :class:`BindingsError` for a missing, unreadable,
+    nesting). It must bind every action in ``required_actions`` and axis in
+    ``required_axes`` (the game passes ``game.assets.GAME_ACTIONS`` and
+    ``GAME_AXES``). Raises :class:`BindingsError` for a missing, unreadable,
     oversized or malformed file; the message names the file, the key and
     what was wrong.
     """
-    file = Path(path) if path is not None else asset_path("bindings.toml")
+    file = Path(path)
     try:
         data = read_toml(file)
     except DataFileError as exc:
