@@ -198,3 +198,30 @@ def test_a_broken_dialogue_file_ends_chat_with_one_line_and_exit_2(
     assert main(["--chat", "guide"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "guide.toml" in err[0] and "unsafe regular expression" in err[0]
+
+
+# -- quests and saved records ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x = " + "[" * 100_000 + "]" * 100_000, "a" + ".a" * 100_000 + " = 1", "[quest\n"],
+)
+def test_a_quest_file_is_bounded_like_every_data_file(tmp_path: Path, text: str) -> None:
+    from game.quests.model import QuestDataError, load_quest_line
+
+    path = write(tmp_path, text, "quests.toml")
+    with pytest.raises(QuestDataError) as error:
+        load_quest_line(path)
+    assert str(error.value).startswith(str(path))
+
+
+@pytest.mark.parametrize("content", ["[" * 10_000 + "]" * 10_000, "{" * 20_000])
+def test_saved_records_nested_too_deep_are_a_warning_not_a_crash(
+    tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from game.records import Records
+
+    path = write(tmp_path, content, "records.json")
+    records = Records.load(path)
+    assert records.best_time is None and "nested deeper" in caplog.text
