@@ -320,12 +320,15 @@ class Dialogue:
         return _Reading(clause, first, score, None, also=second)
 
     def _elliptical(self, clause: Clause) -> bool:
-        """Whether a clause leans on what was said before: a pronoun, or a short Chinese
-        why/example/code question with its topic left out, every character one the
-        examples use (为什么不要钱; not 怎么做红烧肉, nor 怎么跟人说话, a new question)."""
+        """Whether a clause leans on what was said before: a pronoun, a "why" of three
+        words or fewer ("why so cheap?"), or a short Chinese why/example/code question
+        with its topic left out, every character one the examples use (为什么不要钱;
+        not 怎么做红烧肉, nor 怎么跟人说话, a new question)."""
         text = clause.text
         if _PRONOUN.search(text):
             return True
+        if clause.kind == "why" and not has_cjk(text) and len(text.split()) <= 3:
+            return True  # "why so cheap?"
         return (
             has_cjk(text)
             and len(text) <= 6
