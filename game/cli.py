@@ -446,7 +446,15 @@ def _run_wiring(args: argparse.Namespace) -> int:
     from game.app import App
     from game.engine.wiring import edges, to_mermaid
 
-    app = App(headless=True, seed=args.seed, autoplay=True, render=False, brain=args.brain)
+    # The same village as a headless run (--brain, --quests, --new honoured), undrawn.
+    app = App(
+        _scene(args, headless=True),
+        headless=True,
+        seed=args.seed,
+        autoplay=True,
+        render=False,
+        mute=True,
+    )
     try:
         app.run_for(10.0 if args.seconds is None else args.seconds)
         sys.stdout.write(to_mermaid(edges(app.bus)))
