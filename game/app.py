@@ -13,9 +13,9 @@ import os
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pygame
 
@@ -33,6 +33,9 @@ from game.engine.timers import Timers
 from game.npc.brain import Brain
 from game.npc.brain_spec import make_brain, parse_brain_spec
 from game.npc.rule_brain import RuleBrain
+
+if TYPE_CHECKING:
+    from game.npc.langchain_brain import LangChainBrain
 from game.ui.textbox import PygameClipboard
 from game.ui.viewport import Viewport
 
@@ -47,6 +50,10 @@ _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.
 
 class NoDisplayError(RuntimeError):
     """No window can be opened here (no display server, or SDL found no video device)."""
+
+
+def _no_rule() -> Brain:
+    raise AssertionError("the rule brain is built by the scene, per NPC")
 
 
 class _ChatClipboard:
@@ -70,8 +77,16 @@ class App:
     ``headless`` selects SDL's dummy video and audio drivers; ``autoplay``
     attaches the bot that plays through posted pygame events; ``render=False``
     skips drawing frames; ``brain`` picks who answers in the NPC chat
-    (``"rule"``, ``"fake-llm"`` or ``"module:factory"``); ``mute`` silences
-    the blips; ``clipboard`` replaces the system clipboard pastes read from.
+    (``"rule"``, ``"fake-llm"`` or ``"module:factory"``) and ``brain_options``
+    configure a LangChain brain (``persona``, ``timeout``, ``history``,
+    ``max_tokens``, … of :class:`~game.npc.langchain_brain.LangChainBrain`);
+    ``mute`` silences the blips; ``clipboard`` replaces the system clipboard
+    pastes read from.
+
+    With a LangChain brain, a headless app holds game time while a reply is
+    in flight (at most the brain's ``timeout`` per frame), so what a headless
+    run of an LLM NPC shows does not depend on how fast the machine or the
+    model is; a window runs in real time and the reply streams in meanwhile.
     """
 
     #: Seconds per fixed step.
@@ -85,6 +100,7 @@ class App:
         autoplay: bool = False,
         render: bool = True,
         brain: str = "rule",
+        brain_options: Mapping[str, Any] | None = None,
         mute: bool = False,
         clipboard: ClipboardSource | None = None,
     ) -> None:
@@ -141,8 +157,17 @@ class App:
         self.focus_pause = FocusPause(self.bus, self.loop)
         self.blips = Blips(muted=mute)
 
+        #: The LangChain brain both NPCs share (one model, one thread), or None.
+        self.llm: LangChainBrain | None = None
+        if brain_spec.kind != "rule":
+            built = make_brain(brain_spec, self.bus, rule=_no_rule, **(brain_options or {}))
+            self.llm = cast("LangChainBrain", built)
+        self._hold_for_replies = headless and self.llm is not None
+
         def chat_brain(rules: RuleBrain) -> Brain:
-            return make_brain(brain_spec, self.bus, rule=lambda: rules)
+            assert self.llm is not None
+            self.llm.add_npc(rules.dialogue)  # persona, knowledge and names from its file
+            return self.llm
 
         self.scene = DemoScene(
             self.bus,
@@ -196,6 +221,8 @@ class App:
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
+        if self._hold_for_replies:
+            self.await_replies()
         if self.autoplay is not None:
             self.autoplay.before_tick(self.loop.tick)
         self.pump()
@@ -220,8 +247,26 @@ class App:
         return steps
 
     def run_for(self, seconds: float) -> None:
-        """Run ``seconds`` of game time as fast as possible (the headless run)."""
+        """Run ``seconds`` of game time as fast as possible (the headless run).
+
+        With a LangChain brain it then waits for replies still in flight
+        (:meth:`await_replies`) and delivers them, so the last answer counts.
+        """
         self.run_ticks(round(seconds / self.loop.step))
+        if self.llm is not None and self.llm.pending:
+            started = time.perf_counter()
+            self.await_replies()
+            self.bus.flush()
+            self.wall_time += time.perf_counter() - started
+
+    def await_replies(self) -> bool:
+        """Block until the LangChain brain's replies in flight have ended (their final events
+        wait in the bus for the next flush), at most the brain's ``timeout`` seconds of wall
+        time; True if none is left. No brain, or none pending: returns at once.
+        """
+        if self.llm is None or not self.llm.pending:
+            return True
+        return self.llm.wait(self.llm.timeout)
 
     def run(self, max_fps: int = 144) -> None:
         """The real-time loop: until the window closes or a ``QuitRequested``."""
@@ -298,7 +343,21 @@ class App:
             "timers_fired": self.timers.fired_total,
             "collisions_started": self.event_counts["CollisionEnter"],
             "coins_collected": self.scene.coins_collected,
+            **self._llm_summary(),
             "state_hash": self.state_hash(),
+        }
+
+    def _llm_summary(self) -> dict[str, Any]:
+        """With a LangChain brain: how its replies ended; median seconds to a first token."""
+        if self.llm is None:
+            return {}
+        stats = self.llm.stats
+        median = stats.median_first_token
+        return {
+            "npc_failed": stats.failed,
+            "npc_timed_out": stats.timed_out,
+            "npc_cancelled": stats.cancelled,
+            "npc_first_token_median": None if median is None else round(median, 4),
         }
 
     def save_screenshot(self, path: str | os.PathLike[str]) -> None:
@@ -310,10 +369,8 @@ class App:
     def close(self) -> None:
         """Stop the NPCs' brains, release the window and pygame's subsystems."""
         self.running = False
-        for npc in self.scene.npcs:
-            close_brain = getattr(npc.brain, "close", None)  # a LangChain brain's workers
-            if close_brain is not None:
-                close_brain()
+        if self.llm is not None:
+            self.llm.close()  # its thread and its HTTP connections, within a second
         if self.gamepads is not None:
             self.gamepads.close()
         pygame.font.quit()

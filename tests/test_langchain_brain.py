@@ -7,12 +7,14 @@ test opens token by token), then the loop flushes the bus.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("langchain_core")
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import (
     BaseChatModel,
     FakeListChatModel,
@@ -138,6 +140,14 @@ class Gate:
         if not self._tokens.acquire(timeout=WAIT):
             raise TimeoutError("the test never opened the gate")
 
+    async def atake(self) -> None:
+        """The same on the brain's event loop: polls, so a cancel interrupts it at once."""
+        deadline = time.monotonic() + WAIT
+        while not self._tokens.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the test never opened the gate")
+            await asyncio.sleep(0.001)
+
     def bump(self, field: str) -> None:
         with self._changed:
             setattr(self, field, getattr(self, field) + 1)
@@ -174,6 +184,26 @@ class GatedChatModel(BaseChatModel):
                 gate.take()
                 gate.bump("yielded")
                 yield ChatGenerationChunk(message=AIMessageChunk(content=token))
+                gate.bump("pulled")
+        finally:
+            gate.closed = True
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        gate: Gate = self.gate
+        try:
+            for token in self.tokens:
+                await gate.atake()
+                gate.bump("yielded")
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=token))
+                if run_manager is not None:
+                    await run_manager.on_llm_new_token(token, chunk=chunk)
+                yield chunk
                 gate.bump("pulled")
         finally:
             gate.closed = True
@@ -388,13 +418,13 @@ def test_cancel_mid_stream_shows_no_stale_token_and_stops_the_worker(
         gate.wait_pulled(1)  # "one " is through; the model waits before "two "
         loop.step_once()
         assert npc.bubble == "one "
-        request.cancel()  # the player walked away
-        gate.open(3)  # the model may now produce everything it has
+        request.cancel()  # the player walked away: the task is cancelled mid-wait
         finish(brain, loop)
+        gate.open(3)  # the model could now produce everything it has: nobody asks
     assert npc.calls == [("start", ""), ("token", "one ")]
     assert request.state == "cancelled"
-    assert gate.yielded == 2  # "two " was the last chunk pulled: the worker stopped there
-    assert gate.closed  # the stream was closed in the worker's finally
+    assert gate.yielded == 1  # cancelled while waiting for "two ": nothing more was made
+    assert gate.closed  # the cancellation ran the model's finally (a real one closes its HTTP)
     assert [type(e) for e in trace.of(ReplyFinished)] == [ReplyCancelled]
     assert brain.pending == 0
 
@@ -512,7 +542,7 @@ def test_persona_and_facts_with_braces_are_passed_as_variables(
     system = seen[0][0].text
     assert system.startswith("I am {evil} }}{{")
     assert "- {key}: {value}" in system
-    assert "- coins_left: 4" in system
+    assert "- coins_left (coins lying in the village right now, still to pick up): 4" in system
     assert seen[0][-1].text == "hi"
 
 
@@ -523,8 +553,8 @@ def test_the_default_persona_names_the_npc_and_the_facts(make: Any, loop: FixedS
     finish(brain, loop)
     system = seen[0][0].text
     assert "You are Ada" in system
-    assert "- player: Bo" in system
-    assert "- score: 3" in system
+    assert "- the player's name: Bo" in system
+    assert "- score (the player's score, in points): 3" in system
 
 
 def test_finished_exchanges_become_history(make: Any, loop: FixedStepLoop) -> None:

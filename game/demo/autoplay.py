@@ -128,7 +128,13 @@ class Autoplay:
                 for line in lines:
                     self._say(line)
                     yield
-                    while self._chat or npc.bubble.phase in ("thinking", "typing"):
+                    # Until the reply's end callback (a model may take a while to
+                    # start) and its bubble has typed it.
+                    while (
+                        self._chat
+                        or npc.awaiting_reply
+                        or npc.bubble.phase in ("thinking", "typing")
+                    ):
                         yield
                     self._wait_until = scene.loop.tick + 60
                     yield

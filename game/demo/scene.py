@@ -317,10 +317,12 @@ class DemoScene:
             npc.dance()
         elif event.action == "follow":
             npc.follow()
+        elif event.action == "stop":
+            npc.stop()
 
     def count_reply(self, event: NpcSpoke) -> None:
-        """Count the NPCs' answers (for the summary)."""
-        if event.reply:
+        """Count the NPCs' answers (for the summary); an apology is not one."""
+        if event.reply and not event.failed:
             self.npc_replies += 1
 
     def turn_the_day(self) -> None:
@@ -407,7 +409,9 @@ class DemoScene:
         return {
             "score": self.score,
             "coins_left": len(self.coins),
-            "coins_total": self.coins_collected,
+            "coins_collected": self.coins_collected,
+            # Every coin that has appeared: those picked up and those still lying there.
+            "coins_total": self.coins_collected + len(self.coins),
             "clock": self.clock()[-5:],
         }
 

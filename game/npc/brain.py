@@ -47,6 +47,9 @@ class ChatContext:
     player_name: str | None = None
     #: Live numbers for answers such as "how many coins are left?" (score, coins_left, clock…)
     facts: Mapping[str, object] = field(default_factory=dict)
+    #: The NPC's identity (its dialogue key, "guide"), the same whatever language
+    #: ``npc_name`` is in; brains key their memory by it. ``None``: use ``npc_name``.
+    npc_key: str | None = None
 
 
 class Unheard:

@@ -65,7 +65,7 @@ MAX_INPUT = 1000
 MAX_NAME = 20
 
 _LATIN_WORD = "0-9A-Za-z\u00c0-\u024f"
-_NPC_KEYS = {"name", "name_zh", "stranger", "stranger_zh", "pitch"}
+_NPC_KEYS = {"name", "name_zh", "stranger", "stranger_zh", "pitch", "persona"}
 _INTENT_KEYS = {"priority", "keywords", "patterns", "action", "remember_name", *LANGUAGES}
 _TOP_KEYS = {"npc", "fallback", "intents"}
 
@@ -120,6 +120,8 @@ class Dialogue:
     intents: tuple[Intent, ...]
     fallback: Mapping[str, tuple[str, ...]]
     source: str = "<string>"
+    #: Who the NPC is, for a language model's system prompt (``[npc] persona``; may be empty).
+    persona: str = ""
 
     def match(self, text: str) -> Match:
         """The intent ``text`` means and the language to answer in."""
@@ -245,6 +247,9 @@ class _Parser:
             "en": self.text("[npc]", npc, "stranger", default="friend"),
             "zh": self.text("[npc]", npc, "stranger_zh", default="朋友"),
         }
+        persona = npc.get("persona", "")
+        if not isinstance(persona, str):
+            raise self.error("[npc]", f"'persona' must be a string, not {persona!r}")
         pitch = npc.get("pitch", 440.0)
         if isinstance(pitch, bool) or not isinstance(pitch, int | float) or not 50 <= pitch <= 4000:
             raise self.error("[npc]", f"'pitch' must be hertz in 50..4000, not {pitch!r}")
@@ -268,6 +273,7 @@ class _Parser:
             intents=intents,
             fallback=fallback,
             source=self.source,
+            persona=persona.strip(),
         )
 
     def intent(self, name: str, body: object) -> Intent:
