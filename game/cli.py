@@ -8,7 +8,7 @@ import logging
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,12 +69,39 @@ def _record_path(text: str) -> Path:
 
 def _fact(text: str) -> tuple[str, str]:
     from game.npc.dialogue import PLACEHOLDERS
+    from game.npc.terminal import CHAT_FACTS
 
     key, sep, value = text.partition("=")
-    known = sorted(PLACEHOLDERS - {"player", "npc"})
+    known = sorted((PLACEHOLDERS - {"player", "npc"}) | set(CHAT_FACTS))
     if not sep or key not in known:
         raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE, KEY one of {known}")
     return key, value
+
+
+def _count(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, not {text!r}")
+        return value
+
+    return parse
+
+
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def _persona(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty persona: leave --persona out for the NPC's own")
+    return text.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,6 +139,39 @@ def build_parser() -> argparse.ArgumentParser:
         "replies streamed through LangChain callbacks) or module:function returning a "
         "LangChain Runnable; the last two need the llm extra (docs/langchain.md)",
     )
+    llm = parser.add_argument_group(
+        "LangChain brain", "with --brain fake-llm or module:function (docs/langchain.md)"
+    )
+    llm.add_argument(
+        "--persona",
+        type=_persona,
+        metavar="TEXT",
+        help="who the NPCs are, for the model (default: each NPC's persona from its dialogue file)",
+    )
+    llm.add_argument(
+        "--llm-timeout",
+        type=_positive_seconds,
+        metavar="S",
+        help="seconds a reply may stay silent before the NPC gives up (default: 30)",
+    )
+    llm.add_argument(
+        "--history",
+        type=_count(0),
+        metavar="N",
+        help="past exchanges per NPC the model is shown (default: 6; 0: none)",
+    )
+    llm.add_argument(
+        "--max-tokens",
+        type=_count(1),
+        metavar="N",
+        help="token limit of a reply, where the model takes one (default: 200)",
+    )
+    llm.add_argument(
+        "--max-chars",
+        type=_count(20),
+        metavar="N",
+        help="characters a reply is cut to, at a sentence end (default: 280)",
+    )
     parser.add_argument("--mute", action="store_true", help="no typing blips")
     parser.add_argument(
         "--record",
@@ -135,9 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="guide",
         metavar="NPC",
-        help="talk to an NPC in the terminal (default: guide): one line in, 'Name: reply' out, "
-        "until end of input; no window. No game runs, so live questions see a fixed state: "
-        "score 0, 0 coins left, clock 00:00 (change it with --fact)",
+        help="talk to an NPC in the terminal (default: guide) through --brain: one line in, "
+        "'Name: reply' out, until end of input; no window. No game runs, so live questions "
+        "see a fixed state: score 0, 0 coins left, clock 00:00 (change it with --fact)",
     )
     parser.add_argument(
         "--fact",
@@ -163,14 +223,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    _quiet_http_logs(args.verbose)
     _check_replay_args(args)
+    _check_llm_args(args)
     try:
         if args.replay is not None:
             return _run_replay(args)
         if args.chat is not None:
             from game.npc.terminal import run_chat
 
-            return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
+            return run_chat(
+                args.chat,
+                seed=args.seed,
+                facts=dict(args.fact),
+                brain=args.brain,
+                brain_options=_brain_options(args),
+            )
         if args.headless:
             return _run_headless(args)
         return _run_window(args)
@@ -185,7 +253,13 @@ def _run_window(args: argparse.Namespace) -> int:
     from game.app import App, NoDisplayError
 
     try:
-        app = App(seed=args.seed, autoplay=args.autoplay, brain=args.brain, mute=args.mute)
+        app = App(
+            seed=args.seed,
+            autoplay=args.autoplay,
+            brain=args.brain,
+            brain_options=_brain_options(args),
+            mute=args.mute,
+        )
     except NoDisplayError as exc:
         print(
             f"callback-quest: no display available ({exc}); running the headless autoplay instead",
@@ -215,6 +289,7 @@ def _run_headless(args: argparse.Namespace) -> int:
         autoplay=True,
         render=not args.no_render,
         brain=args.brain,
+        brain_options=_brain_options(args),
         mute=True,
     )
     recorder = _recorder(app, args)
@@ -239,6 +314,47 @@ def _run_headless(args: argparse.Namespace) -> int:
             f"state {summary['state_hash']}"
         )
     return EXIT_OK
+
+
+# -- the LangChain brain's options ------------------------------------------------
+
+#: Command-line flag → LangChainBrain keyword.
+_LLM_FLAGS = {
+    "persona": "persona",
+    "llm_timeout": "timeout",
+    "history": "history",
+    "max_tokens": "max_tokens",
+    "max_chars": "max_chars",
+}
+
+
+def _brain_options(args: argparse.Namespace) -> dict[str, object]:
+    """The LangChain brain's keywords the command line set (the rest keep their defaults)."""
+    return {
+        keyword: getattr(args, flag)
+        for flag, keyword in _LLM_FLAGS.items()
+        if getattr(args, flag) is not None
+    }
+
+
+def _check_llm_args(args: argparse.Namespace) -> None:
+    if args.brain == "rule":
+        given = [
+            f"--{flag.replace('_', '-')}" for flag in _LLM_FLAGS if getattr(args, flag) is not None
+        ]
+        if given:
+            build_parser().error(
+                f"{', '.join(given)} set{'s' if len(given) == 1 else ''} up a LangChain brain: "
+                "add --brain fake-llm or --brain module:function"
+            )
+
+
+def _quiet_http_logs(verbose: bool) -> None:
+    """HTTP client libraries log every request at INFO (and every byte at DEBUG); a chatting
+    NPC makes many requests. ``-v`` shows the requests, never the bytes."""
+    level = logging.INFO if verbose else logging.WARNING
+    for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "ollama"):
+        logging.getLogger(name).setLevel(level)
 
 
 # -- record and replay ------------------------------------------------------------

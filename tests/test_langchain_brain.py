@@ -40,8 +40,10 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from game.cli import parse_args
 from game.engine.events import EventBus
 from game.engine.loop import FixedStepLoop
-from game.npc.brain import ChatContext, ReplyRequest
+from game.npc.brain import ChatContext, ReplyRequest, has_cjk
 from game.npc.brain_spec import BrainSpecError, load_factory, make_brain
+from game.npc.dialogue import fill, load_npc
+from game.npc.grounding import cut_reply
 from game.npc.langchain_brain import (
     APOLOGY,
     FAKE_REPLIES_EN,
@@ -774,3 +776,300 @@ def test_a_timeout_is_logged(
         loop.step_once()
     assert "timed out" in caplog.text
     gate.open()
+
+
+# -- bounded replies ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Short.", 20, "Short."),
+        ("One sentence. Two sentences. Three sentences.", 30, "One sentence. Two sentences."),
+        ("第一句。第二句很长很长很长。第三句。", 12, "第一句。"),
+        ("He said “stop!” and left the room quickly", 20, "He said “stop!”"),
+        ("no sentence end here at all just words", 20, "no sentence end…"),
+        ("x" * 50, 20, "x" * 19 + "…"),
+    ],
+)
+def test_cut_reply_ends_at_a_sentence_end_within_the_cap(
+    text: str, limit: int, expected: str
+) -> None:
+    assert cut_reply(text, limit) == expected
+
+
+@given(text=st.text(max_size=400), limit=st.integers(2, 300))
+def test_a_cut_reply_never_exceeds_the_cap_and_keeps_the_start(text: str, limit: int) -> None:
+    cut = cut_reply(text, limit)
+    assert len(cut) <= limit
+    assert text.startswith(cut.removesuffix("…").rstrip()) or cut == text
+
+
+def test_a_long_reply_stops_the_model_at_the_cap(make: Any, loop: FixedStepLoop) -> None:
+    gate = Gate()
+    words = [f"Word number {i}. " for i in range(200)]
+    brain = make(GatedChatModel(tokens=words, gate=gate), max_chars=40)
+    npc = Recorder()
+    brain.ask("talk a lot", CTX, npc)
+    gate.open(len(words))
+    finish(brain, loop)
+    assert npc.finals == [("end", "Word number 0. Word number 1.")]
+    assert len(npc.bubble) <= 40
+    assert gate.yielded < 10  # the model was stopped, not drained
+    assert gate.closed
+
+
+def test_max_tokens_is_set_where_the_model_has_a_limit_and_left_alone_otherwise(
+    bus: EventBus,
+) -> None:
+    class Limited(GenericFakeChatModel):
+        max_tokens: int | None = None
+
+    limited = LangChainBrain(Limited(messages=iter(["x"])), bus, max_tokens=50)
+    assert limited.runnable.max_tokens == 50  # type: ignore[attr-defined]
+    own = LangChainBrain(Limited(messages=iter(["x"]), max_tokens=9), bus, max_tokens=50)
+    assert own.runnable.max_tokens == 9  # type: ignore[attr-defined]  # the user's setting wins
+    plain = FakeListChatModel(responses=["x"])
+    assert LangChainBrain(plain, bus, max_tokens=50).runnable is plain
+    for brain in (limited, own):
+        brain.close()
+
+
+# -- grounding: persona, knowledge, facts, memory -------------------------------------------
+
+GUIDE = load_npc("guide")
+BAKER = load_npc("baker")
+
+
+def ask_and_capture(
+    brain: LangChainBrain,
+    loop: FixedStepLoop,
+    seen: list[list[BaseMessage]],
+    text: str,
+    ctx: ChatContext,
+) -> list[BaseMessage]:
+    brain.ask(text, ctx, Recorder())
+    finish(brain, loop)
+    return seen[-1]
+
+
+def test_each_npc_speaks_with_the_persona_from_its_dialogue_file(
+    make: Any, loop: FixedStepLoop
+) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE, BAKER])
+    ada = ask_and_capture(brain, loop, seen, "hi", ChatContext("Ada", npc_key="guide"))
+    bruno = ask_and_capture(brain, loop, seen, "hi", ChatContext("Bruno", npc_key="baker"))
+    assert ada[0].text.startswith(GUIDE.persona)
+    assert bruno[0].text.startswith(BAKER.persona)
+    assert "baker" in BAKER.persona and "baker" not in GUIDE.persona
+
+
+def test_a_persona_given_to_the_brain_replaces_the_files(make: Any, loop: FixedStepLoop) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE], persona="You are a pirate.")
+    system = ask_and_capture(brain, loop, seen, "hi", ChatContext("Ada", npc_key="guide"))[0]
+    assert system.text.startswith("You are a pirate.")
+
+
+@pytest.mark.parametrize(
+    ("line", "intent"), [("how do timers work?", "timers"), ("还剩几个金币？", "coins")]
+)
+def test_the_rule_brains_best_matching_entry_grounds_the_answer(
+    make: Any, loop: FixedStepLoop, line: str, intent: str
+) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE])
+    facts = {"coins_left": 7, "score": 3}
+    system = ask_and_capture(
+        brain, loop, seen, line, ChatContext("Ada", facts=facts, npc_key="guide")
+    )
+    knowledge_part = (
+        system[0].text.split("fits the player's line:")[1].split("The game right now:")[0]
+    )
+    lang = "zh" if has_cjk(line) else "en"
+    entry = next(i for i in GUIDE.intents if i.name == intent)
+    values = {**facts, "npc": GUIDE.names[lang], "player": GUIDE.strangers[lang]}
+    for reply in entry.replies[lang][:3]:
+        assert f"- {fill(reply, values)}" in knowledge_part  # the entry, with the live numbers
+
+
+def test_a_line_nothing_matches_gets_no_made_up_knowledge(make: Any, loop: FixedStepLoop) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE])
+    system = ask_and_capture(brain, loop, seen, "qwzx", ChatContext("Ada", npc_key="guide"))[0]
+    assert "- nothing in particular" in system.text
+
+
+def test_memory_follows_the_npc_not_its_name_in_a_language(make: Any, loop: FixedStepLoop) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen, reply="answer"), npcs=[GUIDE, BAKER])
+    ask_and_capture(brain, loop, seen, "hello", ChatContext("Ada", npc_key="guide"))
+    in_chinese = ask_and_capture(brain, loop, seen, "你好", ChatContext("艾达", npc_key="guide"))
+    assert [m.text for m in in_chinese[1:]] == ["hello", "answer", "你好"]
+    bruno = ask_and_capture(brain, loop, seen, "hi", ChatContext("Bruno", npc_key="baker"))
+    assert [m.text for m in bruno[1:]] == ["hi"]  # Bruno did not hear Ada's conversation
+    # Without a key, the dialogue's names in every language still find the NPC.
+    by_name = ask_and_capture(brain, loop, seen, "again", ChatContext("艾达"))
+    assert [m.text for m in by_name[1:3]] == ["hello", "answer"]
+
+
+@pytest.mark.parametrize("length", [0, 1, 4])
+def test_history_length_is_configurable(make: Any, loop: FixedStepLoop, length: int) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen, reply="a"), npcs=[GUIDE], history=length)
+    ctx = ChatContext("Ada", npc_key="guide")
+    for n in range(6):
+        ask_and_capture(brain, loop, seen, f"q{n}", ctx)
+    assert len(seen[-1]) == 2 + 2 * length  # system, the last `length` exchanges, the line
+    assert len(brain.history_of("guide").messages) == 2 * length
+
+
+@pytest.mark.parametrize(("line", "name"), [("my name is Sam", "Sam"), ("我叫小明", "小明")])
+def test_the_players_name_is_remembered_per_npc_and_told_to_the_model(
+    make: Any, loop: FixedStepLoop, line: str, name: str
+) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE, BAKER])
+    ask_and_capture(brain, loop, seen, line, ChatContext("Ada", npc_key="guide"))
+    later = ask_and_capture(
+        brain, loop, seen, "what is my name?", ChatContext("Ada", npc_key="guide")
+    )
+    assert f"- the player's name: {name}" in later[0].text
+    bruno = ask_and_capture(brain, loop, seen, "hi", ChatContext("Bruno", npc_key="baker"))
+    assert "- the player's name: not told yet" in bruno[0].text  # he was not told
+
+
+def test_a_model_without_tool_calling_still_chats(make: Any, loop: FixedStepLoop) -> None:
+    brain = make(FakeListChatModel(responses=["I cannot dance, but hello!"]))
+    assert not brain.tools
+    npc = Recorder()
+    request = brain.ask("dance!", CTX, npc)
+    finish(brain, loop)
+    assert npc.finals == [("end", "I cannot dance, but hello!")]
+    assert request.action is None
+
+
+def test_replies_are_counted_by_how_they_ended(make: Any, loop: FixedStepLoop) -> None:
+    gate = Gate()
+    brain = make(GatedChatModel(tokens=["a", "b"], gate=gate))
+    dropped = brain.ask("one", CTX, Recorder())
+    dropped.cancel()
+    finish(brain, loop)
+    brain2 = make(FakeListChatModel(responses=["ok"], error_on_chunk_number=None))
+    brain2.ask("two", CTX, Recorder())
+    finish(brain2, loop)
+    assert (brain.stats.cancelled, brain.stats.completed) == (1, 0)
+    assert (brain2.stats.completed, brain2.stats.failed) == (1, 0)
+    assert brain2.stats.median_first_token is not None
+
+
+def test_close_ends_the_brains_thread_within_a_second(make: Any, loop: FixedStepLoop) -> None:
+    gate = Gate()
+    brain = make(GatedChatModel(tokens=["never"], gate=gate))
+    request = brain.ask("hi", CTX, Recorder())
+    assert brain.thread is not None and brain.thread.is_alive()
+    brain.close()
+    assert not brain.thread.is_alive()
+    assert request.state == "cancelled"
+    assert brain.stats.cancelled == 1
+
+
+# -- headless runs of the game with an LLM brain ---------------------------------------------
+
+
+@pytest.fixture
+def fake_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A module of factories: the fake model instant, slow, and failing."""
+    (tmp_path / "headless_models.py").write_text(
+        "from langchain_core.language_models import FakeListChatModel\n"
+        "from game.npc.langchain_brain import fake_llm_runnable\n"
+        "def instant():\n"
+        "    return fake_llm_runnable(delay=0)\n"
+        "def slow():\n"
+        "    return fake_llm_runnable(delay=0.002)  # far slower than the game runs\n"
+        "def broken():\n"
+        "    return FakeListChatModel(responses=['x' * 50], error_on_chunk_number=3)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "headless_models", raising=False)
+    return "headless_models"
+
+
+def headless_run(spec: str, seconds: float = 40.0) -> dict[str, Any]:
+    from game.app import App
+
+    app = App(headless=True, seed=2, autoplay=True, render=False, brain=spec)
+    try:
+        app.run_for(seconds)
+        return app.summary()
+    finally:
+        app.close()
+
+
+def test_a_headless_run_means_the_same_with_a_fast_or_a_slow_model(fake_models: str) -> None:
+    fast = headless_run(f"{fake_models}:instant")
+    slow = headless_run(f"{fake_models}:slow")
+    assert fast["npc_replies"] >= 3
+    assert (fast["npc_failed"], fast["npc_timed_out"], fast["npc_cancelled"]) == (0, 0, 0)
+    assert fast["npc_first_token_median"] is not None
+    for key in ("state_hash", "npc_replies", "ticks", "score"):
+        assert fast[key] == slow[key], key  # game time stood still while the model answered
+
+
+def test_apologies_are_not_counted_as_replies(fake_models: str) -> None:
+    summary = headless_run(f"{fake_models}:broken", seconds=20.0)
+    assert summary["npc_replies"] == 0
+    assert summary["npc_failed"] >= 1
+
+
+def test_the_rule_brains_summary_has_no_llm_fields() -> None:
+    summary = headless_run("rule", seconds=1.0)
+    assert "npc_failed" not in summary
+
+
+def test_cli_options_configure_the_brain_and_need_an_llm_brain(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from game.cli import _brain_options
+
+    args = parse_args(
+        ["--brain", "fake-llm", "--persona", "You are a cat.", "--llm-timeout", "5",
+         "--history", "0", "--max-tokens", "64", "--max-chars", "100"]
+    )  # fmt: skip
+    assert _brain_options(args) == {
+        "persona": "You are a cat.",
+        "timeout": 5.0,
+        "history": 0,
+        "max_tokens": 64,
+        "max_chars": 100,
+    }
+    for bad in (["--history", "-1"], ["--max-tokens", "0"], ["--llm-timeout", "0"]):
+        with pytest.raises(SystemExit):
+            parse_args(["--brain", "fake-llm", *bad])
+
+
+def test_llm_options_without_an_llm_brain_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    from game.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--chat", "--max-tokens", "10"])
+    assert info.value.code == 2
+    assert "--max-tokens sets up a LangChain brain" in capsys.readouterr().err
+
+
+def test_chat_answers_through_the_chosen_brain(fake_models: str) -> None:
+    import io
+
+    from game.npc.terminal import run_chat
+
+    out = io.StringIO()
+    status = run_chat(
+        "guide", stdin=io.StringIO("hello\n你好\n"), stdout=out, brain=f"{fake_models}:instant"
+    )
+    assert status == 0
+    assert out.getvalue().splitlines() == [
+        f"Ada: {FAKE_REPLIES_EN[0]}",
+        f"Ada: {FAKE_REPLIES_ZH[0]}",
+    ]

@@ -924,8 +924,7 @@ class LangChainBrain:
             self._thread.start()
         return self._loop
 
-    @staticmethod
-    def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
+    def _run_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         asyncio.set_event_loop(loop)
         try:
             loop.run_forever()
@@ -934,6 +933,10 @@ class LangChainBrain:
                 loop.run_until_complete(loop.shutdown_asyncgens())
             finally:
                 loop.close()
+                if self._executor is not None:
+                    # Idle helper threads end at once; a sync model still inside
+                    # a call keeps this thread (close() then logs a warning).
+                    self._executor.shutdown(wait=True, cancel_futures=True)
 
     async def _shutdown(self) -> None:
         current = asyncio.current_task()
@@ -943,8 +946,6 @@ class LangChainBrain:
         if tasks:
             await asyncio.wait(tasks, timeout=self.CLOSE_TIMEOUT / 2)
         await _close_idle_connections(_async_http_clients(self.runnable, self._tool_model))
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
         asyncio.get_running_loop().stop()
 
     def _stop(self, job: _Job, reason: str) -> None:
