@@ -11,7 +11,7 @@ video driver's window, interleaved in one process with the floor:
   puts it at 0.1 ms on these machines);
 * ``demo frame, two bubbles``: the target case (issue 10: ≤ 0.5 ms);
 * ``... at night``: the same frame with the darkest night tint
-  (``scene.daylight = 0``; one multiplying blit of the whole canvas more);
+  (``scene.day.daylight = 0``; one multiplying blit of the whole canvas more);
 * ``... debug overlay (F3)``: the same frame with the overlay and the
   collider boxes on (through the scene's own "debug" action). With the state
   frozen its text is all cached; while playing, the lines that change (tick,
@@ -36,7 +36,7 @@ from benchmarks.harness import Result, calibrate, interleaved, main, per_call, s
 from game.app import App
 from game.engine.input_events import ActionPressed
 from game.npc.chat import ChatNPC
-from game.ui.fonts import load_font
+from game.widgets.fonts import load_font
 
 __all__ = ["run", "talking_app"]
 
@@ -101,22 +101,22 @@ def talking_app(seed: int = 1) -> App:
 
 @contextmanager
 def _night(app: App) -> Iterator[None]:
-    saved = app.scene.daylight
-    app.scene.daylight = 0.0
+    day = app.scene.day
+    saved = day.daylight
+    day.daylight = 0.0
     try:
         yield
     finally:
-        app.scene.daylight = saved
+        day.daylight = saved
 
 
 @contextmanager
 def _debug_overlay(app: App) -> Iterator[None]:
-    scene = app.scene
-    scene.on_action(ActionPressed(app.loop.tick, "debug"))
+    app.bus.publish(ActionPressed(app.loop.tick, "debug"))
     try:
         yield
     finally:
-        scene.on_action(ActionPressed(app.loop.tick, "debug"))
+        app.bus.publish(ActionPressed(app.loop.tick, "debug"))
 
 
 def run(quick: bool = False) -> list[Result]:

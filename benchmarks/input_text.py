@@ -16,10 +16,10 @@ import regex
 
 from benchmarks.harness import Result, interleaved, main, per_call, summarize
 from game.engine.events import EventBus
-from game.engine.input import InputMapper
 from game.engine.input_events import KeyDown, KeyUp, TextInput
-from game.ui.graphemes import _boundaries
-from game.ui.textbox import TextBox
+from game.engine.platform.input import InputMapper
+from game.text.graphemes import _boundaries
+from game.widgets.textbox import TextBox
 
 __all__ = ["run"]
 

@@ -2,7 +2,7 @@
 
     python -m benchmarks.text [--quick]
 
-* wrap: ``game.ui.wrap.wrap`` against the usual greedy wrap that measures the
+* wrap: ``game.text.wrap.wrap`` against the usual greedy wrap that measures the
   line-so-far plus each next word (or, for CJK, character) with ``font.size``.
 * bubbles: one frame of two typed-out bubbles, cached, against the same frame
   with the text cache and the composed boxes thrown away (what rendering every
@@ -20,10 +20,10 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
 from benchmarks.harness import Result, interleaved, main, per_call, summarize
-from game.ui.bubble import SpeechBubble
-from game.ui.fonts import load_font
-from game.ui.text import TextCache
-from game.ui.wrap import graphemes, is_wide, wrap
+from game.text.wrap import graphemes, is_wide, wrap
+from game.widgets.bubble import SpeechBubble
+from game.widgets.fonts import load_font
+from game.widgets.text import TextCache
 
 __all__ = ["run"]
 

@@ -15,29 +15,22 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import pygame
 
 from game.audio import Blips
-from game.demo.autoplay import Autoplay
-from game.demo.scene import HEIGHT, WIDTH, DemoScene
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
-from game.engine.gamepads import Gamepads
-from game.engine.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.gamepads import Gamepads
+from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
+from game.engine.platform.viewport import Viewport
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
-from game.npc.brain import Brain
-from game.npc.brain_spec import make_brain, parse_brain_spec
-from game.npc.rule_brain import RuleBrain
-
-if TYPE_CHECKING:
-    from game.npc.langchain_brain import LangChainBrain
-from game.ui.textbox import PygameClipboard
-from game.ui.viewport import Viewport
+from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
+from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
 
@@ -52,14 +45,10 @@ class NoDisplayError(RuntimeError):
     """No window can be opened here (no display server, or SDL found no video device)."""
 
 
-def _no_rule() -> Brain:
-    raise AssertionError("the rule brain is built by the scene, per NPC")
-
-
 class _ChatClipboard:
-    """The clipboard, read only while the chat box is open.
+    """The clipboard, read only while the scene's text field has the keyboard.
 
-    A paste is recorded in replays with its text; outside the chat box there
+    A paste is recorded in replays with its text; outside a text field there
     is nothing to paste into, so nothing is read (nor recorded).
     """
 
@@ -72,21 +61,23 @@ class _ChatClipboard:
 
 
 class App:
-    """The game. ``App(headless=True, seed=N)`` is the form tests use.
+    """Runs a scene. ``App(headless=True, seed=N)`` (the demo village) is the form tests use.
 
-    ``headless`` selects SDL's dummy video and audio drivers; ``autoplay``
-    attaches the bot that plays through posted pygame events; ``render=False``
-    skips drawing frames; ``brain`` picks who answers in the NPC chat
-    (``"rule"``, ``"fake-llm"`` or ``"module:factory"``) and ``brain_options``
-    configure a LangChain brain (``persona``, ``timeout``, ``history``,
-    ``max_tokens``, … of :class:`~game.npc.langchain_brain.LangChainBrain`);
-    ``mute`` silences the blips; ``clipboard`` replaces the system clipboard
-    pastes read from.
+    ``scene_factory(context)`` builds the scene once the engine parts exist
+    (:mod:`game.scene`); without it the App runs the demo village, whose NPCs
+    answer through ``brain`` (``"rule"``, ``"fake-llm"`` or ``"module:factory"``;
+    another scene takes its options in its own factory, and ``brain`` is then a
+    ``ValueError``). ``headless`` selects SDL's dummy video and audio drivers;
+    ``autoplay`` attaches the scene's bot, which plays through posted pygame
+    events; ``render=False`` skips drawing frames; ``mute`` silences the blips;
+    ``clipboard`` replaces the system clipboard pastes read from.
+    ``brain_options`` configure the demo's LangChain brain (``persona``,
+    ``timeout``, ``history``, ``max_tokens``, …).
 
-    With a LangChain brain, a headless app holds game time while a reply is
-    in flight (at most the brain's ``timeout`` per frame), so what a headless
-    run of an LLM NPC shows does not depend on how fast the machine or the
-    model is; a window runs in real time and the reply streams in meanwhile.
+    A scene whose answers come from another thread (the demo with a LangChain
+    brain) may define ``await_replies() -> bool``: a headless App calls it
+    before every frame, so game time stands still while a reply is pending,
+    and once more at the end of :meth:`run_for`.
     """
 
     #: Seconds per fixed step.
@@ -94,6 +85,7 @@ class App:
 
     def __init__(
         self,
+        scene_factory: SceneFactory | None = None,
         *,
         headless: bool = False,
         seed: int = 0,
@@ -107,7 +99,14 @@ class App:
         if headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
             os.environ["SDL_AUDIODRIVER"] = "dummy"
-        brain_spec = parse_brain_spec(brain)  # a bad spec fails before a window opens
+        if scene_factory is None:
+            from game.demo.scene import demo_scene
+
+            # A bad spec fails before a window opens.
+            scene_factory = demo_scene(brain, brain_options)
+        elif brain != "rule" or brain_options:
+            option = f"brain={brain!r}" if brain != "rule" else "brain_options"
+            raise ValueError(f"{option} is the demo's option; pass it to your scene's factory")
         try:
             pygame.display.init()
             driver = pygame.display.get_driver()
@@ -146,7 +145,7 @@ class App:
         self.gamepads = None if headless else Gamepads()
         chat_clipboard = _ChatClipboard(
             clipboard if clipboard is not None else PygameClipboard(),
-            lambda: self.scene.chat.is_open,
+            lambda: self.scene.text_entry_active(),
         )
         self.input = InputMapper(self.bus, devices=self.gamepads, clipboard=chat_clipboard)
         self.timers = Timers(self.bus)
@@ -157,33 +156,27 @@ class App:
         self.focus_pause = FocusPause(self.bus, self.loop)
         self.blips = Blips(muted=mute)
 
-        #: The LangChain brain both NPCs share (one model, one thread), or None.
-        self.llm: LangChainBrain | None = None
-        if brain_spec.kind != "rule":
-            built = make_brain(brain_spec, self.bus, rule=_no_rule, **(brain_options or {}))
-            self.llm = cast("LangChainBrain", built)
-        self._hold_for_replies = headless and self.llm is not None
-
-        def chat_brain(rules: RuleBrain) -> Brain:
-            assert self.llm is not None
-            self.llm.add_npc(rules.dialogue)  # persona, knowledge and names from its file
-            return self.llm
-
-        self.scene = DemoScene(
-            self.bus,
-            self.loop,
-            self.input,
-            self.rng,
-            timers=self.timers,
-            world=self.world,
-            brain=None if brain_spec.kind == "rule" else chat_brain,
-            blips=self.blips,
+        self.scene: Scene = scene_factory(
+            SceneContext(
+                bus=self.bus,
+                loop=self.loop,
+                input=self.input,
+                timers=self.timers,
+                world=self.world,
+                rng=self.rng,
+                blips=self.blips,
+                frame_stats=self._frame_stats,
+                size=(WIDTH, HEIGHT),
+            )
         )
-        self.scene.frame_stats = self._frame_stats
         self.bus.subscribe(QuitRequested, self._on_quit)
+        # The bot has its own RNG, so whether it plays does not change the game's draws.
         self.autoplay = (
-            Autoplay(self.post, random.Random(f"autoplay-{seed}"), self.scene) if autoplay else None
+            self.scene.make_bot(self.post, random.Random(f"autoplay-{seed}")) if autoplay else None
         )
+        hold: Callable[[], bool] | None = getattr(self.scene, "await_replies", None)
+        #: Headless only: a window runs in real time while the reply streams in.
+        self._await_replies = hold if headless else None
 
     # -- callbacks ---------------------------------------------------------
 
@@ -221,8 +214,8 @@ class App:
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
-        if self._hold_for_replies:
-            self.await_replies()
+        if self._await_replies is not None:
+            self._await_replies()  # headless: game time waits for a reply in flight
         if self.autoplay is not None:
             self.autoplay.before_tick(self.loop.tick)
         self.pump()
@@ -249,24 +242,15 @@ class App:
     def run_for(self, seconds: float) -> None:
         """Run ``seconds`` of game time as fast as possible (the headless run).
 
-        With a LangChain brain it then waits for replies still in flight
-        (:meth:`await_replies`) and delivers them, so the last answer counts.
+        Then, headless, it waits (bounded) for replies still in flight and
+        delivers them, so an answer asked for in the last tick counts.
         """
         self.run_ticks(round(seconds / self.loop.step))
-        if self.llm is not None and self.llm.pending:
+        if self._await_replies is not None:
             started = time.perf_counter()
-            self.await_replies()
-            self.bus.flush()
+            if self._await_replies():
+                self.bus.flush()
             self.wall_time += time.perf_counter() - started
-
-    def await_replies(self) -> bool:
-        """Block until the LangChain brain's replies in flight have ended (their final events
-        wait in the bus for the next flush), at most the brain's ``timeout`` seconds of wall
-        time; True if none is left. No brain, or none pending: returns at once.
-        """
-        if self.llm is None or not self.llm.pending:
-            return True
-        return self.llm.wait(self.llm.timeout)
 
     def run(self, max_fps: int = 144) -> None:
         """The real-time loop: until the window closes or a ``QuitRequested``."""
@@ -311,6 +295,7 @@ class App:
     def state_parts(self) -> dict[str, str]:
         """A digest per part of the game state (so a replay can say which part differs)."""
         parts: dict[str, object] = dict(self.scene.state())
+        parts["timers"] = (self.timers.time, self.timers.active_count, self.timers.fired_total)
         parts["tick"] = self.loop.tick
         parts["loop"] = (self.loop.paused, self.loop.time_scale)
         parts["input"] = self.input.state()
@@ -338,26 +323,10 @@ class App:
             "dropped_time": round(self.loop.dropped_time, 6),
             "events": dict(sorted(self.event_counts.items())),
             "handler_errors": self.bus.handler_errors,
-            "npc_replies": self.scene.npc_replies,
-            "score": self.scene.score,
+            **self.scene.summary(),
             "timers_fired": self.timers.fired_total,
             "collisions_started": self.event_counts["CollisionEnter"],
-            "coins_collected": self.scene.coins_collected,
-            **self._llm_summary(),
             "state_hash": self.state_hash(),
-        }
-
-    def _llm_summary(self) -> dict[str, Any]:
-        """With a LangChain brain: how its replies ended; median seconds to a first token."""
-        if self.llm is None:
-            return {}
-        stats = self.llm.stats
-        median = stats.median_first_token
-        return {
-            "npc_failed": stats.failed,
-            "npc_timed_out": stats.timed_out,
-            "npc_cancelled": stats.cancelled,
-            "npc_first_token_median": None if median is None else round(median, 4),
         }
 
     def save_screenshot(self, path: str | os.PathLike[str]) -> None:
@@ -367,10 +336,9 @@ class App:
         pygame.image.save(self.last_frame, os.fspath(Path(path)))
 
     def close(self) -> None:
-        """Stop the NPCs' brains, release the window and pygame's subsystems."""
+        """Close the scene (its NPCs' brains too), release the window and pygame's subsystems."""
         self.running = False
-        if self.llm is not None:
-            self.llm.close()  # its thread and its HTTP connections, within a second
+        self.scene.close()
         if self.gamepads is not None:
             self.gamepads.close()
         pygame.font.quit()

@@ -112,7 +112,7 @@ class Blips:
 class BlipVoice:
     """A speaker's voice: calls :meth:`Blips.play` once per ``every`` revealed characters.
 
-    Hand :meth:`on_reveal` to a :class:`~game.ui.bubble.SpeechBubble`. Spaces
+    Hand :meth:`on_reveal` to a :class:`~game.widgets.bubble.SpeechBubble`. Spaces
     and punctuation are silent; the pitch varies a little by character.
     """
 

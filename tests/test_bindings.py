@@ -7,7 +7,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.engine.bindings import (
+from game.engine.platform.bindings import (
     BindingsError,
     KeyInput,
     PadAxisInput,

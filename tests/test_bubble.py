@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.ui.bubble import BubbleStyle, SpeechBubble, layout_bubble
-from game.ui.fonts import ChainFont, load_font
-from game.ui.text import TextCache
+from game.widgets.bubble import BubbleStyle, SpeechBubble, layout_bubble
+from game.widgets.fonts import ChainFont, load_font
+from game.widgets.text import TextCache
 
 SCREEN = pygame.Rect(0, 0, 960, 540)
 STYLE = BubbleStyle()

@@ -7,7 +7,7 @@ import itertools
 import pygame
 import pytest
 
-from game.ui.button import Button, Menu
+from game.widgets.button import Button, Menu
 
 
 def make_menu() -> tuple[Menu, list[str]]:

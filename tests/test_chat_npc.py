@@ -22,8 +22,8 @@ from game.npc.brain import ChatContext, ReplyCallbacks, ReplyRequest
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
 from game.npc.rule_brain import RuleBrain
-from game.ui.bubble import SpeechBubble
-from game.ui.fonts import load_font
+from game.widgets.bubble import SpeechBubble
+from game.widgets.fonts import load_font
 
 DT = 1 / 60
 

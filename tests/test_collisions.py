@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.engine import collisions as collisions_module
 from game.engine.collisions import (
     Box,
     Collider,
@@ -23,6 +22,7 @@ from game.engine.collisions import (
     CollisionStay,
     CollisionWorld,
 )
+from game.engine.collisions import world as collisions_module
 from game.engine.events import Event, EventBus
 
 LAYERS = ("a", "b", "c")
@@ -852,7 +852,7 @@ def put_player(app: object, position: tuple[float, float]) -> None:
 
 def test_the_player_stops_flush_against_the_village_edge(app: object) -> None:
     from game.app import App
-    from game.demo.scene import WIDTH
+    from game.scene import WIDTH
 
     assert isinstance(app, App)
     put_player(app, (700.0, 355.0))

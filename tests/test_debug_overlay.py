@@ -8,7 +8,7 @@ import pygame
 
 from game.engine.events import Event, EventBus
 from game.engine.loop import FixedStepLoop
-from game.ui.debug import DebugOverlay
+from game.widgets.debug import DebugOverlay
 
 
 @dataclass(frozen=True, slots=True)

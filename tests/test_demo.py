@@ -15,13 +15,18 @@ import pygame
 import pytest
 
 from game.app import App
-from game.demo import scene as scene_module
+from game.demo import conversations
+from game.demo import hazard as hazard_module
+from game.demo.coins import Coins
 from game.demo.entities import Coin, Player
+from game.demo.overlays import Overlays
+from game.demo.pause import Pause
+from game.demo.toast import Toast
 from game.demo.village import LAYOUT
 from game.engine.loop import FixedUpdate
 from game.npc.brain import has_cjk
 from game.npc.chat import ChatNPC, NpcAction, NpcSpoke
-from game.ui.chat_events import ChatSubmitted
+from game.widgets.chat_events import ChatSubmitted
 
 SUMMARY_FIELDS = {
     "ticks", "game_time", "frames", "wall_time", "realtime_factor", "events",
@@ -109,8 +114,8 @@ def test_walking_onto_a_coin_scores_it_and_takes_it_away(game: App) -> None:
     before = len(game.scene.coins)
     colliders = len(game.world)
     coin = walk_onto_a_coin(game)
-    assert game.scene.score == 10
-    assert game.scene.coins_collected == 1
+    assert game.scene.scoreboard.score == 10
+    assert game.scene.scoreboard.coins_collected == 1
     assert coin not in game.scene.coins
     assert len(game.scene.coins) == before - 1
     assert coin.collider is None
@@ -138,7 +143,7 @@ def test_respawned_coins_never_land_within_80_px_of_the_player(game: App) -> Non
     put_player(game, free[0])  # standing right on a free spot
     while True:
         count = len(scene.coins)
-        scene.respawn_coin()
+        scene.mechanic(Coins).respawn()
         if len(scene.coins) == count:
             break
     px, py = scene.player.position
@@ -159,15 +164,15 @@ def stand_in_the_hazards_way(app: App) -> None:
 def test_the_hazard_knocks_the_player_back_and_stuns_for_a_moment(game: App) -> None:
     scene = game.scene
     stand_in_the_hazards_way(game)
-    run_until(game, lambda: scene.hazard_hits == 1, 60)
+    run_until(game, lambda: scene.scoreboard.hazard_hits == 1, 60)
     assert scene.player.velocity[0] > 0  # pushed away from the hazard, eastwards
-    assert scene.stunned and scene.safe
+    assert scene.player.stunned and scene.player.safe
     game.post(key(pygame.KEYDOWN, pygame.K_LEFT))  # no control while stunned
-    game.run_ticks(int(scene_module.STUN_TIME * SECOND) - 2)
-    assert scene.stunned
+    game.run_ticks(int(hazard_module.STUN_TIME * SECOND) - 2)
+    assert scene.player.stunned
     assert scene.player.velocity[0] >= 0
     game.run_ticks(4)
-    assert not scene.stunned
+    assert not scene.player.stunned
     game.run_ticks(10)
     assert scene.player.velocity[0] < 0  # control is back: walking west now
 
@@ -175,16 +180,16 @@ def test_the_hazard_knocks_the_player_back_and_stuns_for_a_moment(game: App) -> 
 def test_no_second_hit_while_safe_then_hits_again(game: App) -> None:
     scene = game.scene
     stand_in_the_hazards_way(game)
-    run_until(game, lambda: scene.hazard_hits == 1, 60)
+    run_until(game, lambda: scene.scoreboard.hazard_hits == 1, 60)
     for _ in range(3):  # touch it again and again while blinking
         put_player(game, OPEN_GROUND)
         stand_on_hazard(game)
-    assert scene.hazard_hits == 1
-    game.run_ticks(int(scene_module.SAFE_TIME * SECOND))
-    assert not scene.safe
+    assert scene.scoreboard.hazard_hits == 1
+    game.run_ticks(int(hazard_module.SAFE_TIME * SECOND))
+    assert not scene.player.safe
     put_player(game, OPEN_GROUND)
     stand_on_hazard(game)
-    assert scene.hazard_hits == 2
+    assert scene.scoreboard.hazard_hits == 2
 
 
 def stand_on_hazard(app: App) -> None:
@@ -195,14 +200,14 @@ def stand_on_hazard(app: App) -> None:
 def test_hazard_penalty_takes_five_points_but_never_below_zero(game: App) -> None:
     scene = game.scene
     stand_on_hazard(game)
-    assert scene.hazard_hits == 1
-    assert scene.score == 0
-    game.run_ticks(int(scene_module.SAFE_TIME * SECOND) + 1)
-    scene.score = 12
+    assert scene.scoreboard.hazard_hits == 1
+    assert scene.scoreboard.score == 0
+    game.run_ticks(int(hazard_module.SAFE_TIME * SECOND) + 1)
+    scene.scoreboard.score = 12
     put_player(game, OPEN_GROUND)
     stand_on_hazard(game)
-    assert scene.hazard_hits == 2
-    assert scene.score == 7
+    assert scene.scoreboard.hazard_hits == 2
+    assert scene.scoreboard.score == 7
 
 
 # -- NPCs: greeting, farewell, talking ----------------------------------------------------
@@ -233,7 +238,7 @@ def test_walking_up_to_an_npc_greets_once_per_cooldown(game: App) -> None:
     game.run_ticks(1)
     assert barks == ["greeting"]
     assert baker.bubble.visible
-    assert game.scene.hint() == f"Enter: talk to {baker.name}"
+    assert game.scene.mechanic(Overlays).hint() == f"Enter: talk to {baker.name}"
 
     # Out (a farewell once the greeting is over) and straight back in: no second greeting.
     run_until(game, lambda: not baker.bubble.visible, 20 * SECOND)
@@ -295,15 +300,15 @@ def test_out_of_range_the_player_gets_a_localised_hint(game: App) -> None:
     heard: list[NpcSpoke] = []
     game.bus.subscribe(NpcSpoke, heard.append)
     say(game, "hello?")
-    assert game.scene.toast == scene_module.NOT_HEARD["en"]
-    assert game.scene.toast.startswith("No one is close enough")
-    assert game.scene.hint() == game.scene.toast
+    assert game.scene.mechanic(Toast).text == conversations.NOT_HEARD["en"]
+    assert game.scene.mechanic(Toast).text.startswith("No one is close enough")
+    assert game.scene.mechanic(Overlays).hint() == game.scene.mechanic(Toast).text
     say(game, "有人吗？")
-    assert game.scene.toast == scene_module.NOT_HEARD["zh"]
-    assert has_cjk(game.scene.toast)
+    assert game.scene.mechanic(Toast).text == conversations.NOT_HEARD["zh"]
+    assert has_cjk(game.scene.mechanic(Toast).text)
     assert not heard
     game.run_ticks(4 * SECOND)
-    assert game.scene.toast == ""
+    assert game.scene.mechanic(Toast).text == ""
 
 
 def test_a_new_message_replaces_the_reply_in_progress(game: App) -> None:
@@ -367,11 +372,11 @@ def test_the_log_keeps_the_last_50_lines_and_h_toggles_its_panel(game: App) -> N
     assert len(lines) == 50
     assert lines[-2] == ("You", "line 29")
     assert ("You", "line 4") not in lines
-    assert not game.scene.log_panel.visible
+    assert not game.scene.mechanic(Overlays).log_panel.visible
     tap(game, pygame.K_h)
-    assert game.scene.log_panel.visible
+    assert game.scene.mechanic(Overlays).log_panel.visible
     tap(game, pygame.K_h)
-    assert not game.scene.log_panel.visible
+    assert not game.scene.mechanic(Overlays).log_panel.visible
 
 
 def typing_a_long_reply(app: App) -> ChatNPC:
@@ -425,16 +430,16 @@ def test_a_conversation_with_the_guide_through_injected_keys_and_text(game: App)
     game.run_ticks(SECOND)
     assert guide.bubble.text == spoken[-1].text
     assert len(spoken) == 4
-    assert game.scene.npc_replies == 4
+    assert game.scene.scoreboard.npc_replies == 4
 
 
 def test_the_day_turns_on_a_one_second_timer(game: App) -> None:
-    noon_ish = game.scene.daylight
+    noon_ish = game.scene.day.daylight
     game.run_ticks(SECOND - 1)
-    assert game.scene.daylight == noon_ish  # the timer has not fired yet
+    assert game.scene.day.daylight == noon_ish  # the timer has not fired yet
     game.run_ticks(1)
-    assert game.scene.daylight != noon_ish
-    assert game.scene.clock() == "Day 1 08:06"
+    assert game.scene.day.daylight != noon_ish
+    assert game.scene.day.clock() == "Day 1 08:06"
 
 
 # -- pause, its panel, the overlay ----------------------------------------------------------
@@ -458,12 +463,12 @@ def click(app: App, pos: tuple[int, int]) -> None:
 def test_p_or_esc_pauses_and_the_same_key_resumes(game: App, code: int) -> None:
     game.run_ticks(3)
     tap(game, code)
-    assert game.loop.paused and game.scene.pause_panel.visible
+    assert game.loop.paused and game.scene.mechanic(Pause).panel.visible
     tick = game.loop.tick
     assert game.run_ticks(30) == 0
     assert game.loop.tick == tick
     tap(game, code)
-    assert not game.loop.paused and not game.scene.pause_panel.visible
+    assert not game.loop.paused and not game.scene.mechanic(Pause).panel.visible
     assert game.run_ticks(5) == 5
 
 
@@ -481,14 +486,14 @@ def test_esc_with_the_chat_box_open_closes_the_box_not_the_game(game: App) -> No
     game.post(pygame.event.Event(pygame.TEXTINPUT, text="never mind"))
     tap(game, pygame.K_ESCAPE)
     assert not game.scene.chat.is_open
-    assert not game.loop.paused and not game.scene.pause_panel.visible
+    assert not game.loop.paused and not game.scene.mechanic(Pause).panel.visible
     assert game.scene.player_bubble.text == ""
     tap(game, pygame.K_ESCAPE)  # now it pauses
     assert game.loop.paused
 
 
 def test_pause_buttons_by_keyboard(game: App) -> None:
-    panel = game.scene.pause_panel
+    panel = game.scene.mechanic(Pause).panel
     tap(game, pygame.K_p)
     assert panel.menu.focused.label == "Resume"
     muted = game.blips.muted
@@ -500,8 +505,8 @@ def test_pause_buttons_by_keyboard(game: App) -> None:
     tap(game, pygame.K_DOWN)
     tap(game, pygame.K_RETURN)
     bubbles = [game.scene.player_bubble, *(n.bubble for n in game.scene.npcs)]
-    assert {b.cps for b in bubbles} == {scene_module.TEXT_SPEEDS[1][1]}
-    assert panel.menu.focused.label == f"Text speed: {scene_module.TEXT_SPEEDS[1][0]}"
+    assert {b.cps for b in bubbles} == {conversations.TEXT_SPEEDS[1][1]}
+    assert panel.menu.focused.label == f"Text speed: {conversations.TEXT_SPEEDS[1][0]}"
     tap(game, pygame.K_UP)
     tap(game, pygame.K_UP)
     tap(game, pygame.K_RETURN)  # Resume
@@ -515,7 +520,7 @@ def test_pause_buttons_by_keyboard(game: App) -> None:
 
 
 def test_pause_buttons_by_mouse(game: App) -> None:
-    panel = game.scene.pause_panel
+    panel = game.scene.mechanic(Pause).panel
     resume, sound, speed, quit_button = panel.menu.buttons
     tap(game, pygame.K_ESCAPE)
     mouse(game, pygame.MOUSEMOTION, speed.rect.center)
@@ -526,8 +531,8 @@ def test_pause_buttons_by_mouse(game: App) -> None:
     assert game.blips.muted is not muted
     for expected in (1, 2, 0):
         click(game, speed.rect.center)
-        assert game.scene.text_speed == expected
-        assert game.scene.player_bubble.cps == scene_module.TEXT_SPEEDS[expected][1]
+        assert game.scene.people.text_speed == expected
+        assert game.scene.player_bubble.cps == conversations.TEXT_SPEEDS[expected][1]
     mouse(game, pygame.MOUSEBUTTONDOWN, resume.rect.center)  # pressed, dragged off, released
     mouse(game, pygame.MOUSEBUTTONUP, (5, 5))
     game.run_ticks(1)
@@ -542,16 +547,16 @@ def test_pause_buttons_by_mouse(game: App) -> None:
 def test_f3_toggles_the_debug_overlay_and_its_subscription(game: App) -> None:
     subscriptions = game.bus.subscription_count
     tap(game, pygame.K_F3)
-    assert game.scene.debug.visible and game.scene.boxes_shown
+    assert game.scene.mechanic(Overlays).debug.visible and game.scene.mechanic(Overlays).boxes_shown
     assert game.bus.subscription_count == subscriptions + 1
     game.run_ticks(SECOND)
-    assert game.scene.debug.per_second["FixedUpdate"] == SECOND
-    assert game.scene.debug_stats().keys() >= {
+    assert game.scene.mechanic(Overlays).debug.per_second["FixedUpdate"] == SECOND
+    assert game.scene.mechanic(Overlays).debug_stats().keys() >= {
         "fps", "ticks this frame", "alpha", "dropped time", "handler errors",
         "subscriptions", "timers", "colliders",
     }  # fmt: skip
     tap(game, pygame.K_F3)
-    assert not game.scene.debug.visible
+    assert not game.scene.mechanic(Overlays).debug.visible
     assert game.bus.subscription_count == subscriptions
 
 
@@ -574,7 +579,8 @@ def test_f3_and_h_work_while_paused(game: App) -> None:
     tap(game, pygame.K_p)
     tap(game, pygame.K_F3)
     tap(game, pygame.K_h)
-    assert game.scene.debug.visible and game.scene.log_panel.visible
+    overlays = game.scene.mechanic(Overlays)
+    assert overlays.debug.visible and overlays.log_panel.visible
     tap(game, pygame.K_t)  # the chat key does not open the box under the panel
     assert not game.scene.chat.is_open
 
@@ -595,7 +601,7 @@ def test_a_resized_window_letterboxes_and_maps_the_mouse_to_the_canvas(
     assert window.get_at((640, 40))[:3] == (0, 0, 0)  # a bar
     assert window.get_at((640, 450))[:3] != (0, 0, 0)  # the village
     tap(app, pygame.K_p)
-    resume = app.scene.pause_panel.menu.buttons[0]
+    resume = app.scene.mechanic(Pause).panel.menu.buttons[0]
     cx, cy = resume.rect.center
     in_window = (round(view.area.left + cx * view.scale), round(view.area.top + cy * view.scale))
     click(app, in_window)

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from game.assets import asset_path
-from game.ui.fonts import FONT_PATH, REPLACEMENT, ChainFont, GlyphProbe, load_font
+from game.widgets.fonts import FONT_PATH, REPLACEMENT, ChainFont, GlyphProbe, load_font
 
 
 @pytest.fixture

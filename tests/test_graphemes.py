@@ -6,7 +6,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.ui.graphemes import (
+from game.text.graphemes import (
     boundaries,
     clip,
     next_boundary,

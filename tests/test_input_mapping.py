@@ -9,8 +9,6 @@ import pytest
 
 from game.app import App
 from game.engine.events import EventBus
-from game.engine.gamepads import Gamepads
-from game.engine.input import STICK_PRESS, STICK_RELEASE, FocusPause, InputMapper
 from game.engine.input_events import (
     ActionPressed,
     ActionReleased,
@@ -33,6 +31,8 @@ from game.engine.input_events import (
     WindowResized,
 )
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.gamepads import Gamepads
+from game.engine.platform.input import STICK_PRESS, STICK_RELEASE, FocusPause, InputMapper
 
 Event = pygame.event.Event
 AXIS_MAX = 32767

@@ -8,7 +8,6 @@ import pygame
 import pytest
 
 from game.engine.events import EventBus
-from game.engine.input import InputMapper, is_paste
 from game.engine.input_events import (
     ActionPressed,
     InputEvent,
@@ -18,7 +17,8 @@ from game.engine.input_events import (
     TextInput,
     TextPasted,
 )
-from game.ui.textbox import TextBox
+from game.engine.platform.input import InputMapper, is_paste
+from game.widgets.textbox import TextBox
 
 CTRL, CMD = pygame.KMOD_LCTRL, pygame.KMOD_LMETA
 

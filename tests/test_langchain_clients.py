@@ -386,7 +386,7 @@ def test_five_questions_to_a_hung_server_then_close_leave_nothing_behind(
     assert time.monotonic() - closed_at < 1.0
     assert brain_threads() == []
     assert client_sockets(server.port) in (0, None)
-    assert app.llm is not None and app.llm.stats.cancelled == 5
+    assert app.scene.llm.stats.cancelled == 5  # four superseded, the last one by close()
     server.close()  # a real server dropping hung connections: a retrying client would re-send
     time.sleep(0.3)
     assert len(server.requests) == 5

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from game.app import App
 from game.demo.entities import Player
-from game.demo.scene import HEIGHT, WIDTH
 from game.playback import Playback, Recorder, load_replay
+from game.scene import HEIGHT, WIDTH
 
 E = pygame.event.Event
 MAX_TICKS = 3000

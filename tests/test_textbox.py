@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from game.app import App
 from game.engine.events import EventBus
-from game.engine.input import is_paste
 from game.engine.input_events import (
     ActionPressed,
     FocusChanged,
@@ -21,9 +20,10 @@ from game.engine.input_events import (
     TextInput,
     TextPasted,
 )
-from game.ui import graphemes
-from game.ui.chat_events import ChatClosed, ChatOpened, ChatSubmitted
-from game.ui.textbox import HISTORY_SIZE, MAX_LENGTH, TextBox
+from game.engine.platform.input import is_paste
+from game.text import graphemes
+from game.widgets.chat_events import ChatClosed, ChatOpened, ChatSubmitted
+from game.widgets.textbox import HISTORY_SIZE, MAX_LENGTH, TextBox
 
 CTRL = pygame.KMOD_LCTRL
 

@@ -664,15 +664,15 @@ def test_finished_timers_leave_the_heap() -> None:
 
 def test_the_demo_day_turns_on_a_timer_in_game_time(app: Any) -> None:
     assert app.loop.timers is app.timers
-    start = app.scene.daylight
+    start = app.scene.day.daylight
     app.run_ticks(59)
-    assert app.scene.daylight == start  # the "daylight" timer first fires at 1.0 s
+    assert app.scene.day.daylight == start  # the "daylight" timer first fires at 1.0 s
     app.run_ticks(1)
-    moved = app.scene.daylight
+    moved = app.scene.day.daylight
     assert moved != start
     app.loop.paused = True
     app.run_ticks(120)
-    assert app.scene.daylight == moved  # a paused loop pauses every timer
+    assert app.scene.day.daylight == moved  # a paused loop pauses every timer
 
 
 def test_upcoming_lists_scheduled_timers_soonest_first_by_name() -> None:

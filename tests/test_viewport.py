@@ -6,7 +6,7 @@ import pygame
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.ui.viewport import Viewport
+from game.engine.platform.viewport import Viewport
 
 
 def test_wide_window_gets_bars_left_and_right() -> None:

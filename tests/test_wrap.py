@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.ui.fonts import load_font
-from game.ui.wrap import CLOSING, OPENING, graphemes, is_wide, wrap
+from game.text.wrap import CLOSING, OPENING, graphemes, is_wide, wrap
+from game.widgets.fonts import load_font
 
 
 def mono(text: str) -> int:

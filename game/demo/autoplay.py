@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.demo.entities import Coin, Hazard, Player
-from game.demo.village import HEIGHT, LAYOUT, WIDTH
+from game.demo.village import LAYOUT
+from game.scene import HEIGHT, WIDTH
 
 if TYPE_CHECKING:
     from game.demo.scene import DemoScene

@@ -28,6 +28,10 @@ class Player:
         self.previous: Vec = position
         self.velocity: Vec = (0.0, 0.0)
         self.facing: Vec = (0.0, 1.0)
+        #: No control after a knock-back (a timer ends it).
+        self.stunned = False
+        #: Cannot be hit again yet after a knock-back (a timer ends it; the player blinks).
+        self.safe = False
 
     def steer(self, ax: float, ay: float, dt: float) -> None:
         """Change velocity towards full speed along (ax, ay) for one step (zero means brake).

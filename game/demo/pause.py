@@ -1,4 +1,4 @@
-"""The pause panel: the controls, and buttons that are ``on_click`` callbacks."""
+"""Pausing: the :class:`Pause` mechanic, and its panel (the controls, ``on_click`` buttons)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,24 @@ from collections.abc import Callable, Collection
 
 import pygame
 
+from game.demo.chat_box import ChatBox
+from game.demo.conversations import TEXT_SPEEDS, Conversations
 from game.engine.events import EventBus, Subscription
-from game.engine.input_events import KeyDown, MouseDown, MouseMotion, MouseUp
-from game.ui.button import Button, Menu
-from game.ui.text import TextCache
+from game.engine.input_events import (
+    ActionPressed,
+    KeyDown,
+    MouseDown,
+    MouseMotion,
+    MouseUp,
+    QuitRequested,
+)
+from game.engine.platform.bindings import KeyInput
+from game.engine.platform.input import InputMapper
+from game.scene import DrawLayer, Mechanic, SceneContext
+from game.widgets.button import Button, Menu
+from game.widgets.text import TextCache
 
-__all__ = ["CONTROLS", "PausePanel"]
+__all__ = ["CONTROLS", "Pause", "PausePanel"]
 
 #: Shown on the pause panel, and in the README.
 CONTROLS = (
@@ -141,3 +153,78 @@ class PausePanel:
             backdrop.blit(self.text.render(what, INK), (panel.left + 178, y))
             y += 36
         return backdrop
+
+
+class Pause(Mechanic):
+    """P or Esc stops the loop and shows the panel; F10 steps once while paused.
+
+    Reacts to the ``pause``/``cancel`` actions (not while the chat box is open:
+    there Esc cancels the text) and to ``step``. The panel's buttons resume,
+    toggle the sound, cycle the text speed and quit.
+    """
+
+    def __init__(
+        self, context: SceneContext, *, chat: ChatBox, people: Conversations, font: pygame.font.Font
+    ) -> None:
+        super().__init__(context)
+        self.chat = chat
+        self.people = people
+        self.blips = context.blips
+        self.panel = PausePanel(
+            self.bus,
+            font,
+            on_resume=self.resume,
+            on_sound=self.toggle_sound,
+            sound_label=lambda: f"Sound: {'off' if self.blips.muted else 'on'}",
+            on_speed=people.cycle_text_speed,
+            speed_label=lambda: f"Text speed: {TEXT_SPEEDS[people.text_speed][0]}",
+            on_quit=self.quit,
+            size=context.size,
+            let_through=_keys_of(context.input, ("debug", "step", "log")),
+        )
+        self.on(ActionPressed, self.on_action)
+        self.draws(DrawLayer.MODAL, lambda surface, alpha: self.panel.draw(surface))
+
+    @property
+    def visible(self) -> bool:
+        """Whether the panel is up."""
+        return self.panel.visible
+
+    def on_action(self, event: ActionPressed) -> None:
+        """Pause or resume; one fixed step while paused."""
+        if event.action in ("pause", "cancel") and not self.chat.is_open:
+            self.pause() if not self.panel.visible else self.resume()
+        elif event.action == "step" and self.loop.paused:
+            self.loop.step_once()
+
+    def pause(self) -> None:
+        """Stop the game and show the panel."""
+        self.loop.paused = True
+        self.panel.show()
+
+    def resume(self) -> None:
+        """Hide the panel and go on."""
+        self.panel.hide()
+        self.loop.paused = False
+
+    def toggle_sound(self) -> None:
+        """Sound on or off."""
+        self.blips.muted = not self.blips.muted
+
+    def quit(self) -> None:
+        """Ask the app to close."""
+        self.bus.publish(QuitRequested(self.loop.tick))
+
+    def close(self) -> None:
+        self.panel.hide()
+        super().close()
+
+
+def _keys_of(controls: InputMapper, actions: tuple[str, ...]) -> set[int]:
+    """The keyboard keys bound to ``actions``."""
+    return {
+        given.key
+        for action in actions
+        for given in controls.bindings.actions.get(action, ())
+        if isinstance(given, KeyInput)
+    }

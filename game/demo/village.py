@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import pygame
 
-__all__ = ["LAYOUT", "House", "Layout", "paint_village"]
+from game.scene import HEIGHT, WIDTH, DrawLayer, Mechanic, SceneContext
+
+__all__ = ["LAYOUT", "House", "Layout", "Village", "paint_village"]
 
 Rect = tuple[int, int, int, int]
 Point = tuple[float, float]
 
-WIDTH, HEIGHT = 960, 540
 
 GRASS = (104, 158, 88)
 GRASS_LIGHT = (116, 170, 96)
@@ -230,3 +231,29 @@ def _paint_tree(surface: pygame.Surface, x: int, y: int) -> None:
     pygame.draw.circle(surface, LEAVES, (x, y - 6), TREE_RADIUS)
     pygame.draw.circle(surface, LEAVES_LIGHT, (x - 7, y - 13), TREE_RADIUS // 2)
     pygame.draw.circle(surface, OUTLINE, (x, y - 6), TREE_RADIUS, width=2)
+
+
+class Village(Mechanic):
+    """The still parts: a solid collider for each wall, the map's edges, the painted ground.
+
+    Reacts to nothing; other mechanics bump into its colliders.
+    """
+
+    def __init__(self, context: SceneContext, layout: Layout = LAYOUT) -> None:
+        super().__init__(context)
+        self.layout = layout
+        for rect in layout.solids():
+            self.add_collider(rect, layer="wall", mask=["player", "npc"])
+        width, height = context.size
+        self.add_collider((-40, -40, width + 80, 40), layer="wall")  # the village's edges
+        self.add_collider((-40, height, width + 80, 40), layer="wall")
+        self.add_collider((-40, 0, 40, height), layer="wall")
+        self.add_collider((width, 0, 40, height), layer="wall")
+        self._background: pygame.Surface | None = None
+        self.draws(DrawLayer.GROUND, self.draw)
+
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        """The village, painted once and then blitted."""
+        if self._background is None:
+            self._background = paint_village(self.layout).convert()
+        surface.blit(self._background, (0, 0))

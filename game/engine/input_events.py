@@ -1,7 +1,7 @@
 """Typed input events, stamped with the tick they apply to.
 
 Pure dataclasses (no pygame), so replays and brains can use them too. The
-:class:`~game.engine.input.InputMapper` makes them from pygame events.
+:class:`~game.engine.platform.input.InputMapper` makes them from pygame events.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from game.ui.bubble import SpeechBubble
+from game.widgets.bubble import SpeechBubble
 
 __all__ = ["BubbleReply"]
 

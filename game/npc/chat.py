@@ -21,7 +21,7 @@ from game.npc.brain import Brain, ChatContext, ReplyRequest, Unheard, has_cjk
 from game.npc.bubble_reply import BubbleReply
 from game.npc.dialogue import Dialogue
 from game.npc.rule_brain import RuleBrain
-from game.ui.bubble import SpeechBubble
+from game.widgets.bubble import SpeechBubble
 
 __all__ = ["ChatNPC", "ConversationLog", "NpcAction", "NpcSpoke"]
 

@@ -23,7 +23,7 @@ import pygame
 import pygame.freetype
 
 from game.assets import asset_path
-from game.ui.wrap import graphemes
+from game.text.wrap import graphemes
 
 __all__ = ["FONT_PATH", "REPLACEMENT", "ChainFont", "GlyphProbe", "load_font"]
 

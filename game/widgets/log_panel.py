@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pygame
 
-from game.ui.text import TextCache
-from game.ui.wrap import wrap
+from game.text.wrap import wrap
+from game.widgets.text import TextCache
 
 __all__ = ["LogPanel"]
 

@@ -3,7 +3,7 @@
 SDL sends game-controller events only for pads that are open. This class opens
 a pad on ``CONTROLLERDEVICEADDED`` (sent at start for pads already plugged in,
 and whenever one is plugged in later) and closes it on
-``CONTROLLERDEVICEREMOVED``. The :class:`~game.engine.input.InputMapper` calls
+``CONTROLLERDEVICEREMOVED``. The :class:`~game.engine.platform.input.InputMapper` calls
 :meth:`Gamepads.handle` with every raw event; the typed events and the actions
 come from the mapper, so everything here is about devices, nothing about play.
 

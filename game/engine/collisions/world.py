@@ -1,37 +1,8 @@
-"""The collision world: axis-aligned boxes whose contacts become callbacks.
+"""The collision world: colliders in numpy arrays, the update that publishes contacts.
 
-pygame only polls (``Rect.colliderect``, ``spritecollide``); here a contact
-beginning, going on and ending is an event on the bus, like a key press::
-
-    world = CollisionWorld(bus)
-    player = world.add((100, 100, 28, 28), layer="player", mask={"wall", "coin"})
-    world.add((300, 80, 20, 20), layer="coin", trigger=True)
-    world.on_enter("player", "coin", lambda p, coin: world.remove(coin))
-
-    world.move(player, 4, 0)   # slides along walls, never tunnels through them
-    world.update()             # phase 4 of each tick: Enter / Stay / Exit
-
-Semantics (``docs/collisions.md`` has the full table and the reasons):
-
-* Two boxes overlap when their interiors do: touching edges do not count, and a
-  box with zero width or height overlaps nothing (as ``pygame.Rect.colliderect``).
-* A pair is tested only if each one's layer is in the other's mask; ``mask=None``
-  means every layer, including layers that do not exist yet.
-* Events are computed first, then published: all Exits, then all Enters, then
-  (only while someone subscribes to :class:`CollisionStay`) all Stays, each group
-  in ``(a.id, b.id)`` order with ``a.id < b.id``.
-* Adding, moving or removing colliders inside a callback is safe. New colliders and
-  new positions are seen by the next :meth:`CollisionWorld.update`; a removed
-  collider gets its Exits at once, and pending Enter/Stay events that name it are
-  dropped (an Exit is still delivered for every Enter that was delivered).
-
-The broadphase keeps positions in numpy arrays (struct of arrays, free-list
-slots), sorts the boxes by x reusing last tick's order, cuts the world into
-horizontal strips and sweeps each strip along x; pair sets are diffed as sorted
-int64 keys. A small world (a game level: a few dozen boxes, most of them still)
-remembers which colliders were added, moved or resized since the last update
-and tests only those again, keeping the other pairs. No pygame here: rects are
-read by duck typing (``x, y, w, h``).
+The public names are re-exported by :mod:`game.engine.collisions`, whose docstring
+states the semantics; the pure pair-finding functions are in
+:mod:`game.engine.collisions.broadphase`.
 """
 
 from __future__ import annotations
@@ -47,6 +18,13 @@ from typing import Any, NamedTuple, Protocol, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from game.engine.collisions.broadphase import (
+    KEY_BITS,
+    KEY_MASK,
+    diff_pair_keys,
+    sorted_pair_keys,
+    sweep_strips,
+)
 from game.engine.events import Event, EventBus, Subscription
 
 __all__ = [
@@ -67,22 +45,8 @@ _Bits: TypeAlias = npt.NDArray[np.uint64]
 #: Layers are bits of a uint64 mask.
 MAX_LAYERS = 64
 _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
-# Pair keys are ``low << 32 | high`` in an int64, of slots or of ids.
-_KEY_BITS = 32
-_KEY_MASK = (1 << _KEY_BITS) - 1
 _MAX_ID = (1 << 31) - 1
 _PLAIN = frozenset((float, int))  # not bool, not numpy scalars: those take the slow path
-# Strip indices are sorted as uint16 (numpy radix-sorts 16-bit keys in linear time).
-_MAX_STRIPS = 60_000
-# Strip height as a multiple of the mean box height. The time is flat between
-# 1.5 and 4 (benchmarks/bench_collisions.py); lower makes more boxes straddle two
-# strips, higher makes more candidates per strip.
-_STRIP_FACTOR = 2.5
-# Offsets of the sweep tested on whole slices before following survivors only.
-_SLICED_OFFSETS = 3
-# Entries still in reach after a few offsets are finished by binary search when
-# no more than this many are left.
-_TAIL = 32
 # Below this many colliders a plain Python sweep beats numpy's per-call overhead
 # (measured crossover: 80-120 boxes).
 _SMALL = 100
@@ -464,7 +428,7 @@ class CollisionWorld:
         if not len(pairs):
             return []
         slot = collider._slot
-        mine = ((pairs >> _KEY_BITS) == slot) | ((pairs & _KEY_MASK) == slot)
+        mine = ((pairs >> KEY_BITS) == slot) | ((pairs & KEY_MASK) == slot)
         if not mine.any():
             return []
         self._pairs = pairs[~mine]
@@ -720,7 +684,7 @@ class CollisionWorld:
         else:
             moved.clear()
             current = self._find_pairs()
-            entered, exited, stayed = _diff(self._pairs, current)
+            entered, exited, stayed = diff_pair_keys(self._pairs, current)
         self._pairs = current
         # Events name colliders by id, in (a.id, b.id) order; resolve them now,
         # before a callback can free a slot and reuse it.
@@ -754,15 +718,15 @@ class CollisionWorld:
         if not len(slot_keys):
             return slot_keys
         ids = self._ids
-        a = ids[slot_keys >> _KEY_BITS]
-        b = ids[slot_keys & _KEY_MASK]
-        keys: _Ints = (np.minimum(a, b) << _KEY_BITS) | np.maximum(a, b)
+        a = ids[slot_keys >> KEY_BITS]
+        b = ids[slot_keys & KEY_MASK]
+        keys: _Ints = (np.minimum(a, b) << KEY_BITS) | np.maximum(a, b)
         keys.sort()
         return keys
 
     def _resolve(self, id_keys: _Ints) -> list[tuple[Collider, Collider]]:
         by_id = self._by_id
-        return [(by_id[k >> _KEY_BITS], by_id[k & _KEY_MASK]) for k in id_keys.tolist()]
+        return [(by_id[k >> KEY_BITS], by_id[k & KEY_MASK]) for k in id_keys.tolist()]
 
     def _publish_live(self, kind: type[CollisionEvent], id_keys: _Ints, *, entering: bool) -> None:
         """Publish pairs whose colliders are both still in the world, in key order."""
@@ -770,8 +734,8 @@ class CollisionWorld:
         publish = self.bus.publish
         delivered = 0
         for n, key in enumerate(id_keys.tolist(), 1):
-            a = get(key >> _KEY_BITS)
-            b = get(key & _KEY_MASK)
+            a = get(key >> KEY_BITS)
+            b = get(key & KEY_MASK)
             if entering:
                 self._next_enter = n
             if a is None or b is None:  # removed by an earlier callback of this update
@@ -826,12 +790,12 @@ class CollisionWorld:
                 if bx < right and ax < bx + ws[t]:
                     by, bw, bh = ys[t], ws[t], hs[t]
                     if by < bottom and ay < by + bh and bw > 0 and bh > 0 and t != s:
-                        found.add((s << _KEY_BITS) | t if s < t else (t << _KEY_BITS) | s)
+                        found.add((s << KEY_BITS) | t if s < t else (t << KEY_BITS) | s)
         was: set[int] = set()
         kept: list[int] = []
         moved_set = set(moved)
         for key in pairs.tolist():
-            if key >> _KEY_BITS in moved_set or key & _KEY_MASK in moved_set:
+            if key >> KEY_BITS in moved_set or key & KEY_MASK in moved_set:
                 was.add(key)
             else:
                 kept.append(key)
@@ -875,7 +839,7 @@ class CollisionWorld:
             slots, xs, ws, ys, hs = slots[keep], xs[keep], ws[keep], ys[keep], hs[keep]
             if len(slots) < 2:
                 return np.zeros(0, dtype=np.int64)
-        a, b = _sweep_strips(xs, ws, ys, hs)
+        a, b = sweep_strips(xs, ws, ys, hs)
         a = slots[a]
         b = slots[b]
         if self._restricted:
@@ -883,7 +847,7 @@ class CollisionWorld:
             mask = self._maskbits
             ok = ((mask[a] & bit[b]) != 0) & ((mask[b] & bit[a]) != 0)
             a, b = a[ok], b[ok]
-        return _sorted_keys(a, b, self._top)
+        return sorted_pair_keys(a, b, self._top)
 
     def _find_pairs_small(self, xorder: _Ints) -> _Ints:
         """The same pairs by a plain sort-and-sweep, faster than numpy for a few dozen."""
@@ -920,114 +884,13 @@ class CollisionWorld:
                 if by < bottom and ay < by + bh and ax < bx + bw and bw > 0 and bh > 0:
                     if restricted and not (masks[sa] & bits[sb] and masks[sb] & bits[sa]):
                         continue
-                    keys.append((sa << _KEY_BITS) | sb if sa < sb else (sb << _KEY_BITS) | sa)
+                    keys.append((sa << KEY_BITS) | sb if sa < sb else (sb << KEY_BITS) | sa)
         keys.sort()
         return np.array(keys, dtype=np.int64)
 
 
 def _first(box: tuple[float, float, float, float, int]) -> float:
     return box[0]
-
-
-def _sorted_keys(a: _Ints, b: _Ints, top: int) -> _Ints:
-    """Sorted ``low << 32 | high`` keys of the pairs ``(a[i], b[i])`` of slots below ``top``."""
-    low = np.minimum(a, b)
-    high = np.maximum(a, b)
-    if top <= 1 << 16:
-        # Two stable radix passes on 16-bit halves: ~3x faster than np.sort on int64.
-        order = np.argsort(high.astype(np.uint16), kind="stable")
-        order = order[np.argsort(low[order].astype(np.uint16), kind="stable")]
-        return (low[order] << _KEY_BITS) | high[order]
-    keys = (low << _KEY_BITS) | high
-    keys.sort()
-    return keys
-
-
-def _sweep_strips(xs: _Floats, ws: _Floats, ys: _Floats, hs: _Floats) -> tuple[_Ints, _Ints]:
-    """Overlapping pairs (as indices) of boxes sorted by ``xs``, all of them non-empty.
-
-    The world is cut into horizontal strips a few mean box heights tall; a box
-    is entered in every strip it spans. A stable sort by strip keeps the x order
-    inside each strip, so each strip is swept along x: entry ``i`` meets the
-    entries after it in its strip while their left edge is before its right
-    edge. A pair found in several strips is kept only in the strip that holds
-    the top of its overlap, where at least one of the two boxes begins.
-    """
-    n = len(xs)
-    ymin = float(ys.min())
-    bottoms = ys + hs
-    extent = float(bottoms.max()) - ymin
-    height = max(_STRIP_FACTOR * float(hs.mean()), extent / _MAX_STRIPS)
-    scale = 1.0 / height
-    top = ((ys - ymin) * scale).astype(np.int64)
-    last = ((bottoms - ymin) * scale).astype(np.int64)
-    extra = last - top
-    most = int(extra.max())
-    if most:
-        reps = extra + 1
-        entry = np.repeat(np.arange(n), reps)
-        strip = np.repeat(top, reps)
-        if most == 1:  # the usual case: a box spans at most two strips
-            strip[np.flatnonzero(entry[1:] == entry[:-1]) + 1] += 1
-        else:
-            starts = np.cumsum(reps) - reps
-            strip += np.arange(len(entry)) - np.repeat(starts, reps)
-    else:
-        entry = np.arange(n)
-        strip = top
-    # Strip numbers fit 16 bits, which numpy sorts stably by radix, in linear time.
-    by_strip = np.argsort(strip.astype(np.uint16), kind="stable")
-    entry = entry[by_strip]
-    strip = strip[by_strip]
-    first = strip == top[entry]  # the box begins in this strip
-    left = xs[entry]
-    right = left + ws[entry]
-    upper = ys[entry]
-    lower = bottoms[entry]
-    m = len(entry)
-    # Sorted by left edge, an entry meets a later one's right edge too, unless
-    # that one's width is below the spacing of floats at its x (x + w == x).
-    thin = bool((right == left).any())
-
-    # Entry i meets entry i + k while left[i + k] < right[i] in the same strip;
-    # as left only grows inside a strip, once that fails it fails for every
-    # larger k. The first offsets cover most entries: test them on whole
-    # slices (no gathers); then follow only the entries still in reach.
-    found_i: list[_Ints] = []
-    found_j: list[_Ints] = []
-    idx = np.zeros(0, dtype=np.int64)
-    k = 0
-    while k < min(_SLICED_OFFSETS, m - 1):
-        k += 1
-        go = (left[k:] < right[:-k]) & (strip[k:] == strip[:-k])
-        hit = go & (upper[k:] < lower[:-k]) & (upper[:-k] < lower[k:]) & (first[k:] | first[:-k])
-        if thin:
-            hit &= left[:-k] < right[k:]
-        found = np.flatnonzero(hit)
-        found_i.append(found)
-        found_j.append(found + k)
-        idx = np.flatnonzero(go)
-        if not len(idx):
-            break
-    while len(idx):
-        if len(idx) <= _TAIL and k >= _SLICED_OFFSETS + 2:
-            # A few long reaches left (a wide wall across a crowded strip): one
-            # binary search each instead of one numpy round per offset.
-            _reach(idx, k, strip, left, right, upper, lower, first, thin, found_i, found_j)
-            break
-        k += 1
-        if idx[-1] >= m - k:
-            idx = idx[idx < m - k]
-        j = idx + k
-        go = (left[j] < right[idx]) & (strip[j] == strip[idx])
-        idx = idx[go]
-        j = j[go]
-        hit = (upper[j] < lower[idx]) & (upper[idx] < lower[j]) & (first[idx] | first[j])
-        if thin:
-            hit &= left[idx] < right[j]
-        found_i.append(idx[hit])
-        found_j.append(j[hit])
-    return entry[np.concatenate(found_i)], entry[np.concatenate(found_j)]
 
 
 _new = object.__new__
@@ -1047,34 +910,6 @@ def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEve
     set_a(event, a)
     set_b(event, b)
     return event
-
-
-def _reach(
-    idx: _Ints,
-    k: int,
-    strip: _Ints,
-    left: _Floats,
-    right: _Floats,
-    upper: _Floats,
-    lower: _Floats,
-    first: npt.NDArray[np.bool_],
-    thin: bool,
-    found_i: list[_Ints],
-    found_j: list[_Ints],
-) -> None:
-    """Finish the sweep for entries ``idx`` tested up to offset ``k``."""
-    ends = np.searchsorted(strip, strip[idx], side="right")
-    for i, end in zip(idx.tolist(), ends.tolist(), strict=True):
-        start = i + k + 1
-        stop = start + int(np.searchsorted(left[start:end], right[i], side="left"))
-        if stop > start:
-            j = np.arange(start, stop)
-            hit = (upper[j] < lower[i]) & (upper[i] < lower[j]) & (first[i] | first[j])
-            if thin:
-                hit &= left[i] < right[j]
-            j = j[hit]
-            found_i.append(np.full(len(j), i, dtype=np.int64))
-            found_j.append(j)
 
 
 #: ``callback(collider_a, collider_b)`` for the layer-pair helpers.
@@ -1125,26 +960,6 @@ class _PairHandler:
         owner = ref()
         if owner is not None:
             self._func(owner, a, b)
-
-
-def _diff(previous: _Ints, current: _Ints) -> tuple[_Ints, _Ints, _Ints]:
-    """``(entered, exited, stayed)`` of two sorted arrays of unique pair keys, each sorted.
-
-    Both arrays are merged by one stable sort (two sorted runs: a linear merge)
-    with the origin in the lowest bit; equal neighbours are pairs in both.
-    """
-    if not len(previous) or not len(current):
-        empty = np.zeros(0, dtype=np.int64)
-        return current, previous, empty
-    both = np.concatenate((previous << 1, (current << 1) | 1))
-    both.sort(kind="stable")
-    value = both >> 1
-    same = value[1:] == value[:-1]
-    common = np.zeros(len(both), dtype=bool)
-    common[:-1] = same
-    common[1:] |= same
-    new = (both & 1).astype(bool)
-    return value[new & ~common], value[~new & ~common], value[:-1][same]
 
 
 def _by_id(collider: Collider) -> int:

@@ -9,7 +9,7 @@ import pygame
 
 from game.engine.events import Event, EventBus, Subscription
 from game.engine.loop import FixedUpdate
-from game.ui.text import TextCache
+from game.widgets.text import TextCache
 
 __all__ = ["DebugOverlay"]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import pygame
 
-from game.ui.text import TextCache
+from game.widgets.text import TextCache
 
 __all__ = ["Button", "Menu"]
 

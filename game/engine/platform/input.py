@@ -5,7 +5,7 @@ applies to; the loop calls :meth:`InputMapper.publish_tick` in phase 1 of that
 tick. Converting at feed time and publishing at step time is what makes a
 replay of the same stamped events give the same game.
 
-Actions (``"move_left"``, ``"chat"``) come from :mod:`game.engine.bindings`:
+Actions (``"move_left"``, ``"chat"``) come from :mod:`game.engine.platform.bindings`:
 after each key, button or axis event is published, the mapper presses or
 releases the actions bound to it, unless a handler returned ``True`` for the
 event (the open chat box takes its keys: typing "wasd" moves no one).
@@ -26,15 +26,6 @@ from typing import Protocol
 
 import pygame
 
-from game.engine.bindings import (
-    PAD_AXES,
-    PAD_BUTTONS,
-    Bindings,
-    KeyInput,
-    PadButtonInput,
-    load_bindings,
-    parse_bindings,
-)
 from game.engine.events import EventBus
 from game.engine.input_events import (
     ActionPressed,
@@ -57,6 +48,15 @@ from game.engine.input_events import (
     TextInput,
     TextPasted,
     WindowResized,
+)
+from game.engine.platform.bindings import (
+    PAD_AXES,
+    PAD_BUTTONS,
+    Bindings,
+    KeyInput,
+    PadButtonInput,
+    load_bindings,
+    parse_bindings,
 )
 
 __all__ = [
@@ -116,10 +116,10 @@ def _point(value: Sequence[float]) -> tuple[int, int]:
 class InputMapper:
     """Turns pygame events into typed input events and tracks held actions.
 
-    ``bindings`` is a :class:`~game.engine.bindings.Bindings`, a plain mapping
+    ``bindings`` is a :class:`~game.engine.platform.bindings.Bindings`, a plain mapping
     of action name to input specs, or ``None`` for the bundled
     ``bindings.toml``. ``devices`` (the app's
-    :class:`~game.engine.gamepads.Gamepads`) sees raw events first.
+    :class:`~game.engine.platform.gamepads.Gamepads`) sees raw events first.
     ``clipboard`` is read when a paste key is fed (no clipboard: no pastes).
     """
 

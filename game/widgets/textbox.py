@@ -10,12 +10,12 @@ Callbacks, as everywhere in the game:
   keys. An input method's composition comes from ``TextEditing``: it is drawn
   underlined at the caret and becomes text only when the input method commits
   it (a ``TextInput``), so a message is never sent half-composed.
-* Enter publishes :class:`~game.ui.chat_events.ChatSubmitted`; Esc discards.
+* Enter publishes :class:`~game.widgets.chat_events.ChatSubmitted`; Esc discards.
 * A paste arrives as a ``TextPasted`` event: the input mapper reads the
   clipboard when Ctrl+V is fed, so the text is part of the recorded input
   and a replay pastes the same thing. Ctrl+V itself does nothing here.
 
-The caret moves by grapheme clusters (:mod:`game.ui.graphemes`). The platform
+The caret moves by grapheme clusters (:mod:`game.text.graphemes`). The platform
 side effects (the input method, key repeat, Ctrl+C's clipboard) go through two
 small objects that tests replace with fakes.
 """
@@ -28,7 +28,6 @@ from typing import Protocol
 
 import pygame
 
-from game.engine.bindings import BindingsError, KeyInput, parse_input
 from game.engine.events import EventBus, Subscription
 from game.engine.input_events import (
     ActionPressed,
@@ -38,9 +37,10 @@ from game.engine.input_events import (
     TextInput,
     TextPasted,
 )
-from game.ui import graphemes
-from game.ui.chat_events import ChatClosed, ChatOpened, ChatSubmitted
-from game.ui.text import TextCache
+from game.engine.platform.bindings import BindingsError, KeyInput, parse_input
+from game.text import graphemes
+from game.widgets.chat_events import ChatClosed, ChatOpened, ChatSubmitted
+from game.widgets.text import TextCache
 
 __all__ = [
     "HISTORY_SIZE",

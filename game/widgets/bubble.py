@@ -17,7 +17,7 @@ stream and the reveal are complete.
 the caller) every frame; :func:`layout_bubble` keeps the box inside the screen
 while the tail still points at the speaker. The box with its text is composed
 once per change (``renders`` counts compositions) and the lines come from a
-:class:`~game.ui.text.TextCache`, so a frame where nothing changed renders no text.
+:class:`~game.widgets.text.TextCache`, so a frame where nothing changed renders no text.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import pygame
 
-from game.ui.text import TextCache
-from game.ui.wrap import graphemes, wrap
+from game.text.wrap import graphemes, wrap
+from game.widgets.text import TextCache
 
 __all__ = ["BubbleLayout", "BubbleStyle", "SpeechBubble", "layout_bubble"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from game.ui.text import TextCache
+from game.widgets.text import TextCache
 
 __all__ = ["Hud"]
 

@@ -1,0 +1,124 @@
+"""What is drawn over the village: the HUD, the conversation log (H), the debug overlay (F3)."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.demo.chat_box import ChatBox
+from game.demo.coins import Coins
+from game.demo.conversations import Conversations
+from game.demo.daylight import DayNight
+from game.demo.pause import Pause
+from game.demo.score import Scoreboard
+from game.demo.toast import Toast
+from game.engine.input_events import ActionPressed
+from game.scene import DrawLayer, Mechanic, SceneContext
+from game.widgets.debug import DebugOverlay
+from game.widgets.fonts import load_font
+from game.widgets.hud import Hud
+from game.widgets.log_panel import LogPanel
+
+__all__ = ["Overlays"]
+
+
+class Overlays(Mechanic):
+    """The HUD (score, coins left, clock, a hint), the log panel and the debug overlay.
+
+    Reacts to the ``log`` and ``debug`` actions (they work while paused too).
+    Shows game state and changes none, so it has no part in the state hash.
+    """
+
+    def __init__(
+        self,
+        context: SceneContext,
+        *,
+        score: Scoreboard,
+        coins: Coins,
+        day: DayNight,
+        chat: ChatBox,
+        people: Conversations,
+        pause: Pause,
+        toast: Toast,
+        font: pygame.font.Font,
+    ) -> None:
+        super().__init__(context)
+        self.score = score
+        self.coins = coins
+        self.day = day
+        self.chat = chat
+        self.people = people
+        self.pause = pause
+        self.toast = toast
+        self.frame_stats = context.frame_stats
+        width, height = context.size
+        self.hud = Hud(load_font(20), width, height)
+        self.log_panel = LogPanel(font, (width - 380, 48, 364, 330))
+        self.debug = DebugOverlay(self.bus, self.debug_stats)
+        self.on(ActionPressed, self.on_action)
+        self.draws(DrawLayer.DEBUG_BOXES, self.draw_boxes)
+        self.draws(DrawLayer.HUD, self.draw_hud)
+        self.draws(DrawLayer.PANELS, self.draw_log)
+        self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.debug.draw(surface))
+
+    @property
+    def boxes_shown(self) -> bool:
+        """Collider boxes are drawn while the debug overlay is up."""
+        return self.debug.visible
+
+    def on_action(self, event: ActionPressed) -> None:
+        """H toggles the log panel, F3 the debug overlay."""
+        if event.action == "log":
+            self.log_panel.toggle()
+        elif event.action == "debug":
+            self.debug.toggle()
+
+    def hint(self) -> str:
+        """What the HUD suggests now."""
+        if self.toast.text:
+            return self.toast.text
+        if self.loop.paused and not self.pause.visible:
+            return "Paused while the window is in the background: click or press a key"
+        if self.chat.is_open or self.loop.paused:
+            return ""
+        npc = self.people.nearest_npc()
+        return f"Enter: talk to {npc.name}" if npc is not None else ""
+
+    def debug_stats(self) -> dict[str, object]:
+        """Lines for the debug overlay."""
+        stats = dict(self.frame_stats())
+        timers = self.timers
+        stats.update(
+            {
+                "tick": self.loop.tick,
+                "alpha": f"{self.loop.alpha:.2f}",
+                "dropped time": f"{self.loop.dropped_time:.3f} s",
+                "handler errors": self.bus.handler_errors,
+                "subscriptions": self.bus.subscription_count,
+                "timers": f"{timers.active_count}, next: "
+                + ", ".join(f"{t.name} {t.remaining:.1f}s" for t in timers.upcoming(3)),
+                "colliders": len(self.world),
+            }
+        )
+        return stats
+
+    def draw_boxes(self, surface: pygame.Surface, alpha: float) -> None:
+        if self.boxes_shown:
+            self.debug.draw_boxes(surface, [c.rect for c in self.world])
+
+    def draw_hud(self, surface: pygame.Surface, alpha: float) -> None:
+        self.hud.draw(
+            surface,
+            score=self.score.score,
+            coins_left=len(self.coins.coins),
+            clock=self.day.clock(),
+            hint=self.hint(),
+        )
+
+    def draw_log(self, surface: pygame.Surface, alpha: float) -> None:
+        log = self.people.log
+        self.log_panel.draw(surface, log.lines, log.version)
+
+    def close(self) -> None:
+        if self.debug.visible:
+            self.debug.toggle()  # its observer subscription ends with it
+        super().close()

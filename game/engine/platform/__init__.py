@@ -1,0 +1,1 @@
+"""The pygame platform under the engine: input devices, bindings, gamepads, the window."""

@@ -1,0 +1,1 @@
+"""Text algorithms, no pygame: grapheme segmentation, word wrap, CJK character classes."""

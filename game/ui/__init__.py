@@ -1,1 +1,0 @@
-"""Widgets drawn with pygame: text, bubbles, the chat box, the HUD."""
