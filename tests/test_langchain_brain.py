@@ -145,6 +145,7 @@ class Gate:
     async def atake(self) -> None:
         """The same on the brain's event loop: polls, so a cancel interrupts it at once."""
         deadline = time.monotonic() + WAIT
+        await asyncio.sleep(0)  # like a network read: each chunk comes after a suspension
         while not self._tokens.acquire(blocking=False):
             if time.monotonic() > deadline:
                 raise TimeoutError("the test never opened the gate")
@@ -816,7 +817,8 @@ def test_a_long_reply_stops_the_model_at_the_cap(make: Any, loop: FixedStepLoop)
     assert npc.finals == [("end", "Word number 0. Word number 1.")]
     assert len(npc.bubble) <= 40
     assert gate.yielded < 10  # the model was stopped, not drained
-    assert gate.closed
+    brain.close()
+    assert gate.closed  # its stream was closed (at the latest when the brain's loop ended)
 
 
 def test_max_tokens_is_set_where_the_model_has_a_limit_and_left_alone_otherwise(

@@ -205,9 +205,10 @@ def test_a_slow_first_token_still_answers_and_is_measured(
 def test_slow_tokens_keep_the_reply_alive_since_the_timeout_counts_silence(
     build: Any, server: LoopbackLLMServer, client: str
 ) -> None:
-    server.mode, server.token_delay = "slow_tokens", 0.03
-    # The whole reply takes ~0.2 s, more than the timeout; no gap does.
-    brain, loop = build(client, timeout=0.15)
+    server.mode, server.token_delay = "slow_tokens", 0.04
+    server.reply = " ".join(f"word{n}" for n in range(25))
+    # The whole reply takes ~1 s, more than the timeout; no gap comes near it.
+    brain, loop = build(client, timeout=0.6)
     npc = Recorder()
     request = brain.ask("hi", CTX, npc)
     deadline = time.monotonic() + WAIT

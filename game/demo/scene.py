@@ -168,7 +168,12 @@ class DemoScene:
         The headless App calls this before every frame, so game time stands still
         while the model answers: a headless run means the same on any machine.
         """
-        if self.llm is None or not self.llm.pending:
+        if self.llm is None:
+            return False
+        # From now on a reply starts here, between ticks, never inside the tick
+        # that asked: how much of it would arrive there depends on the machine.
+        self.llm.defer_start = True
+        if not self.llm.pending:
             return False
         self.llm.wait(self.llm.timeout)
         return True

@@ -739,6 +739,12 @@ class LangChainBrain:
         self._thread: threading.Thread | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
+        #: When True, a reply's model call starts at the next :meth:`wait`, not in
+        #: :meth:`ask`: a headless run asks during a tick and waits between ticks,
+        #: so nothing the model says can slip into the tick in which it was asked
+        #: (how much would depends on the machine's speed).
+        self.defer_start = False
+        self._deferred: list[tuple[_Job, dict[str, Any], RunnableConfig, bool]] = []
         for dialogue in npcs:
             self.add_npc(dialogue)
         # Bound methods: held weakly by the bus, so a dropped brain unsubscribes itself.
@@ -823,7 +829,10 @@ class LangChainBrain:
         self._jobs[job.id] = job
         self._running = [j for j in self._running if not j.finished.is_set()]
         self._running.append(job)
-        self._ensure_loop().call_soon_threadsafe(self._start, job, inputs, config, use_tools)
+        if self.defer_start:
+            self._deferred.append((job, inputs, config, use_tools))
+        else:
+            self._ensure_loop().call_soon_threadsafe(self._start, job, inputs, config, use_tools)
         return request
 
     def poll(self) -> int:
@@ -858,9 +867,13 @@ class LangChainBrain:
         The final events still wait in the bus queue: the next ``bus.flush()``
         (phase 5 of the next tick) delivers them. Headless runs call this
         between ticks so a reply takes no game time, and tests to meet the
-        brain's thread without sleeping.
+        brain's thread without sleeping. Replies deferred by
+        :attr:`defer_start` start now.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
+        deferred, self._deferred = self._deferred, []
+        for job, inputs, config, use_tools in deferred:
+            self._ensure_loop().call_soon_threadsafe(self._start, job, inputs, config, use_tools)
         for job in list(self._running):
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             job.finished.wait(remaining)
@@ -893,6 +906,9 @@ class LangChainBrain:
         for job in list(self._jobs.values()):
             job.request.cancel()  # counted as cancelled; cancels the task
         self._jobs.clear()
+        for job, *_ in self._deferred:  # never started: nothing to stop
+            job.finished.set()
+        self._deferred.clear()
         for sub in self._subscriptions:
             sub.cancel()
         loop, thread = self._loop, self._thread
@@ -940,11 +956,16 @@ class LangChainBrain:
 
     async def _shutdown(self) -> None:
         current = asyncio.current_task()
-        tasks = [task for task in asyncio.all_tasks() if task is not current]
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.wait(tasks, timeout=self.CLOSE_TIMEOUT / 2)
+        for task in asyncio.all_tasks():
+            if task is not current and task.get_name().startswith("npc-reply-"):
+                task.cancel()
+        # Let the rest finish too: among them the loop's own tasks that close
+        # async generators a cancelled reply left suspended (the SDK's stream).
+        others = [task for task in asyncio.all_tasks() if task is not current]
+        if others:
+            _, stuck = await asyncio.wait(others, timeout=self.CLOSE_TIMEOUT / 2)
+            for task in stuck:
+                task.cancel()
         await _close_idle_connections(_async_http_clients(self.runnable, self._tool_model))
         asyncio.get_running_loop().stop()
 
@@ -970,7 +991,9 @@ class LangChainBrain:
             self._post_final(job, ReplyCancelled(job.id, job.stop_reason))
             job.finished.set()
             return
-        task = asyncio.get_running_loop().create_task(self._reply(job, inputs, config, use_tools))
+        task = asyncio.get_running_loop().create_task(
+            self._reply(job, inputs, config, use_tools), name=f"npc-reply-{job.id}"
+        )
         job.task = task
 
         def ended(_task: asyncio.Task[None]) -> None:
