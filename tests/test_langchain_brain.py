@@ -1,7 +1,7 @@
 """The LangChain brain: model callbacks → bus.post → flush on the game thread → NPC callbacks.
 
 Offline and deterministic: fake chat models only, no sockets, no tracing, no
-sleeps. The worker thread is synchronised by joining it (or by a gate the
+sleeps. The brain's thread is met with ``brain.wait()`` / ``join()`` (or by a gate the
 test opens token by token), then the loop flushes the bus.
 """
 
@@ -62,7 +62,7 @@ from game.npc.langchain_brain import (
     fake_llm_runnable,
 )
 
-WAIT = 5.0  # seconds a worker may take before a test fails (never reached when all is well)
+WAIT = 5.0  # seconds a reply may take before a test fails (never reached when all is well)
 CTX = ChatContext("Ada", player_name="Bo", facts={"score": 3, "coins_left": 7})
 
 
@@ -126,13 +126,13 @@ class FakeClock:
 
 
 class Gate:
-    """Lets a test release a model's tokens one by one and see how far the worker got."""
+    """Lets a test release a model's tokens one by one and see how far the brain got."""
 
     def __init__(self) -> None:
         self._tokens = threading.Semaphore(0)
         self._changed = threading.Condition()
         self.yielded = 0  # chunks the model produced
-        self.pulled = 0  # chunks the worker finished with (it asked for the next one)
+        self.pulled = 0  # chunks the brain finished with (it asked for the next one)
         self.closed = False
 
     def open(self, n: int = 1) -> None:
@@ -219,12 +219,12 @@ def loop(bus: EventBus) -> FixedStepLoop:
 
 @pytest.fixture
 def brains(bus: EventBus) -> Iterator[list[LangChainBrain]]:
-    """Brains made in a test are closed and their workers joined afterwards."""
+    """Brains made in a test are closed and their threads joined afterwards."""
     made: list[LangChainBrain] = []
     yield made
     for brain in made:
         brain.close()
-        assert brain.join(WAIT), "a worker thread did not stop"
+        assert brain.join(WAIT), "the brain's thread did not stop"
 
 
 @pytest.fixture
@@ -238,8 +238,8 @@ def make(bus: EventBus, brains: list[LangChainBrain]) -> Any:
 
 
 def finish(brain: LangChainBrain, loop: FixedStepLoop) -> None:
-    """Let the workers end, then run one tick: phase 5 flushes what they posted."""
-    assert brain.join(WAIT), "the worker thread did not finish"
+    """Let the replies end, then run one tick: phase 5 flushes what they posted."""
+    assert brain.join(WAIT), "the reply did not finish"
     loop.step_once()
 
 
@@ -254,7 +254,7 @@ def test_fake_list_model_streams_characters_in_order_on_the_game_thread(
     with bus.recording() as trace:
         request = brain.ask("hello", CTX, npc)
         assert brain.join(WAIT)
-        assert npc.calls == []  # the worker only posted: nothing reached the NPC yet
+        assert npc.calls == []  # the brain's thread only posted: nothing reached the NPC yet
         loop.step_once()
     assert npc.calls == [
         ("start", ""),
@@ -268,7 +268,7 @@ def test_fake_list_model_streams_characters_in_order_on_the_game_thread(
     assert brain.pending == 0
 
 
-def test_tokens_arrive_tick_by_tick_as_the_worker_produces_them(
+def test_tokens_arrive_tick_by_tick_as_the_model_produces_them(
     make: Any, loop: FixedStepLoop
 ) -> None:
     gate = Gate()
@@ -409,7 +409,7 @@ def test_an_empty_reply_is_an_apology_not_an_empty_bubble(make: Any, loop: Fixed
 # -- cancellation and staleness -----------------------------------------------------------
 
 
-def test_cancel_mid_stream_shows_no_stale_token_and_stops_the_worker(
+def test_cancel_mid_stream_shows_no_stale_token_and_stops_the_model(
     make: Any, bus: EventBus, loop: FixedStepLoop
 ) -> None:
     gate = Gate()

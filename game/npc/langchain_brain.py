@@ -343,7 +343,7 @@ def _describe(exc: BaseException) -> str:
 class ReplyHandler(BaseCallbackHandler):
     """LangChain callbacks of one reply, turned into events posted to the bus.
 
-    Runs on the worker thread (``run_inline``: called in order, right where
+    Runs on the brain's thread (``run_inline``: called in order, right where
     LangChain fires it) and only posts, never touches the game. Its errors are
     logged by LangChain, never raised into the model (``raise_error = False``).
     """
@@ -420,7 +420,7 @@ class ReplyHandler(BaseCallbackHandler):
         tags: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
-        """One model call failed; the worker posts the final ReplyFailed."""
+        """One model call failed; the reply's task posts the final ReplyFailed."""
         self._job.post(LLMFailed(self._job.id, f"{type(error).__name__}: {error}"))
 
 
