@@ -89,11 +89,11 @@ def talking_app(seed: int = 1) -> App:
     app.run_ticks(1)
     if scene.player_bubble.text != QUESTION:
         raise RuntimeError(f"bench_frame: the player's bubble says {scene.player_bubble.text!r}")
-    _run_until(app, lambda: guide.bubble.phase in ("typing", "reading"), "the guide's answer")
+    _run_until(app, lambda: guide.bubble.state in ("typing", "reading"), "the guide's answer")
     for bubble in (scene.player_bubble, guide.bubble):
-        if bubble.phase == "typing":
+        if bubble.state == "typing":
             bubble.skip()  # the whole text now, as a click would
-    phases = (scene.player_bubble.phase, guide.bubble.phase)
+    phases = (scene.player_bubble.state, guide.bubble.state)
     if phases != ("reading", "reading"):
         raise RuntimeError(f"bench_frame: bubbles are {phases}, not both reading")
     return app

@@ -15,11 +15,16 @@ import pygame
 import regex
 
 from benchmarks.harness import Result, interleaved, main, per_call, summarize
+from game.assets import BINDINGS
 from game.engine.events import EventBus
 from game.engine.input_events import KeyDown, KeyUp, TextInput
+from game.engine.platform.bindings import load_bindings
 from game.engine.platform.input import InputMapper
 from game.text.graphemes import _boundaries
 from game.widgets.textbox import TextBox
+
+#: The game's own bindings: the engine has no default.
+GAME_BINDINGS = load_bindings(BINDINGS)
 
 __all__ = ["run"]
 
@@ -61,7 +66,7 @@ def _segmentation(repeats: int, number: int) -> list[Result]:
 def _mapping(repeats: int, number: int) -> list[Result]:
     bus = EventBus()
     bus.subscribe(KeyDown, lambda e: None)
-    mapper = InputMapper(bus)
+    mapper = InputMapper(bus, GAME_BINDINGS)
     down = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_a, mod=0, unicode="a")
     up = pygame.event.Event(pygame.KEYUP, key=pygame.K_a, mod=0, unicode="a")
     typed = (KeyDown(0, pygame.K_a), KeyUp(0, pygame.K_a))

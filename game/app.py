@@ -19,11 +19,13 @@ from typing import Any
 
 import pygame
 
+from game.assets import BINDINGS
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
-from game.engine.events import Event, EventBus
+from game.engine.events import Event, EventBus, Priority
 from game.engine.input_events import QuitRequested
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.bindings import load_bindings
 from game.engine.platform.gamepads import Gamepads
 from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.platform.viewport import Viewport
@@ -33,9 +35,6 @@ from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
-
-#: Priority of observers that must see every event before anyone can stop it.
-MONITOR_PRIORITY = 1_000_000
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
@@ -140,14 +139,16 @@ class App:
         self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
-        self.bus.subscribe(Event, self._count_event, priority=MONITOR_PRIORITY)
+        self.bus.subscribe(Event, self._count_event, priority=Priority.OBSERVER)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()
         chat_clipboard = _ChatClipboard(
             clipboard if clipboard is not None else PygameClipboard(),
             lambda: self.scene.text_entry_active(),
         )
-        self.input = InputMapper(self.bus, devices=self.gamepads, clipboard=chat_clipboard)
+        self.input = InputMapper(
+            self.bus, load_bindings(BINDINGS), devices=self.gamepads, clipboard=chat_clipboard
+        )
         self.timers = Timers(self.bus)
         self.world = CollisionWorld(self.bus)
         self.loop = FixedStepLoop(
@@ -185,6 +186,7 @@ class App:
 
     def _on_quit(self, _event: QuitRequested) -> None:
         self.running = False
+        self.loop.end_frame()  # no more ticks after the one that asked to quit
 
     # -- driving -----------------------------------------------------------
 
@@ -206,11 +208,8 @@ class App:
                 if window is not None:
                     self.viewport.resize(window.get_size())
             self.input.feed(event, tick)
-        if self.loop.paused:
-            # No steps run while paused, but menus and the unpause key still
-            # need their input: deliver it now, and what its handlers posted.
-            self.input.publish_tick(tick, paused=True)
-            self.bus.flush()
+        # A frame that runs no step (paused, time scale 0) still delivers this
+        # input: FixedStepLoop.advance publishes it at once.
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
@@ -252,12 +251,15 @@ class App:
                 self.bus.flush()
             self.wall_time += time.perf_counter() - started
 
-    def run(self, max_fps: int = 144) -> None:
-        """The real-time loop: until the window closes or a ``QuitRequested``."""
+    def run(self, max_fps: int = 144, *, seconds: float | None = None) -> None:
+        """The real-time loop: until the window closes or a ``QuitRequested``.
+
+        ``seconds``: stop too once that much game time has run (``--seconds``).
+        """
         clock = pygame.time.Clock()
         last = time.perf_counter()
         started = last
-        while self.running:
+        while self.running and (seconds is None or self.loop.time < seconds):
             now = time.perf_counter()
             self._frame_times.append(now - last)
             self.frame(now - last)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ASSETS", "asset_path"]
+__all__ = ["ASSETS", "BINDINGS", "asset_path"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -25,3 +25,7 @@ ASSETS = _find_assets()
 def asset_path(*parts: str) -> Path:
     """The path of a bundled data file, e.g. ``asset_path("dialogue", "guide.toml")``."""
     return ASSETS.joinpath(*parts)
+
+
+#: The game's key and gamepad bindings (the engine's ``InputMapper`` has no default).
+BINDINGS = asset_path("bindings.toml")

@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pygame
 
+from game.engine._checks import positive, whole
+
 __all__ = ["BlipVoice", "Blips", "blip_samples"]
 
 log = logging.getLogger(__name__)
@@ -117,13 +119,9 @@ class BlipVoice:
     """
 
     def __init__(self, blips: Blips, pitch: float, *, every: int = 2) -> None:
-        if not pitch > 0:
-            raise ValueError(f"pitch must be > 0 Hz, not {pitch!r}")
-        if every < 1:
-            raise ValueError(f"every must be >= 1 character, not {every!r}")
         self.blips = blips
-        self.pitch = pitch
-        self.every = every
+        self.pitch = positive("pitch", pitch)  # Hz
+        self.every = whole("every", every, 1)  # characters
         self._count = 0
 
     def on_reveal(self, text: str) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.engine._checks import non_negative, positive, whole
 from game.engine.errors import DataError
 from game.npc.brain_spec import MissingExtraError, brain_argument
 
@@ -35,12 +35,9 @@ EXIT_MISMATCH = 3
 
 def _seconds(text: str) -> float:
     try:
-        value = float(text)
+        return non_negative("seconds", float(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}") from None
 
 
 def _png_path(text: str) -> Path:
@@ -81,21 +78,20 @@ def _fact(text: str) -> tuple[str, str]:
 def _count(low: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            return whole("the value", int(text), low)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, not {text!r}")
-        return value
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number >= {low}, not {text!r}"
+            ) from None
 
     return parse
 
 
 def _positive_seconds(text: str) -> float:
-    value = _seconds(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
-    return value
+    try:
+        return positive("seconds", float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}") from None
 
 
 def _persona(text: str) -> str:
@@ -117,13 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seconds",
         type=_seconds,
-        default=10.0,
+        default=None,
         metavar="S",
-        help="game time a headless run lasts (default: 10)",
+        help="game time a headless run lasts (default: 10); a window run stops after it too",
     )
     parser.add_argument("--seed", type=int, default=0, metavar="N", help="RNG seed (default: 0)")
     parser.add_argument(
-        "--json", action="store_true", help="print the headless run's summary as one JSON line"
+        "--json",
+        action="store_true",
+        help="print the run's summary as one JSON line (headless, --replay, or when the "
+        "window closes)",
     )
     parser.add_argument("--no-render", action="store_true", help="headless: skip drawing frames")
     parser.add_argument(
@@ -225,7 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     _quiet_http_logs(args.verbose)
     _check_replay_args(args)
-    _check_llm_args(args)
+    problem = _flags_that_do_not_apply(args)
+    if problem is not None:
+        print(f"callback-quest: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if args.replay is not None:
             return _run_replay(args)
@@ -249,6 +251,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
+    """The first flag given to a mode it means nothing in, as one line; None if all apply.
+
+    A flag silently ignored is a question silently unanswered (``--fact`` without
+    ``--chat`` used to change nothing), so each is honoured or refused.
+    """
+    if args.chat is not None:
+        for given, flag in (
+            (args.headless, "--headless"),
+            (args.seconds is not None, "--seconds"),
+            (args.json, "--json"),
+            (args.no_render, "--no-render"),
+            (args.screenshot is not None, "--screenshot"),
+            (args.autoplay, "--autoplay"),
+            (args.mute, "--mute"),
+        ):
+            if given:
+                return f"{flag} does not apply to --chat (no game runs: it talks in the terminal)"
+    elif args.fact:
+        return "--fact goes with --chat (a running game has its own facts)"
+    if args.replay is not None and args.seconds is not None:
+        return "--seconds does not apply to --replay (it plays the whole file)"
+    if args.brain == "rule":
+        given = [
+            f"--{flag.replace('_', '-')}" for flag in _LLM_FLAGS if getattr(args, flag) is not None
+        ]
+        if given:
+            return (
+                f"{', '.join(given)} set{'s' if len(given) == 1 else ''} up a LangChain brain: "
+                "add --brain fake-llm or --brain module:function"
+            )
+    return None
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from game.app import App, NoDisplayError
 
@@ -266,17 +302,27 @@ def _run_window(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return _run_headless(args)
+    if args.no_render:
+        app.close()
+        print(
+            "callback-quest: --no-render goes with --headless or --replay (a window always draws)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     recorder = _recorder(app, args)
     try:
-        app.run()
+        app.run(seconds=args.seconds)
         if recorder is not None:
             recorder.finish()
         if args.screenshot:
             app.save_screenshot(args.screenshot)
+        summary = app.summary()
     finally:
         if recorder is not None:
             recorder.close()
         app.close()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     return EXIT_OK
 
 
@@ -294,7 +340,7 @@ def _run_headless(args: argparse.Namespace) -> int:
     )
     recorder = _recorder(app, args)
     try:
-        app.run_for(args.seconds)
+        app.run_for(10.0 if args.seconds is None else args.seconds)
         if recorder is not None:
             recorder.finish()
         if args.screenshot:
@@ -335,18 +381,6 @@ def _brain_options(args: argparse.Namespace) -> dict[str, object]:
         for flag, keyword in _LLM_FLAGS.items()
         if getattr(args, flag) is not None
     }
-
-
-def _check_llm_args(args: argparse.Namespace) -> None:
-    if args.brain == "rule":
-        given = [
-            f"--{flag.replace('_', '-')}" for flag in _LLM_FLAGS if getattr(args, flag) is not None
-        ]
-        if given:
-            build_parser().error(
-                f"{', '.join(given)} set{'s' if len(given) == 1 else ''} up a LangChain brain: "
-                "add --brain fake-llm or --brain module:function"
-            )
 
 
 def _quiet_http_logs(verbose: bool) -> None:

@@ -127,10 +127,9 @@ def load_replay(path: str | os.PathLike[str], *, step: float = App.STEP) -> Repl
     problem = _refuse_brain(header.options.get("brain", "rule"))
     if problem is not None:
         raise ReplayError(path, 1, problem)
-    if abs(header.step - step) > 1e-12:
-        raise ReplayError(
-            path, 1, f"recorded at a step of {header.step} s; this game steps {step} s"
-        )
+    mismatch = header.step_mismatch(step)
+    if mismatch is not None:
+        raise ReplayError(path, 1, mismatch)
     return replay
 
 
@@ -199,8 +198,9 @@ class Playback:
         header = replay.header
         if header.seed != app.seed:
             raise ValueError(f"the app has seed {app.seed}, the replay {header.seed}")
-        if abs(header.step - app.loop.step) > 1e-12:
-            raise ValueError(f"the app steps {app.loop.step} s, the replay {header.step} s")
+        mismatch = header.step_mismatch(app.loop.step)
+        if mismatch is not None:
+            raise ValueError(mismatch)
         if app.autoplay is not None:
             raise ValueError("replay into an app without autoplay: the file is the player")
         if app.input.tap is not None:
@@ -300,13 +300,12 @@ class Playback:
         if line.tick != loop.tick:
             self._diverged(f"input for tick {line.tick} arrives after the game passed it")
             return
-        if line.paused and not loop.paused:
-            self._diverged("input recorded while paused, but the game runs here")
-            return
         for event in line.events:
             app.input.inject(event)
         if line.paused:
-            # As App.pump does: deliver at once, and what its handlers posted.
+            # Delivered in a frame that ran no step (paused, time scale 0, or a
+            # frame shorter than a step): as FixedStepLoop.advance does, at once,
+            # and what its handlers posted.
             app.input.publish_tick(loop.tick, paused=True)
             app.bus.flush()
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from game.engine.events import Event, EventBus, Subscription
+from game.engine.events import Event, EventBus, Priority, Subscription
 
 if TYPE_CHECKING:
     import pygame
@@ -158,7 +158,11 @@ class Mechanic:
     # -- registering -----------------------------------------------------------
 
     def on(
-        self, event_type: type[E], handler: Callable[[E], object], *, priority: int = 0
+        self,
+        event_type: type[E],
+        handler: Callable[[E], object],
+        *,
+        priority: int = Priority.GAME,
     ) -> Subscription:
         """``bus.subscribe(event_type, handler)``, cancelled by :meth:`close`."""
         subscription = self.bus.subscribe(event_type, handler, priority=priority)
@@ -189,7 +193,11 @@ class Mechanic:
         self._colliders.remove(collider)
 
     def after(
-        self, delay: float, callback: Callable[..., object], *args: object, name: str = ""
+        self,
+        delay: float,
+        callback: Callable[..., object],
+        *args: object,
+        name: str | None = None,
     ) -> TimerHandle:
         """``timers.after(...)``, cancelled by :meth:`close` if it has not fired."""
         return self._keep(self.timers.after(delay, callback, *args, name=name))

@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pygame
 import pytest
 
 from game.app import App
 from game.cli import main
+from game.demo.pause import Pause
 from game.engine.input_events import ActionPressed, KeyDown, QuitRequested
 
 SUMMARY_FIELDS = {
@@ -206,3 +208,98 @@ def test_without_a_display_the_game_says_so_in_one_line_and_runs_headless(
     assert len(notices) == 1
     assert "running the headless autoplay instead" in notices[0]
     assert json.loads(result.stdout)["ticks"] == 30
+
+
+def test_pause_pressed_in_a_many_step_frame_runs_no_step_after_its_own() -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=False)
+    app.run_ticks(3)
+    app.post(key(pygame.KEYDOWN, pygame.K_p))
+    assert app.frame(5 * app.loop.step) == 1  # tick 3 ran (it holds the key); 4-7 did not
+    assert app.loop.paused and app.loop.tick == 4
+    assert app.scene.mechanic(Pause).panel.visible
+    app.close()
+
+
+@pytest.mark.parametrize("scale", [0.0, 0.1])
+def test_with_the_time_scale_at_zero_or_slow_a_key_reaches_the_game_in_its_frame(
+    scale: float,
+) -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=False)
+    app.loop.time_scale = scale
+    app.post(key(pygame.KEYDOWN, pygame.K_p))
+    app.post(key(pygame.KEYUP, pygame.K_p))
+    assert app.frame(app.loop.step) == 0
+    assert app.loop.paused  # the pause key worked though no step ran
+    app.post(key(pygame.KEYDOWN, pygame.K_p))
+    app.frame(app.loop.step)
+    assert not app.loop.paused  # and so does unpausing
+    app.close()
+
+
+class FakeWindowApp:
+    """Stands in for a window App (the test display has no windows)."""
+
+    made: ClassVar[list[FakeWindowApp]] = []
+
+    def __init__(self, **kwargs: object) -> None:
+        self.autoplay = None
+        self.headless = False
+        self.ran_for: float | None = None
+        self.closed = False
+        FakeWindowApp.made.append(self)
+
+    def run(self, max_fps: int = 144, *, seconds: float | None = None) -> None:
+        self.ran_for = seconds
+
+    def summary(self) -> dict[str, object]:
+        return {"ticks": 120}
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_window_run_honours_seconds_and_json(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import game.app
+
+    monkeypatch.setattr(game.app, "App", FakeWindowApp)
+    FakeWindowApp.made.clear()
+    assert main(["--seconds", "2", "--json"]) == 0
+    (window,) = FakeWindowApp.made
+    assert window.ran_for == 2.0 and window.closed
+    assert json.loads(capsys.readouterr().out) == {"ticks": 120}
+
+
+def test_a_window_run_refuses_no_render_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import game.app
+
+    monkeypatch.setattr(game.app, "App", FakeWindowApp)
+    FakeWindowApp.made.clear()
+    assert main(["--no-render", "--json", "--seconds", "2"]) == 2
+    assert FakeWindowApp.made[0].closed and FakeWindowApp.made[0].ran_for is None
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "--no-render goes with --headless" in captured.err
+
+
+def test_run_stops_after_the_given_game_seconds() -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=False)
+    app.run(max_fps=0, seconds=0.05)  # real time: a twentieth of a second
+    assert 0.05 <= app.loop.time < 0.05 + 9 * app.loop.step
+    app.close()
+
+
+def test_replay_refuses_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--replay", "any.replay", "--seconds", "2"]) == 2
+    assert "--seconds does not apply to --replay" in capsys.readouterr().err
+
+
+def test_a_quit_request_runs_no_tick_after_its_own() -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=False)
+    app.post(pygame.event.Event(pygame.QUIT))
+    assert app.frame(5 * app.loop.step) == 1
+    assert not app.running and app.loop.tick == 1
+    app.close()

@@ -17,7 +17,7 @@ def test_the_frame_benchmark_shows_the_player_and_the_guide_both_reading() -> No
     app = talking_app()
     try:
         guide = next(npc for npc in app.scene.npcs if npc.key == "guide")
-        assert app.scene.player_bubble.phase == guide.bubble.phase == "reading"
+        assert app.scene.player_bubble.state == guide.bubble.state == "reading"
         assert app.scene.player_bubble.shown_text == QUESTION
         assert guide.bubble.text != "" and guide.bubble.revealed == guide.bubble.total
         assert not app.scene.chat.is_open

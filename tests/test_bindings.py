@@ -7,6 +7,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from game.assets import BINDINGS
 from game.engine.platform.bindings import (
     BindingsError,
     KeyInput,
@@ -18,7 +19,7 @@ from game.engine.platform.bindings import (
 
 
 def test_bundled_bindings_load_with_keys_and_pad_inputs() -> None:
-    bindings = load_bindings()
+    bindings = load_bindings(BINDINGS)
     assert bindings.actions["move_left"] == (
         KeyInput("left", pygame.K_LEFT),
         KeyInput("a", pygame.K_a),

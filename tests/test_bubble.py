@@ -100,16 +100,16 @@ def test_drawing_at_every_edge_draws_inside_the_surface(font: ChainFont) -> None
 def test_the_typewriter_reveals_cps_characters_per_second_of_game_time(font: ChainFont) -> None:
     bubble = SpeechBubble(font, cps=30)
     bubble.say("abcdefghij" * 6)  # 60 characters: two seconds
-    assert bubble.revealed == 0 and bubble.phase == "typing"
+    assert bubble.revealed == 0 and bubble.state == "typing"
     for _ in range(30):  # half a second in fixed steps
         bubble.update(STEP)
     assert bubble.revealed == 15
     for _ in range(60):
         bubble.update(STEP)
-    assert bubble.revealed == 45 and bubble.phase == "typing"
+    assert bubble.revealed == 45 and bubble.state == "typing"
     for _ in range(30):
         bubble.update(STEP)
-    assert bubble.revealed == 60 and bubble.phase == "reading"
+    assert bubble.revealed == 60 and bubble.state == "reading"
 
 
 def test_how_frames_fall_does_not_change_the_timing(font: ChainFont) -> None:
@@ -130,13 +130,13 @@ def test_reading_time_grows_with_length_then_the_bubble_fades(font: ChainFont) -
     long.say("Hello there, how are you?")
     assert long.read_time > short.read_time
     short.skip()
-    assert short.phase == "reading" and short.alpha == 255
+    assert short.state == "reading" and short.alpha == 255
     short.update(short.read_time - 0.01)
-    assert short.phase == "reading"
+    assert short.state == "reading"
     short.update(0.01 + short.fade_time / 2)
-    assert short.phase == "fading" and 0 < short.alpha < 255
+    assert short.state == "fading" and 0 < short.alpha < 255
     short.update(short.fade_time)
-    assert short.phase == "hidden" and not short.visible and short.alpha == 0
+    assert short.state == "hidden" and not short.visible and short.alpha == 0
 
 
 def test_reading_time_is_capped(font: ChainFont) -> None:
@@ -154,7 +154,7 @@ def test_skip_reveals_everything_and_a_second_skip_dismisses(font: ChainFont) ->
     assert bubble.revealed == bubble.total == 5
     assert "".join(revealed) == "你好，世界"
     bubble.skip()
-    assert bubble.phase == "fading"
+    assert bubble.state == "fading"
 
 
 def test_typing_never_splits_an_emoji(font: ChainFont) -> None:
@@ -167,19 +167,19 @@ def test_typing_never_splits_an_emoji(font: ChainFont) -> None:
 def test_thinking_then_streamed_tokens_then_finish(font: ChainFont) -> None:
     bubble = SpeechBubble(font, cps=10)
     bubble.think()
-    assert bubble.phase == "thinking" and bubble.visible
+    assert bubble.state == "thinking" and bubble.visible
     bubble.update(5.0)  # thinking waits for the brain, however long
-    assert bubble.phase == "thinking"
+    assert bubble.state == "thinking"
     bubble.append("Hello ")
-    assert bubble.phase == "typing"
+    assert bubble.state == "typing"
     bubble.update(10.0)  # caught up with the stream: keeps typing, no time banked
-    assert bubble.revealed == len("Hello") and bubble.phase == "typing"
+    assert bubble.revealed == len("Hello") and bubble.state == "typing"
     bubble.append("world")
     bubble.update(0.2)
     assert bubble.shown_text == "Hello w"  # the space, then "w": 0.1 s each, not a burst
     bubble.finish()
     bubble.update(0.4)
-    assert bubble.shown_text == "Hello world" and bubble.phase == "reading"
+    assert bubble.shown_text == "Hello world" and bubble.state == "reading"
 
 
 def test_finish_with_text_replaces_the_stream(font: ChainFont) -> None:
@@ -246,9 +246,9 @@ def test_the_thinking_bubble_shows_at_least_its_minimum_time(font: ChainFont) ->
     bubble.append("Hi")  # an instant brain answers at once
     bubble.finish()
     bubble.update(0.3)
-    assert bubble.phase == "thinking" and bubble.revealed == 0
+    assert bubble.state == "thinking" and bubble.revealed == 0
     bubble.update(0.3)  # 0.1 s past the minimum: one character typed
-    assert bubble.phase == "typing" and bubble.shown_text == "H"
+    assert bubble.state == "typing" and bubble.shown_text == "H"
 
 
 def test_an_empty_reply_hides_the_thinking_bubble(font: ChainFont) -> None:
@@ -270,10 +270,10 @@ def test_a_rule_brain_reply_goes_through_thinking_typing_and_reading(font: Chain
     bubble = SpeechBubble(font, cps=40)
     brain = RuleBrain(load_npc("guide"), random.Random(0))
     brain.ask("你好", ChatContext("Ada"), BubbleReply(bubble, think_time=0.25, on_done=done.append))
-    assert bubble.phase == "thinking" and done == [bubble.text]
+    assert bubble.state == "thinking" and done == [bubble.text]
     phases = []
     for _ in range(60 * 20):
         bubble.update(STEP)
-        if not phases or phases[-1] != bubble.phase:
-            phases.append(bubble.phase)
+        if not phases or phases[-1] != bubble.state:
+            phases.append(bubble.state)
     assert phases == ["thinking", "typing", "reading", "fading", "hidden"]

@@ -121,3 +121,33 @@ zh = ["嗨"]
     out = io.StringIO()
     assert run_chat("poet", stdin=io.StringIO("verse please\n诗\n"), stdout=out) == 0
     assert out.getvalue() == "Poet: roses are red violets are blue\nPoet: 床前明月光 疑是地上霜\n"
+
+
+@pytest.mark.parametrize("npc", ["GUIDE", "Guide", "ada", "ADA"])
+def test_npc_keys_and_names_are_matched_in_any_case(npc: str) -> None:
+    out = io.StringIO()
+    assert run_chat(npc, stdin=io.StringIO("hello\n"), stdout=out) == 0
+    assert out.getvalue().startswith("Ada: ")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--chat", "guide", "--json"],
+        ["--chat", "--seconds", "2"],
+        ["--chat", "--headless"],
+        ["--chat", "--no-render"],
+        ["--fact", "score=3"],
+        ["--headless", "--fact", "score=3"],
+    ],
+)
+def test_flags_that_do_not_apply_to_the_mode_exit_2_with_one_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("callback-quest: --")

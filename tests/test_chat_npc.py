@@ -146,6 +146,10 @@ def village(bus: EventBus) -> Iterator[Village]:
         bubble=SpeechBubble(load_font(18), cps=30.0),
         facts=lambda: {"score": 0, "coins_left": 8, "coins_total": 0, "clock": "08:00"},
         log=log,
+        layer="npc",
+        talk_layer="talk",
+        mask=["wall", "npc", "player"],
+        talk_mask=["player"],
     )
     spoken: list[NpcSpoke] = []
     actions: list[NpcAction] = []
@@ -160,9 +164,9 @@ def test_a_streamed_reply_thinks_then_types_its_tokens_then_is_logged(village: V
     npc.player_entered()
     village.spoken.clear()
     request = npc.hear("what is a callback?")
-    assert request.active and bubble.phase == "typing"  # still the greeting: nothing yet
+    assert request.active and bubble.state == "typing"  # still the greeting: nothing yet
     village.step()
-    assert bubble.phase == "thinking"
+    assert bubble.state == "thinking"
     grown = []
     for _ in range(5):
         village.step()

@@ -3,14 +3,18 @@ sliding without tunnelling, layer rules, callbacks that change the world, bad in
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
+import threading
+import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import Any
 
 import pygame
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game.engine.collisions import (
@@ -21,6 +25,7 @@ from game.engine.collisions import (
     CollisionExit,
     CollisionStay,
     CollisionWorld,
+    LayerPairWarning,
 )
 from game.engine.collisions import world as collisions_module
 from game.engine.events import Event, EventBus
@@ -230,10 +235,12 @@ def test_testing_only_moved_colliders_equals_brute_force_and_a_whole_sweep(
             pair = (event.a.id, event.b.id)
             if isinstance(event, CollisionEnter):
                 touching.add(pair)
-            else:
+            elif isinstance(event, CollisionExit):
                 touching.discard(pair)
+            else:
+                assert pair in touching  # a Stay only for a pair that began
 
-        bus.subscribe(CollisionEvent, seen)
+        bus.subscribe(CollisionEvent, seen)  # all three kinds, Stays included
         live[mode] = add_all(world, statics)
         moving[mode] = add_all(world, movers)
         live[mode] += moving[mode]
@@ -908,3 +915,344 @@ def test_box_overlaps_like_colliderect_touching_edges_and_empty_boxes_do_not() -
     assert box.overlaps(pygame.Rect(9, 9, 3, 3)) == pygame.Rect(0, 0, 10, 10).colliderect(
         pygame.Rect(9, 9, 3, 3)
     )
+
+
+# -- who gets Stays -----------------------------------------------------------
+
+
+def test_a_collision_event_subscriber_gets_enter_stay_and_exit(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    seen: list[str] = []
+    bus.subscribe(CollisionEvent, lambda e: seen.append(type(e).__name__))
+    a = world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    world.update()
+    world.update()
+    a.position = (100, 100)
+    world.update()
+    assert seen == ["CollisionEnter", "CollisionStay", "CollisionExit"]
+
+
+def test_an_event_subscriber_or_a_recording_alone_does_not_turn_stays_on(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    bus.subscribe(Event, lambda e: None)
+    with bus.recording() as trace:
+        world.update()
+        world.update()
+    assert trace.types() == ["CollisionEnter"]
+
+
+# -- on_error="raise" keeps Enter and Exit paired ------------------------------
+
+
+def pairing_log(bus: EventBus) -> dict[tuple[int, int], list[str]]:
+    """What a well-behaved listener, called before any other, sees per pair."""
+    history: dict[tuple[int, int], list[str]] = {}
+
+    def seen(event: CollisionEvent) -> None:
+        if not isinstance(event, CollisionStay):
+            history.setdefault((event.a.id, event.b.id), []).append(type(event).__name__[9:])
+
+    bus.subscribe(CollisionEvent, seen, priority=100)
+    return history
+
+
+def two_pairs(world: CollisionWorld) -> list[Collider]:
+    """Colliders 0, 1 overlap, and 2, 3, far from them."""
+    return [world.add((x, y, 10, 10)) for x, y in ((0, 0), (5, 5), (50, 0), (55, 5))]
+
+
+def test_under_raise_an_enter_not_delivered_comes_next_update_and_no_lone_exit(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    history = pairing_log(bus)
+    a, b, c, d = two_pairs(world)
+    failing = bus.subscribe(CollisionEnter, lambda e: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        world.update()  # (a, b) raised: (c, d) was not delivered
+    assert history == {(a.id, b.id): ["Enter"]}
+    failing.cancel()
+    world.update()  # (c, d) still overlaps: its Enter comes now
+    assert history == {(a.id, b.id): ["Enter"], (c.id, d.id): ["Enter"]}
+    for n, collider in enumerate((a, b, c, d)):
+        collider.position = (200 + 100 * n, 0)
+    world.update()
+    assert history == {(a.id, b.id): ["Enter", "Exit"], (c.id, d.id): ["Enter", "Exit"]}
+
+
+def test_under_raise_an_enter_not_delivered_for_a_pair_gone_since_owes_nothing(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    history = pairing_log(bus)
+    d = two_pairs(world)[3]
+    failing = bus.subscribe(CollisionEnter, lambda e: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        world.update()
+    failing.cancel()
+    d.position = (300, 300)  # (c, d) ended before anyone saw it begin
+    world.update()
+    world.update()
+    assert history == {(0, 1): ["Enter"]}
+
+
+def test_under_raise_exits_not_delivered_come_first_in_the_next_update(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    history = pairing_log(bus)
+    a, _, c, _ = two_pairs(world)
+    world.update()
+    failing = bus.subscribe(CollisionExit, lambda e: 1 / 0)
+    a.position = (500, 500)
+    c.position = (600, 600)
+    with pytest.raises(ZeroDivisionError):
+        world.update()
+    failing.cancel()
+    assert history == {(0, 1): ["Enter", "Exit"], (2, 3): ["Enter"]}
+    c.position = (50, 0)  # back in contact: the owed Exit still comes first
+    world.update()
+    assert history == {(0, 1): ["Enter", "Exit"], (2, 3): ["Enter", "Exit", "Enter"]}
+
+
+def test_under_raise_exits_of_a_removal_not_delivered_come_in_the_next_update(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    history = pairing_log(bus)
+    hub = world.add((0, 0, 30, 30))
+    world.add((5, 5, 5, 5))
+    world.add((15, 15, 5, 5))
+    world.update()
+    failing = bus.subscribe(CollisionExit, lambda e: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        world.remove(hub)
+    failing.cancel()
+    assert history == {(0, 1): ["Enter", "Exit"], (0, 2): ["Enter"]}
+    world.update()
+    assert history == {(0, 1): ["Enter", "Exit"], (0, 2): ["Enter", "Exit"]}
+
+
+@settings(max_examples=60)
+@given(
+    movers=st.lists(boxes, min_size=2, max_size=8),
+    moves=st.lists(st.lists(st.tuples(coords, coords), min_size=8, max_size=8), max_size=8),
+    fail_on=st.sets(st.integers(0, 60), max_size=10),
+    mode=st.sampled_from(list(MODES) + list(SWITCHING)),
+)
+def test_under_raise_every_pair_alternates_enter_and_exit_and_ends_as_brute_force(
+    movers: list[tuple[float, float, float, float]],
+    moves: list[list[tuple[float, float]]],
+    fail_on: set[int],
+    mode: str,
+) -> None:
+    bus = EventBus(on_error="raise")
+    world = CollisionWorld(bus)
+    history = pairing_log(bus)
+    calls = [0]
+
+    def sometimes(event: CollisionEvent) -> None:
+        calls[0] += 1
+        if calls[0] in fail_on:
+            raise ValueError("a failing listener")
+
+    failing = bus.subscribe(CollisionEvent, sometimes)
+    colliders = [world.add(box) for box in movers]
+    with sweep_mode(mode):
+        for step in [[], *moves]:
+            for collider, (x, y) in zip(colliders, step, strict=False):
+                collider.position = (x, y)
+            with suppress(ValueError):
+                world.update()
+        failing.cancel()
+        world.update()  # what was owed is delivered, what was forgotten found again
+    touching = set()
+    for pair, kinds in history.items():
+        assert kinds[::2] == ["Enter"] * len(kinds[::2]), (pair, kinds)
+        assert kinds[1::2] == ["Exit"] * len(kinds[1::2]), (pair, kinds)
+        if kinds[-1] == "Enter":
+            touching.add(pair)
+    assert touching == brute_pairs(world)
+
+
+# -- weak holding, async callbacks, threads ----------------------------------------
+
+
+def test_layer_pair_helper_holds_a_partial_of_a_bound_method_weakly(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    class Listener:
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, int, int]] = []
+
+        def touched(self, tag: str, a: Collider, b: Collider) -> None:
+            self.calls.append((tag, a.id, b.id))
+
+    listener = Listener()
+    subscription = world.on_enter("default", "default", functools.partial(listener.touched, "t"))
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    world.update()
+    assert listener.calls == [("t", 0, 1)]
+    assert "Listener.touched" in subscription.name
+    del listener
+    gc.collect()
+    assert not subscription.active
+
+
+def test_an_async_pair_callback_is_refused(world: CollisionWorld) -> None:
+    async def touched(a: Collider, b: Collider) -> None:  # pragma: no cover - refused
+        pass
+
+    for on in (world.on_enter, world.on_exit, world.on_stay):
+        with pytest.raises(TypeError, match="async function"):
+            on("default", "default", touched)
+    assert world.bus.subscription_count == 0
+
+
+def test_a_pair_callback_owner_collected_on_another_thread_changes_nothing_there(
+    bus: EventBus, world: CollisionWorld
+) -> None:
+    class Listener:
+        def touched(self, a: Collider, b: Collider) -> None:  # pragma: no cover - gone
+            raise AssertionError("called after its object was collected")
+
+    box = [Listener()]
+    subscription = world.on_enter("default", "default", box[0].touched)
+    changes: list[int] = []
+    original = bus._drop
+
+    def spy(sub: Any) -> None:
+        changes.append(threading.get_ident())
+        original(sub)
+
+    bus._drop = spy  # type: ignore[method-assign]
+    worker = threading.Thread(target=box.clear)
+    worker.start()
+    worker.join()
+    assert not subscription.active and changes == []  # flagged there, removed here
+    world.add((0, 0, 10, 10))
+    world.add((5, 5, 10, 10))
+    world.update()
+    bus.flush()
+    assert changes == [threading.get_ident()]
+    assert bus.subscription_count == 0
+
+
+def test_a_raising_exit_callback_under_log_lets_the_other_exits_through(path: str) -> None:
+    bus = EventBus(on_error="log")
+    world = CollisionWorld(bus)
+    history = pairing_log(bus)
+    world.on_exit("default", "default", lambda a, b: 1 / 0)
+    hub = world.add((0, 0, 30, 30))
+    world.add((5, 5, 5, 5))
+    world.add((15, 15, 5, 5))
+    world.update()
+    hub.position = (100, 100)
+    world.update()
+    assert history == {(0, 1): ["Enter", "Exit"], (0, 2): ["Enter", "Exit"]}
+    assert bus.handler_errors == 2
+
+
+# -- the layer-pair table ---------------------------------------------------------------
+
+
+def table_world(bus: EventBus) -> CollisionWorld:
+    return CollisionWorld(
+        bus,
+        layers=["wall", "player", "coin", "ghost"],
+        pairs=[("player", "wall"), ("player", "coin")],
+    )
+
+
+def test_a_pair_callback_for_layers_the_table_never_pairs_is_an_error(bus: EventBus) -> None:
+    world = table_world(bus)
+    with pytest.raises(ValueError, match=r"on_enter\('coin', 'wall'\).*'coin' meets \['player'\]"):
+        world.on_enter("coin", "wall", lambda a, b: None)
+    with pytest.raises(ValueError, match=r"on_exit\('ghost', 'player'\).*'ghost' meets nothing"):
+        world.on_exit("ghost", "player", lambda a, b: None)
+    with pytest.raises(ValueError, match="on_stay"):
+        world.on_stay("wall", "wall", lambda a, b: None)
+    world.on_enter("coin", "player", lambda a, b: None)  # either order
+
+
+def test_with_a_table_mask_none_means_the_tables_row(bus: EventBus) -> None:
+    world = table_world(bus)
+    player = world.add((0, 0, 10, 10), layer="player")
+    wall = world.add((5, 0, 10, 10), layer="wall")
+    world.add((0, 5, 10, 10), layer="ghost")  # overlaps both, meets neither
+    assert player.mask == {"wall", "coin"}
+    assert wall.mask == {"player"}
+    with bus.recording() as trace:
+        world.update()
+    assert [(e.a, e.b) for e in trace.of(CollisionEnter)] == [(player, wall)]
+
+
+def test_with_a_table_a_mask_naming_a_layer_it_never_meets_is_an_error(bus: EventBus) -> None:
+    world = table_world(bus)
+    world.add((0, 0, 1, 1), layer="player", mask=["wall"])  # narrower than the row: fine
+    with pytest.raises(ValueError, match=r"never lets layer 'coin' meet \['wall'\]"):
+        world.add((0, 0, 1, 1), layer="coin", mask=["player", "wall"])
+
+
+def test_the_table_reads_back_and_declares_its_layers(bus: EventBus) -> None:
+    world = CollisionWorld(bus, pairs=[("a", "b"), ("b", "b")])
+    assert world.layers == ("a", "b")
+    assert world.pairs == (("a", "b"), ("b", "b"))
+    with pytest.raises(ValueError, match="unknown layer 'c'"):
+        world.add((0, 0, 1, 1), layer="c")
+    assert CollisionWorld(bus).pairs is None
+
+
+def test_declare_comes_first_and_pairs_are_two_names(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    world.add((0, 0, 1, 1), layer="x")
+    with pytest.raises(RuntimeError, match="before any collider"):
+        world.declare(["x"], [("x", "x")])
+    with pytest.raises(TypeError, match="two layer names"):
+        CollisionWorld(bus, pairs=["ab"])  # type: ignore[list-item]
+
+
+def test_without_a_table_a_callback_that_can_never_fire_warns_at_the_first_update(
+    bus: EventBus,
+) -> None:
+    world = CollisionWorld(bus)
+    world.on_enter("player", "coin", lambda a, b: None)
+    world.add((0, 0, 10, 10), layer="player", mask=["wall"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        world.update()  # no coin yet: nothing to say
+    world.add((0, 0, 10, 10), layer="coin")
+    with pytest.warns(LayerPairWarning, match=r"on_enter\('player', 'coin'\)"):
+        world.update()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        world.update()  # once
+
+
+def test_without_a_table_a_callback_that_can_fire_does_not_warn(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    fired: list[object] = []
+    world.on_enter("player", "coin", lambda a, b: fired.append(b))
+    world.add((0, 0, 10, 10), layer="player", mask=["wall", "coin"])
+    world.add((0, 0, 10, 10), layer="coin", mask=["player"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        world.update()
+    assert len(fired) == 1
+
+
+def test_obstacles_are_the_solids_move_stops_at(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    mover = world.add((0, 0, 10, 10), layer="player", mask=["wall", "coin"])
+    wall = world.add((100, 0, 10, 10), layer="wall")
+    world.add((50, 0, 10, 10), layer="coin", trigger=True)  # passed through
+    world.add((70, 0, 10, 10), layer="wall", mask=["npc"])  # does not see the player
+    world.add((80, 0, 10, 10), layer="npc")  # not in the mover's mask
+    far = world.add((900, 900, 10, 10), layer="wall")
+    assert world.obstacles(mover) == [wall, far]
+    world.remove(far)
+    assert world.obstacles(mover) == [wall]
+    with pytest.raises(KeyError, match="not in this world"):
+        world.obstacles(far)

@@ -280,13 +280,13 @@ def test_chat_in_range_shows_the_players_line_then_thinking_then_the_reply(game:
     game.bus.subscribe(NpcSpoke, replies.append)
     say(game, "what is a callback?")
     assert game.scene.player_bubble.text == "what is a callback?"
-    assert guide.bubble.phase == "thinking"
+    assert guide.bubble.state == "thinking"
     assert replies and replies[-1].reply
     answer = replies[-1].text
     assert "callback" in answer.lower()
-    thinking = run_until(game, lambda: guide.bubble.phase != "thinking", SECOND)
+    thinking = run_until(game, lambda: guide.bubble.state != "thinking", SECOND)
     assert thinking >= ChatNPC.THINK_TIME * SECOND - 2
-    assert guide.bubble.phase == "typing"
+    assert guide.bubble.state == "typing"
     assert guide.bubble.text == answer
     shown = guide.bubble.revealed
     game.run_ticks(SECOND // 2)  # typed on game time: cps characters per second
@@ -315,7 +315,7 @@ def test_a_new_message_replaces_the_reply_in_progress(game: App) -> None:
     guide = npc(game, "guide")
     say(game, "what is a callback?")
     game.run_ticks(40)
-    assert guide.bubble.phase == "typing"
+    assert guide.bubble.state == "typing"
     first = guide.bubble.text
     say(game, "how do timers work?")
     second = guide.bubble.text
@@ -382,7 +382,7 @@ def test_the_log_keeps_the_last_50_lines_and_h_toggles_its_panel(game: App) -> N
 def typing_a_long_reply(app: App) -> ChatNPC:
     guide = npc(app, "guide")
     say(app, "what is a callback?")
-    run_until(app, lambda: guide.bubble.phase == "typing", SECOND)
+    run_until(app, lambda: guide.bubble.state == "typing", SECOND)
     app.run_ticks(5)
     assert 0 < guide.bubble.revealed < guide.bubble.total
     return guide
@@ -400,7 +400,7 @@ def test_space_a_click_or_enter_reveal_the_whole_reply_at_once(game: App, how: s
         tap(game, pygame.K_RETURN)
         assert game.scene.chat.is_open  # Enter also opens the box to answer
     assert guide.bubble.revealed == guide.bubble.total
-    assert guide.bubble.phase == "reading"
+    assert guide.bubble.state == "reading"
 
 
 # -- a whole conversation through keys and text ---------------------------------------------
@@ -624,7 +624,7 @@ def test_screenshot_shows_the_village_and_an_npc_bubble(app: App, tmp_path: Path
     say(app, "hello")
     app.run_ticks(SECOND)
     guide = npc(app, "guide")
-    assert guide.bubble.phase in ("typing", "reading")
+    assert guide.bubble.state in ("typing", "reading")
     out = tmp_path / "shot.png"
     app.save_screenshot(out)
     image = pygame.image.load(str(out))

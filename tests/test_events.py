@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
+import random
+import sys
 import threading
+import time
+import warnings
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,11 +20,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from game.engine.events import (
+    HANDLED,
     CascadeError,
     DispatchDepthError,
     Event,
     EventBus,
+    Priority,
     Subscription,
+    weak_method,
 )
 
 
@@ -534,3 +543,497 @@ def check_against_model(ops: list[tuple[Any, ...]]) -> None:
             assert bus.handler_errors - bus_errors == model.errors - model_errors
         active = [s for s, r in zip(subs, model.records, strict=True) if r.active]
         assert list(bus.subscriptions(Ping)) == sorted(active, key=lambda s: (-s.priority, s.seq))
+
+
+# -- duplicates, once and errors ---------------------------------------------------------
+
+
+def test_the_same_function_subscribed_twice_is_called_twice_and_cancelled_separately(
+    bus: EventBus,
+) -> None:
+    calls: list[int] = []
+
+    def handler(e: Ping) -> None:
+        calls.append(e.n)
+
+    first = bus.subscribe(Ping, handler)
+    bus.subscribe(Ping, handler)
+    bus.publish(Ping(1))
+    first.cancel()
+    bus.publish(Ping(2))
+    assert calls == [1, 1, 2]
+
+
+@pytest.mark.parametrize("policy", ["log", "raise"])
+def test_a_once_handler_that_raises_is_still_gone(policy: Any) -> None:
+    bus = EventBus(on_error=policy)
+    calls: list[int] = []
+
+    def once(e: Ping) -> None:
+        calls.append(e.n)
+        raise ValueError("once")
+
+    sub = bus.subscribe(Ping, once, once=True)
+    if policy == "raise":
+        with pytest.raises(ValueError):
+            bus.publish(Ping(1))
+    else:
+        bus.publish(Ping(1))
+    bus.publish(Ping(2))
+    assert calls == [1]
+    assert not sub.active and bus.subscription_count == 0
+
+
+def test_under_raise_the_handlers_after_the_raising_one_miss_that_event_only(
+    bus: EventBus,
+) -> None:
+    calls: list[str] = []
+    bus.subscribe(Ping, lambda e: calls.append(f"first {e.n}"), priority=2)
+    bus.subscribe(Ping, lambda e: boom(e) if e.n == 1 else None, priority=1)
+    bus.subscribe(Ping, lambda e: calls.append(f"last {e.n}"))
+    with pytest.raises(ValueError):
+        bus.publish(Ping(1))
+    bus.publish(Ping(2))
+    assert calls == ["first 1", "first 2", "last 2"]
+
+
+def test_under_raise_a_flush_stops_at_the_error_and_the_rest_stays_queued(bus: EventBus) -> None:
+    seen: list[int] = []
+    bus.subscribe(Ping, lambda e: boom(e) if e.n == 2 else seen.append(e.n))
+    for n in (1, 2, 3, 4):
+        bus.post(Ping(n))
+    with pytest.raises(ValueError, match="bad ping 2"):
+        bus.flush()
+    assert seen == [1] and bus.pending == 2
+    assert bus.flush() == 2
+    assert seen == [1, 3, 4]
+
+
+def test_a_handler_may_cancel_itself_and_a_later_one_during_dispatch(bus: EventBus) -> None:
+    calls: list[str] = []
+    subs: dict[str, Subscription] = {}
+
+    def first(e: Ping) -> None:
+        calls.append("first")
+        subs["first"].cancel()
+        subs["third"].cancel()
+
+    subs["first"] = bus.subscribe(Ping, first, priority=3)
+    subs["second"] = bus.subscribe(Ping, lambda e: calls.append("second"), priority=2)
+    subs["third"] = bus.subscribe(Ping, lambda e: calls.append("third"), priority=1)
+    bus.publish(Ping())
+    bus.publish(Ping())
+    assert calls == ["first", "second", "second"]
+
+
+def test_a_weakly_held_handler_whose_object_dies_mid_dispatch_is_not_called(
+    bus: EventBus,
+) -> None:
+    holder = [Listener()]
+    seen = holder[0].seen
+    bus.subscribe(Ping, lambda e: holder.clear(), priority=1)
+    sub = bus.subscribe(Ping, holder[0].on_ping)
+    bus.publish(Ping(5))  # the lambda drops the last reference before on_ping's turn
+    assert seen == []
+    assert not sub.active
+    assert bus.subscription_count == 1  # the lambda
+
+
+# -- functools.partial -------------------------------------------------------------------
+
+
+class Tagger:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int, str]] = []
+
+    def on_ping(self, tag: str, e: Ping, *, how: str = "plain") -> None:
+        self.seen.append((tag, e.n, how))
+
+
+def test_a_partial_of_a_bound_method_is_held_weakly_like_the_method(bus: EventBus) -> None:
+    tagger = Tagger()
+    sub = bus.subscribe(Ping, functools.partial(tagger.on_ping, "a", how="kw"))
+    bus.subscribe(Ping, functools.partial(functools.partial(tagger.on_ping), "b"))
+    bus.subscribe(Ping, functools.partial(tagger.on_ping, "once"), once=True)
+    bus.publish(Ping(1))
+    bus.publish(Ping(2))
+    assert tagger.seen == [
+        ("a", 1, "kw"), ("b", 1, "plain"), ("once", 1, "plain"), ("a", 2, "kw"), ("b", 2, "plain"),
+    ]  # fmt: skip
+    assert "Tagger.on_ping" in sub.name
+    del tagger
+    gc.collect()
+    assert not sub.active
+    assert bus.subscription_count == 0
+
+
+def test_a_partial_of_a_plain_function_is_held_strongly(bus: EventBus) -> None:
+    calls: list[tuple[str, int]] = []
+
+    def tagged(tag: str, e: Ping) -> None:
+        calls.append((tag, e.n))
+
+    bus.subscribe(Ping, functools.partial(tagged, "t"))
+    gc.collect()
+    bus.publish(Ping(3))
+    assert calls == [("t", 3)]
+
+
+def test_a_partial_of_a_method_of_an_object_without_weakref_support_is_held_strongly(
+    bus: EventBus,
+) -> None:
+    class Slotted:
+        __slots__ = ("seen",)
+
+        def __init__(self) -> None:
+            self.seen: list[int] = []
+
+        def on_ping(self, e: Ping) -> None:
+            self.seen.append(e.n)
+
+    obj = Slotted()
+    bus.subscribe(Ping, functools.partial(obj.on_ping))
+    seen = obj.seen
+    del obj
+    gc.collect()
+    bus.publish(Ping(9))
+    assert seen == [9]
+
+
+# -- async handlers ----------------------------------------------------------------------
+
+
+async def async_handler(e: Ping) -> None:  # pragma: no cover - never run, refused
+    pass
+
+
+class AsyncThings:
+    async def method(self, e: Ping) -> None:  # pragma: no cover - refused
+        pass
+
+    async def gen(self, e: Ping) -> Any:  # pragma: no cover - refused
+        yield e
+
+
+class AsyncCallable:
+    async def __call__(self, e: Ping) -> None:  # pragma: no cover - refused
+        pass
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        async_handler,
+        AsyncThings().method,
+        AsyncThings().gen,
+        functools.partial(async_handler),
+        AsyncCallable(),
+    ],
+    ids=["function", "method", "async generator", "partial", "callable object"],
+)
+def test_an_async_handler_is_refused_at_subscribe_saying_what_to_do(
+    bus: EventBus, handler: Any
+) -> None:
+    with pytest.raises(TypeError, match="async") as info:
+        bus.subscribe(Ping, handler)
+    assert "never awaits" in str(info.value)
+    assert "run_coroutine_threadsafe" in str(info.value)
+    assert bus.subscription_count == 0
+
+
+def test_a_handler_returning_a_coroutine_is_an_error_not_a_silent_drop() -> None:
+    bus = EventBus(on_error="log")
+    bus.subscribe(Ping, lambda e: async_handler(e))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "coroutine was never awaited" either
+        bus.publish(Ping())
+        gc.collect()
+    assert bus.handler_errors == 1
+    strict = EventBus(on_error="raise")
+    strict.subscribe(Ping, lambda e: async_handler(e))
+    with pytest.raises(TypeError, match="never awaits"):
+        strict.publish(Ping())
+
+
+def test_other_return_values_than_true_do_not_stop_propagation(bus: EventBus) -> None:
+    calls: list[int] = []
+    bus.subscribe(Ping, lambda e: 1, priority=2)
+    bus.subscribe(Ping, lambda e: "yes", priority=1)
+    bus.subscribe(Ping, lambda e: calls.append(e.n))
+    assert bus.publish(Ping(4)) is False
+    assert calls == [4]
+
+
+# -- threads and the garbage collector ---------------------------------------------------
+
+
+def spy_on_table_changes(bus: EventBus) -> list[int]:
+    """The thread idents of every change to the bus's dispatch tables."""
+    threads: list[int] = []
+    for name in ("_add", "_drop"):
+        original = getattr(bus, name)
+
+        def spy(sub: Subscription, original: Callable[[Subscription], None] = original) -> None:
+            threads.append(threading.get_ident())
+            original(sub)
+
+        setattr(bus, name, spy)
+    return threads
+
+
+def in_thread(work: Callable[[], None]) -> None:
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+
+
+def test_a_subscriber_collected_on_another_thread_only_queues_its_removal(bus: EventBus) -> None:
+    changes = spy_on_table_changes(bus)
+    box = [Listener()]
+    sub = bus.subscribe(Ping, box[0].on_ping)
+    in_thread(box.clear)  # the worker drops the last reference
+    assert not sub.active
+    assert bus.publish(Ping(1)) is False  # flagged at once: never called again
+    assert bus.flush() == 0  # the game thread applies the queued removal
+    assert bus.subscription_count == 0
+    assert set(changes) == {threading.get_ident()}
+
+
+def test_subscribe_and_cancel_from_another_thread_take_effect_on_the_game_thread(
+    bus: EventBus,
+) -> None:
+    changes = spy_on_table_changes(bus)
+    seen: list[int] = []
+    made: list[Subscription] = []
+
+    def worker() -> None:
+        made.append(bus.subscribe(Ping, lambda e: seen.append(e.n)))
+        bus.post(Ping(1))
+
+    in_thread(worker)
+    assert bus.flush() == 1  # the subscription lands before the flush delivers
+    assert seen == [1]
+    in_thread(made[0].cancel)
+    assert bus.publish(Ping(2)) is False and seen == [1]
+    assert bus.subscription_count == 0
+    assert set(changes) == {threading.get_ident()}
+
+
+def test_a_subscription_cancelled_before_the_game_thread_saw_it_never_runs(
+    bus: EventBus,
+) -> None:
+    seen: list[int] = []
+
+    def worker() -> None:
+        bus.subscribe(Ping, lambda e: seen.append(e.n)).cancel()
+
+    in_thread(worker)
+    bus.flush()
+    bus.publish(Ping(1))
+    assert seen == [] and bus.subscription_count == 0
+
+
+class Meta(type):
+    """issubclass() against its classes runs code: here, the garbage collector's kind."""
+
+    hook: Callable[[], None] = staticmethod(lambda: None)
+
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        Meta.hook()
+        return super().__subclasscheck__(subclass)
+
+
+class Hooked(Event, metaclass=Meta):
+    pass
+
+
+def test_a_subscriber_collected_inside_the_bus_bookkeeping_does_not_disturb_it(
+    bus: EventBus,
+) -> None:
+    # The cyclic GC runs at any allocation: here a weakref callback fires while the
+    # bus walks its cache to invalidate it (it used to raise "dictionary changed
+    # size during iteration").
+    box = [Listener()]
+    bus.subscribe(Ping, box[0].on_ping)
+    bus.publish(Ping(0))  # caches Ping's plan
+    bus.publish(Pong(0))
+    Meta.hook = box.clear
+    try:
+        bus.subscribe(Hooked, lambda e: None)  # invalidation calls issubclass(Ping, Hooked)
+    finally:
+        Meta.hook = lambda: None
+    bus.publish(Ping(1))
+    assert bus.subscription_count == 1
+
+
+def test_soak_a_worker_thread_churning_weak_subscribers_never_breaks_the_game_thread() -> None:
+    """10 s of wall time: a worker makes and drops weakly held subscribers (some
+    collected by reference count, some by the cyclic GC on its thread), subscribes,
+    cancels and posts, and drops the last reference to objects whose methods the game
+    thread registered as collision pair callbacks, while the game thread publishes,
+    subscribes, cancels, flushes and updates a collision world. No exception on any
+    thread, nor in a weakref callback, and at the end the bus holds exactly what is
+    still alive."""
+    from game.engine.collisions import CollisionEnter, CollisionWorld
+
+    bus = EventBus(on_error="raise")
+    world = CollisionWorld(bus)
+    player = world.add((0, 0, 10, 10), layer="player")
+    world.add((5, 5, 10, 10), layer="coin")
+    handoff: deque[object] = deque()  # the game thread's last references, for the worker
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    counts = Counter[str]()
+    previous_hook = sys.unraisablehook
+    previous_interval = sys.getswitchinterval()
+
+    def unraisable(info: Any) -> None:  # an exception inside a weakref callback
+        errors.append(info.exc_value)
+
+    class Cyclic(Listener):
+        def __init__(self) -> None:
+            super().__init__()
+            self.me = self  # only the cyclic GC can collect it
+
+    class Toucher:
+        def touched(self, player: object, coin: object) -> None:
+            counts["touched"] += 1
+
+    def worker() -> None:
+        rng = random.Random(1)
+        kept: list[object] = []
+        subs: list[Subscription] = []
+        try:
+            while not stop.is_set():
+                listener = Cyclic() if rng.random() < 0.3 else Listener()
+                if rng.random() < 0.5:
+                    subs.append(bus.subscribe(Ping, listener.on_ping))
+                    kept.append(listener)
+                else:
+                    tagger = Tagger()
+                    subs.append(bus.subscribe(Ping, functools.partial(tagger.on_ping, "w")))
+                    bus.subscribe(Pong, Listener().on_ping)  # dies at once
+                    kept.append(tagger)
+                if len(kept) > 50:
+                    del kept[rng.randrange(len(kept))]  # its subscription ends by itself
+                    counts["dropped"] += 1
+                if subs and rng.random() < 0.2:
+                    subs.pop(rng.randrange(len(subs))).cancel()
+                    counts["cancelled"] += 1
+                bus.post(Ping(1))
+                while handoff:
+                    handoff.popleft()  # the pair callback's object dies on this thread
+                    counts["pair handlers dropped"] += 1
+                if rng.random() < 0.05:  # reading from a worker is allowed too
+                    counts["read"] += bus.subscription_count + len(bus.subscriptions(Ping))
+                if rng.random() < 0.02:
+                    gc.collect()
+                counts["worker"] += 1
+            kept.clear()
+        except BaseException as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    sys.unraisablehook = unraisable
+    sys.setswitchinterval(1e-5)  # switch threads often: more interleavings
+    thread = threading.Thread(target=worker)
+    mine: list[Listener] = []
+    my_subs: list[Subscription] = []
+    rng = random.Random(2)
+    try:
+        thread.start()
+        deadline = time.monotonic() + 10.0
+        while time.monotonic() < deadline:
+            listener = Listener()
+            mine.append(listener)
+            my_subs.append(bus.subscribe(Ping, listener.on_ping, priority=rng.randrange(3)))
+            bus.subscribe(Pong, lambda e: None, once=True)
+            bus.publish(Ping(2))
+            bus.publish(Pong(2))
+            if rng.random() < 0.3:
+                my_subs.pop(rng.randrange(len(my_subs))).cancel()
+            if len(mine) > 30:
+                del mine[rng.randrange(len(mine))]
+            toucher = Toucher()
+            world.on_enter("player", "coin", toucher.touched)
+            handoff.append(toucher)
+            del toucher
+            player.position = (0, 0) if counts["game"] % 2 else (100, 100)
+            world.update()
+            bus.flush()
+            bus.subscriptions(Ping)
+            counts["game"] += 1
+    except BaseException as exc:  # pragma: no cover - the failure being tested for
+        errors.append(exc)
+    finally:
+        stop.set()
+        thread.join()
+        sys.unraisablehook = previous_hook
+        sys.setswitchinterval(previous_interval)
+    assert errors == []
+    assert counts["dropped"] > 100 and counts["game"] > 100, counts
+    assert counts["pair handlers dropped"] > 100 and counts["touched"] > 0, counts
+    # What is left: only the game thread's live listeners, each called once per Ping.
+    handoff.clear()
+    gc.collect()
+    bus.flush()
+    assert bus.subscriptions(CollisionEnter) == ()
+    live = [s for s in my_subs if s.active]
+    assert {s for s in bus.subscriptions(Ping)} == set(live)
+    for listener in mine:
+        listener.seen.clear()
+    bus.publish(Ping(7))
+    called = sum(len(listener.seen) for listener in mine)
+    assert called == len(live)
+
+
+# -- input layers: Priority, HANDLED, a modal layer ---------------------------------------
+
+
+def test_priorities_name_the_input_layers_in_the_order_they_hear(bus: EventBus) -> None:
+    heard: list[str] = []
+    for layer in (Priority.GAME, Priority.OBSERVER, Priority.TEXT_ENTRY, Priority.MODAL):
+        bus.subscribe(Ping, lambda e, name=layer.name: heard.append(name), priority=layer)
+    bus.subscribe(Ping, lambda e: heard.append("FOCUS"), priority=Priority.FOCUS)
+    bus.publish(Ping())
+    assert heard == ["OBSERVER", "FOCUS", "MODAL", "TEXT_ENTRY", "GAME"]
+
+
+def test_a_modal_layer_takes_what_it_handles_until_popped(bus: EventBus) -> None:
+    game: list[Event] = []
+    bus.subscribe(Ping, game.append)
+    bus.subscribe(Pong, game.append)
+    panel: list[Event] = []
+
+    def take(event: Ping) -> bool:
+        panel.append(event)
+        return HANDLED
+
+    modal = bus.push_modal({Ping: take})
+    assert modal.active
+    assert bus.publish(Ping()) is True
+    bus.publish(Pong())  # not the layer's: it goes on down
+    assert len(panel) == 1 and [type(e) for e in game] == [Pong]
+    modal.pop()
+    modal.pop()  # idempotent
+    assert not modal.active
+    bus.publish(Ping())
+    assert len(panel) == 1 and len(game) == 2
+
+
+def test_weak_method_splits_a_bound_method_and_reports_its_object_gone() -> None:
+    class Owner:
+        def handle(self, value: int) -> int:
+            return value + 1
+
+    gone: list[object] = []
+    owner = Owner()
+    ref, func = weak_method(owner.handle, gone.append)
+    assert ref is not None and ref() is owner and func(owner, 1) == 2
+    del owner
+    gc.collect()
+    assert ref() is None and gone == [ref]
+
+    def plain(value: int) -> int:
+        return value
+
+    assert weak_method(plain, gone.append) == (None, plain)

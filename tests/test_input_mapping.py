@@ -8,6 +8,7 @@ import pygame
 import pytest
 
 from game.app import App
+from game.assets import BINDINGS
 from game.engine.events import EventBus
 from game.engine.input_events import (
     ActionPressed,
@@ -31,8 +32,12 @@ from game.engine.input_events import (
     WindowResized,
 )
 from game.engine.loop import FixedStepLoop
+from game.engine.platform.bindings import load_bindings
 from game.engine.platform.gamepads import Gamepads
 from game.engine.platform.input import STICK_PRESS, STICK_RELEASE, FocusPause, InputMapper
+
+#: The game's own bindings: the engine has no default.
+GAME_BINDINGS = load_bindings(BINDINGS)
 
 Event = pygame.event.Event
 AXIS_MAX = 32767
@@ -54,7 +59,7 @@ def button(kind: int, pad: int, index: int) -> pygame.event.Event:
 
 @pytest.fixture
 def mapper(bus: EventBus) -> InputMapper:
-    return InputMapper(bus)
+    return InputMapper(bus, GAME_BINDINGS)
 
 
 def run(mapper: InputMapper, *events: pygame.event.Event, tick: int = 0) -> list[object]:
@@ -162,7 +167,7 @@ def test_events_are_published_in_the_tick_they_are_stamped_with(mapper: InputMap
 
 
 def test_input_is_published_in_phase_one_before_fixed_update(bus: EventBus) -> None:
-    mapper = InputMapper(bus)
+    mapper = InputMapper(bus, GAME_BINDINGS)
     loop = FixedStepLoop(bus, input=mapper)
     mapper.feed(key(pygame.KEYDOWN, pygame.K_LEFT), 0)
     with bus.recording() as trace:
@@ -287,7 +292,7 @@ def test_gamepads_without_a_device_ignore_hotplug_events() -> None:
 
 def test_mapper_with_gamepads_handles_hotplug_and_pad_input(bus: EventBus) -> None:
     pads = Gamepads()
-    mapper = InputMapper(bus, devices=pads)
+    mapper = InputMapper(bus, GAME_BINDINGS, devices=pads)
     trace = run(
         mapper,
         Event(pygame.CONTROLLERDEVICEADDED, device_index=0, guid=""),
@@ -375,3 +380,44 @@ def test_app_pad_moves_the_player(game: App) -> None:
     game.post(axis_event(0, pygame.CONTROLLER_AXIS_LEFTY, 1.0))
     game.run_ticks(20)
     assert game.scene.player.position[1] > start[1] + 20
+
+
+# -- errors under on_error="raise" ------------------------------------------------
+
+
+def test_under_raise_the_events_after_the_raising_one_are_published_next_time(
+    mapper: InputMapper,
+) -> None:
+    bus = mapper.bus
+    seen: list[int] = []
+
+    def on_key(event: KeyDown) -> None:
+        if event.key == pygame.K_a and not seen:
+            seen.append(-1)
+            raise ValueError("first key")
+        seen.append(event.key)
+
+    bus.subscribe(KeyDown, on_key)
+    for code in (pygame.K_a, pygame.K_b, pygame.K_c):
+        mapper.feed(key(pygame.KEYDOWN, code), 0)
+    with pytest.raises(ValueError, match="first key"):
+        mapper.publish_tick(0)
+    mapper.publish_tick(1)
+    assert seen == [-1, pygame.K_b, pygame.K_c]
+
+
+def test_under_raise_a_key_whose_keydown_raised_never_gets_a_lone_release(
+    mapper: InputMapper,
+) -> None:
+    bus = mapper.bus
+    actions: list[object] = []
+    bus.subscribe(ActionPressed, actions.append)
+    bus.subscribe(ActionReleased, actions.append)
+    failing = bus.subscribe(KeyDown, lambda e: 1 / 0)
+    mapper.feed(key(pygame.KEYDOWN, pygame.K_LEFT), 0)
+    with pytest.raises(ZeroDivisionError):
+        mapper.publish_tick(0)
+    failing.cancel()
+    run(mapper, key(pygame.KEYUP, pygame.K_LEFT), tick=1)
+    assert actions == []
+    assert not mapper.is_down("move_left")

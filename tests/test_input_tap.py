@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pygame
 import pytest
 
+from game.assets import BINDINGS
 from game.engine.events import EventBus
 from game.engine.input_events import (
     ActionPressed,
@@ -17,8 +18,12 @@ from game.engine.input_events import (
     TextInput,
     TextPasted,
 )
+from game.engine.platform.bindings import load_bindings
 from game.engine.platform.input import InputMapper, is_paste
 from game.widgets.textbox import TextBox
+
+#: The game's own bindings: the engine has no default.
+GAME_BINDINGS = load_bindings(BINDINGS)
 
 CTRL, CMD = pygame.KMOD_LCTRL, pygame.KMOD_LMETA
 
@@ -62,7 +67,7 @@ def clipboard() -> CountingClipboard:
 
 @pytest.fixture
 def mapper(bus: EventBus, clipboard: CountingClipboard) -> InputMapper:
-    return InputMapper(bus, clipboard=clipboard)
+    return InputMapper(bus, GAME_BINDINGS, clipboard=clipboard)
 
 
 def test_the_tap_sees_each_ticks_events_before_they_are_published(mapper: InputMapper) -> None:
@@ -124,7 +129,7 @@ def test_no_paste_for_plain_v_a_held_ctrl_v_an_empty_clipboard_or_none(
         mapper.publish_tick(0)
     assert len(trace.of(TextPasted)) == 1
 
-    without = InputMapper(EventBus(on_error="raise"))
+    without = InputMapper(EventBus(on_error="raise"), GAME_BINDINGS)
     assert without.feed(key(pygame.KEYDOWN, pygame.K_v, CTRL), 0) == KeyDown(0, pygame.K_v, CTRL)
     assert is_paste(pygame.K_v, CMD) and not is_paste(pygame.K_v, pygame.KMOD_LALT)
 

@@ -399,3 +399,30 @@ def test_closing_the_window_stops_watching(recorded: Path) -> None:
     app.close()
     assert result.stopped and result.ok
     assert result.ticks == 1
+
+
+def test_a_recording_with_frames_shorter_than_a_step_replays_exactly(tmp_path: Path) -> None:
+    # As a window at 144 Hz: most frames run no step and deliver their input at once.
+    path = tmp_path / "fast-frames.replay"
+    app = App(headless=True, seed=3, autoplay=False, render=False)
+    recorder = Recorder(app, path)
+    moves = [pygame.K_RIGHT, pygame.K_DOWN, pygame.K_LEFT, pygame.K_UP]
+    for frame in range(400):
+        if frame % 37 == 0:
+            code = moves[(frame // 37) % 4]
+            app.post(pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode=""))
+        if frame % 37 == 20:
+            code = moves[(frame // 37) % 4]
+            app.post(pygame.event.Event(pygame.KEYUP, key=code, mod=0, unicode=""))
+        app.frame(app.loop.step * 0.4)
+    recorder.finish()
+    recorded_hash, ticks = app.state_hash(), app.loop.tick
+    app.close()
+    loaded = load_replay(path)
+    assert any(line.paused for line in loaded.lines if isinstance(line, InputLine))
+    again = App(headless=True, seed=3, autoplay=False, render=False)
+    result = Playback(again, loaded).run()
+    assert result.mismatch is None, result.mismatch
+    assert result.checked == result.checkpoints == 4  # ticks 0, 60, 120 and the end (160)
+    assert (again.state_hash(), again.loop.tick) == (recorded_hash, ticks)
+    again.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import pygame
 import pytest
@@ -107,7 +107,16 @@ class Lamp(Mechanic):
         self.draws(DrawLayer.SKY, lambda surface, alpha: None)
 
 
-def test_closing_a_mechanic_lets_go_of_everything_it_registered(app: App) -> None:
+@pytest.fixture
+def bare() -> Iterator[App]:
+    """An app running the counting scene: a world with no declared layers."""
+    instance = App(Counter, headless=True)
+    yield instance
+    instance.close()
+
+
+def test_closing_a_mechanic_lets_go_of_everything_it_registered(bare: App) -> None:
+    app = bare
     lamp = Lamp(app.scene.context)  # type: ignore[attr-defined]
     subscriptions = app.bus.subscription_count
     colliders = len(app.world)
@@ -123,7 +132,8 @@ def test_closing_a_mechanic_lets_go_of_everything_it_registered(app: App) -> Non
     assert lamp.painters == []
 
 
-def test_painters_run_by_layer_then_mechanic_then_order_added(app: App) -> None:
+def test_painters_run_by_layer_then_mechanic_then_order_added(bare: App) -> None:
+    app = bare
     drawn: list[str] = []
     first, second = Lamp(app.scene.context), Lamp(app.scene.context)  # type: ignore[attr-defined]
     first.painters.clear()
@@ -135,3 +145,17 @@ def test_painters_run_by_layer_then_mechanic_then_order_added(app: App) -> None:
     for painter in paint_in_order([first, second]):
         painter(app.screen, 0.0)
     assert drawn == ["first ground", "first ground again", "second ground", "first hud"]
+
+
+def test_closing_the_demo_lets_go_of_every_collider_subscription_and_timer(bare: App) -> None:
+    app = App(headless=True, seed=1, autoplay=True, render=False)
+    try:
+        app.run_ticks(20 * 60)  # coins collected, greetings said: timers running
+        assert app.timers.active_count > 0
+        app.scene.close()
+        bare.scene.close()
+        assert len(app.world) == 0
+        assert app.timers.active_count == 0
+        assert app.bus.subscription_count == bare.bus.subscription_count  # the App's own
+    finally:
+        app.close()

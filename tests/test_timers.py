@@ -685,3 +685,84 @@ def test_upcoming_lists_scheduled_timers_soonest_first_by_name() -> None:
     paused.pause()
     assert [t.name for t in timers.upcoming()] == ["blink", "later"]
     assert timers.upcoming(1) == [soon]
+
+
+# -- documented edges ---------------------------------------------------------------
+
+
+def test_rearming_after_from_its_own_callback_drifts_while_every_does_not() -> None:
+    # The peers' case: 0.21 s at 60 Hz for 2,100 s. A re-armed after() starts its
+    # next delay from the step it ran in (late by up to a step), so the lateness
+    # adds up; every() computes start + n * interval.
+    timers = make_timers()
+    rearmed: list[float] = []
+
+    def again() -> None:
+        rearmed.append(timers.time)
+        timers.after(0.21, again)
+
+    timers.after(0.21, again)
+    grid = timers.every(0.21, lambda: None)
+    for _ in range(2100 * 60):
+        timers.update(1 / 60)
+    assert grid.fired == 10_000
+    assert len(rearmed) == 9_692  # every period is rounded up to 13 steps: 0.2167 s
+    assert rearmed[1] - rearmed[0] == pytest.approx(13 / 60)
+
+
+def test_lateness_can_be_negative_by_float_rounding_only() -> None:
+    timers = make_timers()
+    handle = timers.after(23 / 60, lambda: None)
+    for _ in range(23):
+        timers.update(1 / 60)
+    assert handle.fired == 1 and handle.last_due == 23 / 60
+    late = timers.time - handle.last_due
+    assert -1e-9 <= late < 0  # 23 * (1/60) rounds just below 23/60, and still fires
+
+
+def test_a_one_shot_timer_that_raises_is_finished_and_not_called_again() -> None:
+    timers = make_timers()
+    calls: list[int] = []
+
+    def once() -> None:
+        calls.append(1)
+        raise ValueError("once")
+
+    handle = timers.after(0.1, once)
+    with pytest.raises(ValueError):
+        timers.update(0.2)
+    timers.update(1.0)
+    assert calls == [1] and not handle.active and timers.active_count == 0
+
+
+async def async_callback() -> None:  # pragma: no cover - refused, never run
+    pass
+
+
+@pytest.mark.parametrize("make", ["after", "every"])
+def test_an_async_callback_is_refused_saying_what_to_do(make: str) -> None:
+    import functools
+
+    timers = make_timers()
+    for callback in (async_callback, functools.partial(async_callback)):
+        with pytest.raises(TypeError, match="async function") as info:
+            getattr(timers, make)(1.0, callback)
+        assert "never awaits" in str(info.value)
+    assert timers.active_count == 0
+
+
+def test_a_callback_returning_a_coroutine_is_reported_not_dropped() -> None:
+    import warnings
+
+    bus = EventBus(on_error="log")
+    timers = Timers(bus)
+    timers.after(0.1, lambda: async_callback())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the coroutine is closed: no "never awaited"
+        timers.update(0.2)
+        gc.collect()
+    assert bus.handler_errors == 1
+    strict = make_timers()
+    strict.after(0.1, lambda: async_callback())
+    with pytest.raises(TypeError, match="never awaited"):
+        strict.update(0.2)

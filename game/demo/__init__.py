@@ -1,1 +1,1 @@
-"""The demo scene: wires the engine parts into a small game."""
+"""The village demo: a scene made of mechanics (player, coins, hazard, conversations, ...)."""

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.demo.entities import Coin, Hazard, Player
-from game.demo.village import LAYOUT
+from game.engine.collisions import Box
 from game.scene import HEIGHT, WIDTH
+from game.widgets.bubble import BubbleState
 
 if TYPE_CHECKING:
     from game.demo.scene import DemoScene
@@ -54,6 +55,9 @@ CONVERSATIONS: dict[str, list[list[str]]] = {
     ],
 }
 
+#: An NPC's bubble in these states is still answering: the bot waits.
+_BUSY = (BubbleState.THINKING, BubbleState.TYPING)
+
 _ARROWS = {
     "left": pygame.K_LEFT,
     "right": pygame.K_RIGHT,
@@ -71,7 +75,9 @@ class Autoplay:
         self.scene = scene
         self.held: set[int] = set()
         self.said = 0
-        self._blocked = _blocked_cells()
+        # The walls' grid, kept while the solid colliders stay where they are.
+        self._grid_key: tuple[Box, ...] | None = None
+        self._grid = b""
         self._errands = self._plan()
         self._path: list[Cell] = []
         self._goal: Cell | None = None
@@ -84,6 +90,21 @@ class Autoplay:
         self._visits = {key: 0 for key in CONVERSATIONS}
 
     # -- what the app calls -------------------------------------------------------
+
+    def go_to(self, point: tuple[float, float]) -> None:
+        """Drop the errands: walk until the player's centre is in ``point``'s grid cell
+        (12 px), then stand there. For tests and scripted scenes."""
+        self._errands = self._stand_at(_cell_of(point))
+        self._path = []
+        self._next_plan = 0
+        self._chat.clear()
+        self._wait_until = 0
+
+    def _stand_at(self, goal: Cell) -> Iterator[None]:
+        while True:
+            here = _cell_of(_centre(self.scene.player.position, Player.SIZE))
+            self._goal = None if here == goal else goal
+            yield
 
     def before_tick(self, tick: int) -> None:
         """Look at the game and post this tick's input."""
@@ -131,11 +152,7 @@ class Autoplay:
                     yield
                     # Until the reply's end callback (a model may take a while to
                     # start) and its bubble has typed it.
-                    while (
-                        self._chat
-                        or npc.awaiting_reply
-                        or npc.bubble.phase in ("thinking", "typing")
-                    ):
+                    while self._chat or npc.awaiting_reply or npc.bubble.state in _BUSY:
                         yield
                     self._wait_until = scene.loop.tick + 60
                     yield
@@ -212,12 +229,33 @@ class Autoplay:
                 wanted.add(_ARROWS["down"])
         self._hold(wanted)
 
+    def _walls(self, goal: Cell) -> bytearray:
+        """1 for each cell the player's centre cannot be, asked of the collision world.
+
+        Every solid collider that stops the player (walls, the map's edges, a
+        closed door, villagers) blocks the cells it covers, grown by half the
+        player; the one whose centre is the ``goal`` (the villager we walk to)
+        does not. A new wall or door in the world is in the next plan.
+        """
+        world = self.scene.context.world
+        boxes = tuple(
+            box
+            for box in (c.rect for c in world.obstacles(self.scene.player_body))
+            if _cell_of((box.x + box.w / 2, box.y + box.h / 2)) != goal
+        )
+        if boxes != self._grid_key:
+            grid = bytearray(COLUMNS * ROWS)
+            for box in boxes:
+                _block_box(grid, box)
+            self._grid_key, self._grid = boxes, bytes(grid)
+        return bytearray(self._grid)  # a copy: the hazard is for this plan only
+
     def _find_path(self, start: Cell, goal: Cell) -> list[Cell]:
         """Breadth-first search on the grid around walls, villagers and the hazard."""
         if start == goal:
             return []
         columns, rows = COLUMNS, ROWS
-        blocked = bytearray(self._blocked)  # a copy: moving things are for this plan only
+        blocked = self._walls(goal)
         hx, hy = _centre(self.scene.hazard.position, Hazard.SIZE)
         hi, hj = _cell_of((hx, hy))
         reach = math.ceil(HAZARD_CLEARANCE / CELL)
@@ -225,9 +263,6 @@ class Autoplay:
             for i in range(max(hi - reach, 0), min(hi + reach + 1, columns)):
                 if math.dist(_cell_centre((i, j)), (hx, hy)) < HAZARD_CLEARANCE:
                     blocked[j * columns + i] = 1
-        for npc in self.scene.npcs:  # villagers are solid; the one we walk to is the goal
-            if _cell_of(_centre(npc.position, npc.SIZE)) != goal:
-                _block_box(blocked, (*npc.position, npc.SIZE, npc.SIZE))
         source = _index(start)
         target = _index(goal)
         if not (0 <= source < len(blocked) and 0 <= target < len(blocked)):
@@ -316,17 +351,3 @@ def _block_box(blocked: bytearray, box: tuple[float, float, float, float]) -> No
             cx, cy = _cell_centre((i, j))
             if x0 < cx < x1 and y0 < cy < y1:
                 blocked[j * COLUMNS + i] = 1
-
-
-def _blocked_cells() -> bytes:
-    """1 for each cell where the player's centre cannot be: walls grown by half the player."""
-    grow = Player.SIZE / 2 + 3
-    solids = [(x - grow, y - grow, x + w + grow, y + h + grow) for x, y, w, h in LAYOUT.solids()]
-    blocked = bytearray(COLUMNS * ROWS)
-    for j in range(ROWS):
-        for i in range(COLUMNS):
-            cx, cy = _cell_centre((i, j))
-            edge = cx < grow or cy < grow or cx > WIDTH - grow or cy > HEIGHT - grow
-            if edge or any(x0 < cx < x1 and y0 < cy < y1 for x0, y0, x1, y1 in solids):
-                blocked[j * COLUMNS + i] = 1
-    return bytes(blocked)

@@ -46,9 +46,7 @@ class Coins(Mechanic):
         self.draws(DrawLayer.ITEMS, self.draw)
 
     def _place(self, coin: Coin) -> None:
-        coin.collider = self.add_collider(
-            coin.rect, layer="coin", mask=["player"], trigger=True, owner=coin
-        )
+        coin.collider = self.add_collider(coin.rect, layer="coin", trigger=True, owner=coin)
         self.coins.append(coin)
 
     def collect(self, _player: Collider, coin_body: Collider) -> None:

@@ -126,6 +126,8 @@ class Conversations(Mechanic):
             bubble=self._bubble(BlipVoice(self.blips, dialogue.pitch), width=360),
             facts=self.facts,
             log=self.log,
+            layer="npc",
+            talk_layer="talk",
         )
 
     # -- callbacks ----------------------------------------------------------------------
@@ -161,12 +163,7 @@ class Conversations(Mechanic):
     def perform(self, event: NpcAction) -> None:
         """An NPC was asked to do something."""
         npc = next(n for n in self.npcs if n.key == event.npc)
-        if event.action == "dance":
-            npc.dance()
-        elif event.action == "follow":
-            npc.follow()
-        elif event.action == "stop":
-            npc.stop()
+        npc.perform(event.action)
 
     def count_reply(self, event: NpcSpoke) -> None:
         """Count the NPCs' answers (for the summary); an apology is not one."""
@@ -220,12 +217,13 @@ class Conversations(Mechanic):
         }
 
     def close(self) -> None:
-        """Stop the NPCs' brains too (a LangChain brain's thread and connections)."""
-        for npc in self.npcs:
-            close_brain = getattr(npc.brain, "close", None)
-            if close_brain is not None:
-                close_brain()
+        """Close the NPCs too: their replies, timers, brains (a LangChain brain's thread and
+        connections) and colliders."""
+        if self.closed:
+            return
         super().close()
+        for npc in self.npcs:
+            npc.close()
 
     # -- drawing ---------------------------------------------------------------------------
 

@@ -41,7 +41,6 @@ class HazardPatrol(Mechanic):
         self.body = self.add_collider(
             (*self.hazard.position, Hazard.SIZE, Hazard.SIZE),
             layer="hazard",
-            mask=["player"],
             trigger=True,
             owner=self.hazard,
         )

@@ -8,7 +8,7 @@ import pygame
 
 from game.demo.chat_box import ChatBox
 from game.demo.conversations import TEXT_SPEEDS, Conversations
-from game.engine.events import EventBus, Subscription
+from game.engine.events import HANDLED, EventBus, Modal
 from game.engine.input_events import (
     ActionPressed,
     KeyDown,
@@ -41,9 +41,6 @@ EDGE = (240, 226, 180)
 INK = (240, 240, 234)
 KEY = (250, 210, 110)
 
-# Above the chat box: while paused the panel owns the keyboard and mouse.
-_PRIORITY = 200
-
 
 class PausePanel:
     """Shown while paused; forwards keys and mouse to a :class:`Menu` and stops them there."""
@@ -59,7 +56,7 @@ class PausePanel:
         on_speed: Callable[[], object],
         speed_label: Callable[[], str],
         on_quit: Callable[[], object],
-        size: tuple[int, int] = (960, 540),
+        size: tuple[int, int],
         let_through: Collection[int] = (),
     ) -> None:
         self.bus = bus
@@ -79,7 +76,7 @@ class PausePanel:
         self.panel = pygame.Rect(0, 0, 760, 300)
         self.panel.center = (size[0] // 2, size[1] // 2)
         self.menu.layout((self.panel.right - 28 - 110, self.panel.centery + 10))
-        self._subscriptions: list[Subscription] = []
+        self._modal: Modal | None = None
         self._backdrop: pygame.Surface | None = None
 
     def show(self) -> None:
@@ -89,19 +86,22 @@ class PausePanel:
         self.visible = True
         self.menu.focus_index = 0
         self.menu.move_focus(0)
-        self._subscriptions = [
-            self.bus.subscribe(KeyDown, self.on_key, priority=_PRIORITY),
-            self.bus.subscribe(MouseMotion, self.on_motion, priority=_PRIORITY),
-            self.bus.subscribe(MouseDown, self.on_mouse_down, priority=_PRIORITY),
-            self.bus.subscribe(MouseUp, self.on_mouse_up, priority=_PRIORITY),
-        ]
+        # Over the chat box (Priority.MODAL): while paused the panel owns the keyboard and mouse.
+        self._modal = self.bus.push_modal(
+            {
+                KeyDown: self.on_key,
+                MouseMotion: self.on_motion,
+                MouseDown: self.on_mouse_down,
+                MouseUp: self.on_mouse_up,
+            }
+        )
 
     def hide(self) -> None:
         """Give the keyboard and mouse back to the game."""
         self.visible = False
-        for subscription in self._subscriptions:
-            subscription.cancel()
-        self._subscriptions = []
+        if self._modal is not None:
+            self._modal.pop()
+            self._modal = None
 
     def on_key(self, event: KeyDown) -> bool:
         """Arrows and Enter drive the menu; other keys stop here, except ``let_through``."""
@@ -111,24 +111,24 @@ class PausePanel:
             self.menu.buttons[0].click()  # Esc or P again: resume
         else:
             self.menu.key(event.key)
-        return True
+        return HANDLED
 
     def on_motion(self, event: MouseMotion) -> bool:
         """Hover follows the pointer."""
         self.menu.pointer_moved(event.pos)
-        return True
+        return HANDLED
 
     def on_mouse_down(self, event: MouseDown) -> bool:
         """Press a button (left button only)."""
         if event.button == 1:
             self.menu.pointer_down(event.pos)
-        return True
+        return HANDLED
 
     def on_mouse_up(self, event: MouseUp) -> bool:
         """Release over the pressed button clicks it."""
         if event.button == 1:
             self.menu.pointer_up(event.pos)
-        return True
+        return HANDLED
 
     def draw(self, surface: pygame.Surface) -> None:
         """Dim the game and draw the panel."""

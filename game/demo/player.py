@@ -33,7 +33,6 @@ class PlayerCharacter(Mechanic):
         self.body = self.add_collider(
             (*LAYOUT.player_start, Player.SIZE, Player.SIZE),
             layer="player",
-            mask=["wall", "npc", "coin", "hazard", "talk"],
             owner=self.player,
         )
         self.on(FixedUpdate, self.move)

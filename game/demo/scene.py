@@ -20,7 +20,9 @@ from game.demo.chat_box import ChatBox
 from game.demo.coins import Coins
 from game.demo.conversations import BrainFactory, Conversations
 from game.demo.daylight import DayNight
+from game.demo.door import PlateDoor
 from game.demo.hazard import HazardPatrol
+from game.demo.layers import LAYERS, PAIRS
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.player import PlayerCharacter
@@ -30,7 +32,7 @@ from game.demo.village import Village
 from game.npc.brain import Brain
 from game.npc.brain_spec import make_brain, parse_brain_spec
 from game.npc.rule_brain import RuleBrain
-from game.scene import Mechanic, Painter, Post, SceneContext, SceneFactory, paint_in_order
+from game.scene import Mechanic, Post, SceneContext, SceneFactory, paint_in_order
 from game.widgets.fonts import load_font
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ class DemoScene:
     ) -> None:
         self.context = context
         self.llm = llm
+        context.world.declare(LAYERS, PAIRS)  # which layers meet: game/demo/layers.py
         font = load_font(18)
         # Order matters where two mechanics react to the same event: a FixedUpdate
         # moves the player, then the hazard, then the NPCs; colliders get their
@@ -93,8 +96,8 @@ class DemoScene:
                 toast=toast,
                 font=font,
             ),
+            PlateDoor(context),  # on_enter player/plate → a timer opens the door 3 s later
         ]
-        self._painters: list[Painter] = paint_in_order(self.mechanics)
         # What the rest of the game (the bot, the tests) asks about.
         self.loop = context.loop
         self.scoreboard = score
@@ -132,7 +135,9 @@ class DemoScene:
 
     def render(self, surface: pygame.Surface, alpha: float) -> None:
         """Every mechanic's drawing, back to front, blending motion by ``alpha``."""
-        for painter in self._painters:
+        # Sorted each frame (a few dozen painters, microseconds): a mechanic added
+        # or closed during the game is drawn, or not, from the next frame on.
+        for painter in paint_in_order(self.mechanics):
             painter(surface, alpha)
 
     def state(self) -> Mapping[str, object]:

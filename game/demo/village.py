@@ -243,7 +243,7 @@ class Village(Mechanic):
         super().__init__(context)
         self.layout = layout
         for rect in layout.solids():
-            self.add_collider(rect, layer="wall", mask=["player", "npc"])
+            self.add_collider(rect, layer="wall")
         width, height = context.size
         self.add_collider((-40, -40, width + 80, 40), layer="wall")  # the village's edges
         self.add_collider((-40, height, width + 80, 40), layer="wall")

@@ -13,31 +13,51 @@ Contract (see ``docs/architecture.md``):
   stops propagation.
 * :meth:`EventBus.post` queues from any thread; :meth:`EventBus.flush` delivers
   the queue in FIFO order on the calling thread.
-* Bound methods are held weakly; plain functions and lambdas strongly.
+* Bound methods, and ``functools.partial`` objects wrapping one, are held
+  weakly; plain functions and lambdas strongly.
 * A handler subscribed during a dispatch first runs on the next dispatch; one
   cancelled during a dispatch is not called afterwards, even in that one.
+* Only the game thread (the one that made the bus) changes the subscription
+  tables. A subscribe or cancel from another thread, and every weakly held
+  handler whose object is collected (the garbage collector may run on any
+  thread, at any bytecode), only queue the change; the game thread applies
+  the queue at its next subscribe, cancel or flush.
+* ``async def`` handlers are refused with ``TypeError``: the bus calls handlers
+  synchronously and would never await them.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import itertools
 import logging
+import threading
 import types
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from enum import IntEnum
+from typing import Any, Final, Literal, TypeVar
+
+from game.engine._checks import whole
 
 __all__ = [
+    "HANDLED",
     "CascadeError",
     "DispatchDepthError",
     "Event",
     "EventBus",
     "Handler",
+    "Modal",
+    "Priority",
     "Subscription",
     "Trace",
     "callable_name",
+    "check_not_async",
+    "weak_method",
 ]
 
 log = logging.getLogger(__name__)
@@ -45,8 +65,32 @@ log = logging.getLogger(__name__)
 E = TypeVar("E")
 F = TypeVar("F", bound=Callable[..., Any])
 
+_ASYNC_FLAGS = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
+
 #: A handler takes the event; returning ``True`` stops propagation.
 Handler = Callable[[E], "bool | None"]
+
+#: What a handler returns to say "this event was mine": the handlers after it
+#: (lower priority) do not see it, and ``publish`` returns ``True``.
+HANDLED: Final = True
+
+
+class Priority(IntEnum):
+    """The input layers, in the order they hear an event (higher first).
+
+    A layer that handles an event (returns :data:`HANDLED`) hides it from the
+    layers below: an open text box takes the keys before the game moves the
+    player; a modal panel takes them before the text box; focus handling sees
+    them before the panel; observers (counters, the debug overlay) see every
+    event and never stop one. Ties go in subscription order.
+    """
+
+    GAME = 0
+    TEXT_ENTRY = 100
+    MODAL = 200
+    FOCUS = 1_000
+    OBSERVER = 1_000_000
+
 
 # One step of a dispatch plan: (subscription, weak ref to the owner or None, function).
 _Planned = tuple["Subscription", "weakref.ReferenceType[Any] | None", Callable[..., object]]
@@ -67,10 +111,94 @@ class DispatchDepthError(RecursionError):
 
 def callable_name(fn: object) -> str:
     """The qualified name of a callable, for logs (``Player.on_key``, ``<lambda>``)."""
-    func = getattr(fn, "__func__", fn)
+    func = fn
+    for _ in range(4):  # a partial of a bound method, a layer-pair handler of one, ...
+        if isinstance(func, functools.partial):
+            func = func.func
+        inner = getattr(func, "__func__", func)
+        if inner is func:
+            break
+        func = inner
     module = getattr(func, "__module__", None) or "?"
     qualname = getattr(func, "__qualname__", None) or repr(func)
     return f"{module}.{qualname}"
+
+
+def check_not_async(what: str, fn: object) -> None:
+    """Raise ``TypeError`` if calling ``fn`` would only make a coroutine (or async generator).
+
+    The engine calls callbacks synchronously and never awaits what they
+    return, so an ``async def`` callback would silently never run. Covers
+    ``async def`` functions and methods, ``functools.partial`` of them, and
+    objects whose ``__call__`` is ``async def``.
+    """
+    kind = type(fn)
+    if kind is types.FunctionType or kind is types.MethodType:
+        # The common case, in ~100 ns (timers are made often): read the code flags.
+        code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+        if code is not None and not code.co_flags & _ASYNC_FLAGS:
+            return
+    # An instance's __call__ may be async; a class's is its constructor.
+    call = None if isinstance(fn, type) else getattr(fn, "__call__", None)  # noqa: B004
+    if not any(inspect.iscoroutinefunction(f) or inspect.isasyncgenfunction(f) for f in (fn, call)):
+        return
+    raise TypeError(
+        f"{what} {callable_name(fn)} is an async function: the engine calls callbacks "
+        "synchronously and never awaits them, so it would never run. Pass a plain function; "
+        "to do async work, have it start the coroutine on your event loop "
+        "(asyncio.run_coroutine_threadsafe(coro, loop)) and post events back with bus.post()"
+    )
+
+
+class _MethodOf:
+    """``partial(method, *args, **kwargs)`` with the object passed at call time.
+
+    ``weak_method`` splits ``partial(obj.method, 1)`` into a weak reference to
+    ``obj`` and this, called as ``this(obj, event)`` like an unbound function.
+    """
+
+    __slots__ = ("__func__", "args", "keywords")
+
+    def __init__(self, func: Callable[..., object], args: tuple[Any, ...], keywords: Any) -> None:
+        self.__func__ = func  # what callable_name reports: the method's own name
+        self.args = args
+        self.keywords = keywords
+
+    def __call__(self, owner: object, *rest: object) -> object:
+        return self.__func__(owner, *self.args, *rest, **self.keywords)
+
+
+def weak_method(
+    callback: Callable[..., object], on_collected: Callable[[Any], object]
+) -> tuple[weakref.ReferenceType[Any] | None, Callable[..., object]]:
+    """Split ``callback`` into ``(weak reference to its object, function)`` where it is bound.
+
+    A bound method ``obj.m`` gives ``(ref(obj), m.__func__)``, and a
+    ``functools.partial(obj.m, *args)`` gives ``(ref(obj), f)`` with
+    ``f(obj, *rest)`` calling ``obj.m(*args, *rest)``: call ``func(ref(), ...)``
+    while the reference is alive. ``on_collected(ref)`` runs when ``obj`` is
+    collected, on whatever thread the garbage collector runs. Anything else
+    (a function, a lambda, an object whose class has no ``__weakref__`` slot)
+    gives ``(None, callback)``: held strongly. A ``(ref, function)`` pair costs
+    ~10 ns a call against ~220 ns for ``weakref.WeakMethod`` (design §6).
+    """
+    target: object = callback
+    args: tuple[Any, ...] = ()
+    keywords: Any = None
+    if isinstance(callback, functools.partial):
+        # A partial of a partial is flattened by functools itself.
+        target, args, keywords = callback.func, callback.args, callback.keywords
+    owner = getattr(target, "__self__", None)
+    if not isinstance(target, types.MethodType) or owner is None:
+        return None, callback
+    try:
+        ref = weakref.ref(owner, on_collected)
+    except TypeError:  # the owner has __slots__ without __weakref__
+        return None, callback
+    func = target.__func__
+    if args or keywords:
+        return ref, _MethodOf(func, args, keywords)
+    return ref, func
 
 
 class Subscription:
@@ -113,21 +241,7 @@ class Subscription:
         # True while no bookkeeping is due (active, not once, no failure
         # streak): publish then calls the handler on its fast path.
         self._fast = not once
-        self._ref: weakref.ReferenceType[Any] | None
-        self._func: Callable[..., object]
-        owner = getattr(handler, "__self__", None)
-        if isinstance(handler, types.MethodType) and owner is not None:
-            try:
-                # A (ref, function) pair is ~20x cheaper to call than WeakMethod.
-                self._ref = weakref.ref(owner, self._owner_collected)
-            except TypeError:  # the owner has __slots__ without __weakref__
-                self._ref = None
-                self._func = handler
-            else:
-                self._func = handler.__func__
-        else:
-            self._ref = None
-            self._func = handler
+        self._ref, self._func = weak_method(handler, self._owner_collected)
 
     @property
     def handler(self) -> Callable[..., object] | None:
@@ -143,18 +257,34 @@ class Subscription:
         return callable_name(self._func)
 
     def cancel(self) -> None:
-        """End this subscription. Idempotent; safe inside a dispatch."""
-        if not self.active:
-            return
-        self.active = False
-        self._fast = False
-        bus = self._bus
-        self._bus = None
+        """End this subscription. Idempotent; safe inside a dispatch and from any thread.
+
+        On the game thread it takes effect at once. From another thread the
+        handler is flagged at once (dispatches that start later skip it; one
+        already running may still call it) and removed from the tables at the
+        game thread's next subscribe, cancel or flush.
+        """
+        bus = self._end()
         if bus is not None:
             bus._remove(self)
 
     def _owner_collected(self, _ref: object) -> None:
-        self.cancel()
+        # Runs wherever the garbage collector runs: another thread, or the game
+        # thread in the middle of any bytecode (even inside the bus's own
+        # bookkeeping). So it only flags the subscription and queues its removal.
+        bus = self._end()
+        if bus is not None:
+            bus._inbox.append((False, self))
+
+    def _end(self) -> EventBus | None:
+        """Flag this subscription as ended; the bus to tell, the first time only."""
+        if not self.active:
+            return None
+        self.active = False
+        self._fast = False
+        bus = self._bus
+        self._bus = None
+        return bus
 
     def __repr__(self) -> str:
         state = "active" if self.active else "cancelled"
@@ -162,6 +292,30 @@ class Subscription:
             f"<Subscription {self.name} to {self.event_type.__name__} "
             f"priority={self.priority} {state}>"
         )
+
+
+class Modal:
+    """A layer of handlers pushed over everything below it; :meth:`pop` takes it away.
+
+    Made by :meth:`EventBus.push_modal`. While pushed, its handlers run at
+    its priority (default :attr:`Priority.MODAL`); one that returns
+    :data:`HANDLED` keeps the event from the layers underneath.
+    """
+
+    __slots__ = ("subscriptions",)
+
+    def __init__(self, subscriptions: tuple[Subscription, ...]) -> None:
+        self.subscriptions = subscriptions
+
+    @property
+    def active(self) -> bool:
+        """True until :meth:`pop`."""
+        return any(sub.active for sub in self.subscriptions)
+
+    def pop(self) -> None:
+        """Cancel the layer's subscriptions. Idempotent."""
+        for sub in self.subscriptions:
+            sub.cancel()
 
 
 class Trace(list[Any]):
@@ -200,25 +354,25 @@ class EventBus:
     ) -> None:
         if on_error not in ("log", "raise"):
             raise ValueError(f"on_error must be 'log' or 'raise', not {on_error!r}")
-        if max_failures is not None and max_failures < 1:
-            raise ValueError(f"max_failures must be at least 1 or None, not {max_failures!r}")
-        if max_depth < 1:
-            raise ValueError(f"max_depth must be at least 1, not {max_depth!r}")
-        if max_cascade < 0:
-            raise ValueError(f"max_cascade must not be negative, not {max_cascade!r}")
         self.on_error = on_error
-        self.max_failures = max_failures
-        self.max_depth = max_depth
-        self.max_cascade = max_cascade
+        self.max_failures = None if max_failures is None else whole("max_failures", max_failures, 1)
+        self.max_depth = whole("max_depth", max_depth, 1)
+        self.max_cascade = whole("max_cascade", max_cascade)
         #: Handler (and timer callback) exceptions caught under ``on_error="log"``.
         self.handler_errors = 0
         self._by_type: dict[type, list[Subscription]] = {}
+        # The game thread: the only one that changes _by_type and _cache.
+        self._thread = threading.get_ident()
+        # Changes asked for elsewhere (other threads, garbage-collector callbacks),
+        # applied in order by the game thread: (True, added) or (False, cancelled).
+        self._inbox: deque[tuple[bool, Subscription]] = deque()
         # The dispatch plan per concrete event class: its subscriptions in call
         # order, each with its weak reference (or None) and function read out,
         # which never change after subscribing. Dispatch iterates a tuple, so
         # subscribing mid-dispatch cannot disturb it.
         self._cache: dict[type, tuple[_Planned, ...]] = {}
-        self._seq = 0
+        # next() on a count is atomic in CPython: other threads subscribe too.
+        self._seq = itertools.count(1)
         self._depth = 0
         self._queue: deque[object] = deque()
         self._recorders: list[Trace] = []
@@ -235,19 +389,30 @@ class EventBus:
     ) -> Subscription:
         """Call ``handler(event)`` for every published ``event_type`` (or subclass).
 
-        Raises ``TypeError`` if ``event_type`` is not a class or ``handler`` is
-        not callable.
+        Subscribing the same handler twice makes two subscriptions: it is called
+        twice per event, and each is cancelled on its own.
+
+        From another thread than the game thread the subscription is queued and
+        takes effect at the game thread's next subscribe, cancel or flush
+        (so an event that thread posts after subscribing reaches it).
+
+        Raises ``TypeError`` if ``event_type`` is not a class, ``handler`` is
+        not callable or is an ``async def`` function (it would never be awaited).
         """
         if not isinstance(event_type, type):
             raise TypeError(f"event_type must be a class, not {event_type!r}")
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {handler!r}")
-        if not isinstance(priority, int):
+        check_not_async("handler", handler)
+        if isinstance(priority, bool) or not isinstance(priority, int):
             raise TypeError(f"priority must be an int, not {priority!r}")
-        self._seq += 1
-        sub = Subscription(self, event_type, handler, priority, once, self._seq)
-        self._by_type.setdefault(event_type, []).append(sub)
-        self._invalidate(event_type)
+        sub = Subscription(self, event_type, handler, priority, once, next(self._seq))
+        if threading.get_ident() != self._thread:
+            self._inbox.append((True, sub))
+            return sub
+        if self._inbox:
+            self._apply_inbox()
+        self._add(sub)
         return sub
 
     def on(self, event_type: type[E], *, priority: int = 0, once: bool = False) -> Callable[[F], F]:
@@ -259,7 +424,51 @@ class EventBus:
 
         return register
 
+    def _add(self, sub: Subscription) -> None:
+        self._by_type.setdefault(sub.event_type, []).append(sub)
+        self._invalidate(sub.event_type)
+
+    def push_modal(
+        self,
+        handlers: Mapping[type[Any], Callable[[Any], object]],
+        *,
+        priority: int = Priority.MODAL,
+    ) -> Modal:
+        """Subscribe ``{event_type: handler}`` as one layer over the game; return it.
+
+        ``modal.pop()`` ends it. For a pause panel, a dialog, a menu: the
+        layer takes the events its handlers return :data:`HANDLED` for.
+        Raises ``TypeError`` like :meth:`subscribe`.
+        """
+        return Modal(
+            tuple(
+                self.subscribe(event_type, handler, priority=priority)
+                for event_type, handler in handlers.items()
+            )
+        )
+
     def _remove(self, sub: Subscription) -> None:
+        if threading.get_ident() != self._thread:
+            self._inbox.append((False, sub))
+            return
+        if self._inbox:
+            self._apply_inbox()
+        self._drop(sub)
+
+    def _apply_inbox(self) -> None:
+        """Apply, on the game thread, the changes queued by other threads and the GC."""
+        inbox = self._inbox
+        while inbox:
+            try:
+                added, sub = inbox.popleft()
+            except IndexError:  # pragma: no cover - only this thread pops
+                break
+            if not added:
+                self._drop(sub)
+            elif sub.active:  # not cancelled again before it got here
+                self._add(sub)
+
+    def _drop(self, sub: Subscription) -> None:
         subs = self._by_type.get(sub.event_type)
         if subs is not None:
             with suppress(ValueError):  # already gone: cancel is idempotent
@@ -274,28 +483,40 @@ class EventBus:
             del self._cache[t]
 
     def _resolve(self, event_type: type) -> tuple[_Planned, ...]:
+        plan = self._plan(event_type)
+        self._cache[event_type] = plan
+        return plan
+
+    def _plan(self, event_type: type) -> tuple[_Planned, ...]:
         subs: list[Subscription] = []
         for klass in event_type.__mro__:
             found = self._by_type.get(klass)
             if found:
                 subs.extend(found)
         subs.sort(key=lambda s: (-s.priority, s.seq))
-        plan = tuple((s, s._ref, s._func) for s in subs)
-        self._cache[event_type] = plan
-        return plan
+        return tuple((s, s._ref, s._func) for s in subs)
 
     @property
     def subscription_count(self) -> int:
-        """How many subscriptions are active."""
-        return sum(len(subs) for subs in self._by_type.values())
+        """How many subscriptions are active (on the game thread: queued changes applied)."""
+        if self._inbox and threading.get_ident() == self._thread:
+            self._apply_inbox()
+        # tuple() copies in one C call: safe while the game thread changes the dict.
+        return sum(1 for subs in tuple(self._by_type.values()) for s in subs if s.active)
 
     def subscriptions(self, event_type: type) -> tuple[Subscription, ...]:
         """The active subscriptions an ``event_type`` event would reach, in call order."""
+        if self._inbox and threading.get_ident() == self._thread:
+            self._apply_inbox()
         return tuple(s for s, _, _ in self._handlers(event_type) if s.active)
 
     def _handlers(self, event_type: type) -> tuple[_Planned, ...]:
         found = self._cache.get(event_type)
-        return self._resolve(event_type) if found is None else found
+        if found is not None:
+            return found
+        if threading.get_ident() != self._thread:
+            return self._plan(event_type)  # reading only: the cache is the game thread's
+        return self._resolve(event_type)
 
     # -- dispatching -------------------------------------------------------
 
@@ -343,11 +564,28 @@ class EventBus:
                         continue
                 else:
                     result = self._call_with_bookkeeping(sub, event)
-                if result is True:
-                    return True
+                if result is not None:  # as cheap as ``is True`` for the usual None
+                    if result is True:
+                        return True
+                    if result is not False:
+                        self._returned(sub, event, result)
             return False
         finally:
             self._depth = depth
+
+    def _returned(self, sub: Subscription, event: object, result: object) -> None:
+        """A handler returned something else than True, False or None."""
+        if not inspect.isawaitable(result):
+            return  # any other value does not stop propagation
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()  # it will never run: spare the "never awaited" warning
+        error = TypeError(
+            f"{sub.name} returned {type(result).__name__} {result!r}, which the bus never "
+            "awaits: the work in it did not run. Handlers must do their work when called "
+            "(see check_not_async for how to start async work from one)"
+        )
+        self._handler_failed(sub, event, error)
 
     def _call_with_bookkeeping(self, sub: Subscription, event: object) -> object:
         """The slow path of :meth:`publish`: cancelled, ``once`` or failing handlers."""
@@ -415,6 +653,8 @@ class EventBus:
         ``max_cascade`` of them raises :class:`CascadeError` (or logs it under
         ``on_error="log"``); the events still queued then stay queued.
         """
+        if self._inbox:
+            self._apply_inbox()
         queue = self._queue
         budget = len(queue) + self.max_cascade
         delivered = 0

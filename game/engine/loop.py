@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from game.engine._checks import non_negative, positive
+from game.engine._checks import non_negative, positive, whole
 from game.engine.events import Event, EventBus
 
 __all__ = ["CollisionPhase", "FixedStepLoop", "FixedUpdate", "InputPhase", "TimerPhase"]
@@ -24,9 +24,13 @@ class FixedUpdate(Event):
 
 
 class InputPhase(Protocol):
-    """Phase 1: publishes the input events stamped with ``tick``."""
+    """Phase 1: publishes the input events stamped with ``tick``.
 
-    def publish_tick(self, tick: int) -> None: ...
+    ``paused=True``: a frame that runs no step delivers its input at once
+    (menus, the chat box and the unpause key must not wait for a step).
+    """
+
+    def publish_tick(self, tick: int, *, paused: bool = False) -> None: ...
 
 
 class TimerPhase(Protocol):
@@ -68,6 +72,12 @@ class FixedStepLoop:
     limit is added to :attr:`dropped_time` and never carried over (no spiral
     of death); a remainder smaller than one step stays in the accumulator and
     becomes :attr:`alpha`, the blend factor for rendering.
+
+    :attr:`paused` and :attr:`time_scale` are read again after every step, so
+    a callback that pauses the game (a pause key, a focus loss, a game over)
+    runs no further step of that frame, and a new time scale applies to the
+    steps the frame still owes. A frame that runs no step (paused, scale 0, or
+    less than a step of time) hands its input to the handlers at once.
     """
 
     def __init__(
@@ -82,11 +92,9 @@ class FixedStepLoop:
         collisions: CollisionPhase | None = None,
     ) -> None:
         self.bus = bus
-        self.step = positive("step", step)
+        self._step = positive("step", step)
         self.max_frame = positive("max_frame", max_frame)
-        if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-            raise ValueError(f"max_steps must be an int >= 1, not {max_steps!r}")
-        self.max_steps = max_steps
+        self.max_steps = whole("max_steps", max_steps, 1)
         self.input = input
         self.timers = timers
         self.collisions = collisions
@@ -99,6 +107,13 @@ class FixedStepLoop:
         self._time_scale = 1.0
         self._tick = 0
         self._accumulator = 0.0
+        self._stepping = False
+        self._end_frame = False
+
+    @property
+    def step(self) -> float:
+        """Game seconds per step, fixed for the loop's life (``time`` is ``tick * step``)."""
+        return self._step
 
     @property
     def tick(self) -> int:
@@ -127,13 +142,31 @@ class FixedStepLoop:
     def advance(self, frame_dt: float) -> int:
         """Consume ``frame_dt`` seconds of wall time; return how many steps ran.
 
-        Raises ``ValueError`` if ``frame_dt`` is negative or not finite.
+        When no step will run this frame (paused, ``time_scale`` 0, or the
+        time does not reach a step), the input fed so far is published at once
+        (``input.publish_tick(tick, paused=True)``) and the bus flushed, so the
+        pause key, menus and the chat box still work. After each step
+        :attr:`paused` and :attr:`time_scale` are read again: pausing stops the
+        frame there, dropping the whole steps it still owed (paused time is
+        not game time; the fraction of a step that makes :attr:`alpha` stays),
+        and a new scale rescales those owed steps.
+
+        Raises ``ValueError`` if ``frame_dt`` is negative or not finite, and
+        ``RuntimeError`` if called from inside a step. With the bus's
+        ``on_error="raise"``, an exception from a step ends the frame there:
+        the step counts as run (``tick`` moves on, so ``time`` still equals the
+        timers' clock) and the steps the frame still owed are dropped.
         """
         frame_dt = non_negative("frame_dt", frame_dt)
+        self._not_inside_a_step("advance")
+        self._end_frame = False
+        if self.paused or not self._reaches_a_step(frame_dt):
+            self._publish_input_now()
         if self.paused:
             self.steps_last_frame = 0
             return 0
-        dt = frame_dt * self._time_scale
+        scale = self._time_scale
+        dt = frame_dt * scale
         if dt > self.max_frame:
             self.dropped_time += dt - self.max_frame
             dt = self.max_frame
@@ -141,11 +174,26 @@ class FixedStepLoop:
         threshold = step * (1.0 - _STEP_EPSILON)
         accumulator = self._accumulator + dt
         steps = 0
-        while accumulator >= threshold and steps < self.max_steps:
-            accumulator -= step
-            steps += 1
-            self._accumulator = accumulator  # keeps alpha right for code inside a step
-            self._run_step()
+        try:
+            while accumulator >= threshold and steps < self.max_steps:
+                accumulator -= step
+                steps += 1
+                self._accumulator = accumulator  # keeps alpha right for code inside a step
+                self._run_step()
+                # A step's callbacks may have paused the game or changed its speed:
+                # what the frame still owes follows the flags as they are now.
+                if self._paused_now() or self._end_frame:
+                    accumulator = self._fraction(accumulator)
+                    break
+                if self._time_scale != scale:
+                    fraction = self._fraction(accumulator)
+                    owed = (accumulator - fraction) * (self._time_scale / scale)
+                    accumulator = fraction + owed
+                    scale = self._time_scale
+        except BaseException:
+            self._accumulator = self._fraction(accumulator)
+            self.steps_last_frame = steps
+            raise
         if accumulator >= threshold:
             whole = int((accumulator + step * _STEP_EPSILON) // step)
             self.dropped_time += whole * step
@@ -155,18 +203,63 @@ class FixedStepLoop:
         return steps
 
     def step_once(self) -> None:
-        """Run exactly one step now, even while paused (for debugging)."""
+        """Run exactly one step now, even while paused (for debugging).
+
+        Raises ``RuntimeError`` if called from inside a step.
+        """
+        self._not_inside_a_step("step_once")
         self._run_step()
+
+    def end_frame(self) -> None:
+        """Run no further step in the current :meth:`advance` (a quit request, say).
+
+        Like pausing for the rest of the frame, without pausing: the steps the
+        frame still owed are dropped (not counted in :attr:`dropped_time`), and
+        the next frame runs as usual. Outside a step it does nothing.
+        """
+        self._end_frame = self._stepping
+
+    def _paused_now(self) -> bool:
+        # A call, not ``self.paused`` inline: a step's callbacks change the
+        # flag behind the caller's back (and a type checker's narrowing).
+        return self.paused
+
+    def _reaches_a_step(self, frame_dt: float) -> bool:
+        dt = min(frame_dt * self._time_scale, self.max_frame)
+        return self._accumulator + dt >= self.step * (1.0 - _STEP_EPSILON)
+
+    def _fraction(self, accumulator: float) -> float:
+        """What is left of ``accumulator`` once its whole steps are taken out."""
+        step = self.step
+        whole = int((accumulator + step * _STEP_EPSILON) // step)
+        return max(accumulator - whole * step, 0.0)
+
+    def _publish_input_now(self) -> None:
+        if self.input is not None:
+            self.input.publish_tick(self._tick, paused=True)
+        self.bus.flush()
+
+    def _not_inside_a_step(self, what: str) -> None:
+        if self._stepping:
+            raise RuntimeError(
+                f"FixedStepLoop.{what}() called from inside a step (tick {self._tick}); "
+                "set loop.paused or loop.time_scale instead, they are read after each step"
+            )
 
     def _run_step(self) -> None:
         tick = self._tick
         dt = self.step
-        if self.input is not None:
-            self.input.publish_tick(tick)
-        if self.timers is not None:
-            self.timers.update(dt)
-        self.bus.publish(FixedUpdate(tick, dt))
-        if self.collisions is not None:
-            self.collisions.update()
-        self.bus.flush()
-        self._tick = tick + 1
+        self._stepping = True
+        try:
+            if self.input is not None:
+                self.input.publish_tick(tick)
+            if self.timers is not None:
+                self.timers.update(dt)
+            self.bus.publish(FixedUpdate(tick, dt))
+            if self.collisions is not None:
+                self.collisions.update()
+            self.bus.flush()
+        finally:
+            # Even when a phase raised: the timers' clock has moved, so the tick has.
+            self._tick = tick + 1
+            self._stepping = False

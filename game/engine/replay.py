@@ -74,6 +74,16 @@ class ReplayHeader:
     options: Mapping[str, Any] = field(default_factory=dict)
     format: int = FORMAT_VERSION
 
+    def step_mismatch(self, step: float) -> str | None:
+        """Why a game stepping ``step`` seconds cannot play this replay, or ``None`` if it can.
+
+        Steps match within 1e-12 s: the header stores the float's repr, so a
+        difference is another step, never a rounding error.
+        """
+        if abs(self.step - step) > 1e-12:
+            return f"recorded at a step of {self.step} s; this game steps {step} s"
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class InputLine:

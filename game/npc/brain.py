@@ -16,11 +16,45 @@ import itertools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Protocol
 
-__all__ = ["Brain", "ChatContext", "ReplyCallbacks", "ReplyRequest", "Unheard", "has_cjk"]
+# Re-exported: the NPC code asks the brain module which language a line is in.
+from game.text.cjk import has_cjk
+
+__all__ = [
+    "Action",
+    "Brain",
+    "ChatContext",
+    "ReplyCallbacks",
+    "ReplyRequest",
+    "ReplyState",
+    "Unheard",
+    "has_cjk",
+]
 
 log = logging.getLogger(__name__)
+
+
+class Action(str, Enum):
+    """What a reply may ask its NPC to do: the registry the dialogue files are checked
+    against (an unknown ``action`` is a data error) and the NPC dispatches on."""
+
+    DANCE = "dance"
+    FOLLOW = "follow"
+    #: Stop dancing and following (a language model's ``stop`` tool asks for it).
+    STOP = "stop"
+
+
+class ReplyState(str, Enum):
+    """A :class:`ReplyRequest`'s life: ``PENDING`` → ``STARTED`` → ``DONE``, ``ERROR``
+    or ``CANCELLED``. Members equal their values (``ReplyState.DONE == "done"``)."""
+
+    PENDING = "pending"
+    STARTED = "started"
+    DONE = "done"
+    ERROR = "error"
+    CANCELLED = "cancelled"
 
 
 class ReplyCallbacks(Protocol):
@@ -94,8 +128,8 @@ class ReplyRequest:
         self.id = next(_ids)
         self.callbacks = callbacks
         self._on_cancel = on_cancel
-        #: "pending", "started", then one of "done", "error", "cancelled".
-        self.state = "pending"
+        #: ``PENDING``, ``STARTED``, then one of ``DONE``, ``ERROR``, ``CANCELLED``.
+        self.state = ReplyState.PENDING
         self.text = ""
         #: What the reply asks the NPC to do ("dance", "follow"), set by the brain before
         #: :meth:`end`; the NPC turns it into a bus event.
@@ -104,12 +138,12 @@ class ReplyRequest:
     @property
     def active(self) -> bool:
         """True until the reply ends, fails or is cancelled."""
-        return self.state in ("pending", "started")
+        return self.state in (ReplyState.PENDING, ReplyState.STARTED)
 
     def start(self) -> None:
         """Deliver ``on_start`` once (later calls do nothing)."""
-        if self.state == "pending":
-            self.state = "started"
+        if self.state is ReplyState.PENDING:
+            self.state = ReplyState.STARTED
             self.callbacks.on_start()
 
     def token(self, token: str) -> None:
@@ -125,7 +159,7 @@ class ReplyRequest:
         if not self.active:
             return
         self.start()
-        self.state = "done"
+        self.state = ReplyState.DONE
         if text is not None:
             self.text = text
         self.callbacks.on_end(self.text)
@@ -135,14 +169,14 @@ class ReplyRequest:
         if not self.active:
             return
         self.start()
-        self.state = "error"
+        self.state = ReplyState.ERROR
         self.callbacks.on_error(message)
 
     def cancel(self) -> None:
         """Stop: nothing more reaches the callbacks. Idempotent."""
         if not self.active:
             return
-        self.state = "cancelled"
+        self.state = ReplyState.CANCELLED
         if self._on_cancel is not None:
             try:
                 self._on_cancel()
@@ -150,16 +184,4 @@ class ReplyRequest:
                 log.exception("cancelling reply %d failed", self.id)
 
     def __repr__(self) -> str:
-        return f"<ReplyRequest {self.id} {self.state} {self.text[:20]!r}>"
-
-
-def has_cjk(text: str) -> bool:
-    """Whether ``text`` has Chinese, Japanese or Korean characters (to pick the reply language)."""
-    return any(
-        "\u3040" <= ch <= "\u30ff"  # kana
-        or "\u3400" <= ch <= "\u9fff"  # CJK ideographs (ext. A and unified)
-        or "\uac00" <= ch <= "\ud7af"  # hangul
-        or "\uf900" <= ch <= "\ufaff"
-        or "\U00020000" <= ch <= "\U0002ffff"
-        for ch in text
-    )
+        return f"<ReplyRequest {self.id} {self.state.value} {self.text[:20]!r}>"

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 from game.engine.collisions import Collider, CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.timers import TimerHandle, Timers
-from game.npc.brain import Brain, ChatContext, ReplyRequest, Unheard, has_cjk
+from game.npc.brain import (
+    Action,
+    Brain,
+    ChatContext,
+    ReplyRequest,
+    ReplyState,
+    Unheard,
+    has_cjk,
+)
 from game.npc.bubble_reply import BubbleReply
 from game.npc.dialogue import Dialogue
 from game.npc.rule_brain import RuleBrain
@@ -41,10 +50,10 @@ class NpcSpoke(Event):
 
 @dataclass(frozen=True, slots=True)
 class NpcAction(Event):
-    """The player asked an NPC to do something ("dance", "follow", "stop")."""
+    """The player asked an NPC to do something (:class:`~game.npc.brain.Action`)."""
 
     npc: str
-    action: str
+    action: Action
 
 
 class ConversationLog:
@@ -67,6 +76,11 @@ class ChatNPC:
     ``facts()`` returns the live game numbers the brain may quote (score,
     coins left, clock). The chat ``brain`` may be slow (a language model);
     greetings and farewells always come from the NPC's own dialogue file.
+
+    ``layer`` is the collision layer of its solid body, ``talk_layer`` that of
+    its talk radius (a trigger); ``mask`` and ``talk_mask`` are their masks
+    (``None``: what the world's layer-pair table allows, or every layer).
+    The scene routes the player's enter/exit of ``talk_layer`` here.
     """
 
     SIZE = 28
@@ -91,6 +105,10 @@ class ChatNPC:
         bubble: SpeechBubble,
         facts: Callable[[], Mapping[str, object]],
         log: ConversationLog,
+        layer: str,
+        talk_layer: str,
+        mask: Iterable[str] | None = None,
+        talk_mask: Iterable[str] | None = None,
     ) -> None:
         self.key = dialogue.key
         self.dialogue = dialogue
@@ -107,13 +125,10 @@ class ChatNPC:
         self.home: Vec = position
         self.facing: Vec = (0.0, 1.0)
         self.body: Collider = world.add(
-            (*position, self.SIZE, self.SIZE),
-            layer="npc",
-            mask=["wall", "npc", "player"],  # solid: the player walks round villagers
-            owner=self,
+            (*position, self.SIZE, self.SIZE), layer=layer, mask=mask, owner=self
         )
         self.zone: Collider = world.add(
-            self._zone_rect(), layer="talk", mask=["player"], trigger=True, owner=self
+            self._zone_rect(), layer=talk_layer, mask=talk_mask, trigger=True, owner=self
         )
         self.in_range = False
         #: The language the player last used with this NPC ("en" or "zh").
@@ -124,6 +139,7 @@ class ChatNPC:
         self._greet_ready = True
         self._request: ReplyRequest | None = None
         self._dance: TimerHandle | None = None
+        self._cooldown: TimerHandle | None = None
 
     @property
     def name(self) -> str:
@@ -142,7 +158,9 @@ class ChatNPC:
         self.in_range = True
         if self._greet_ready and not self.bubble.visible:
             self._greet_ready = False
-            self.timers.after(self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet")
+            self._cooldown = self.timers.after(
+                self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet"
+            )
             self._bark("hello" if self.language == "en" else "你好")
 
     def player_left(self) -> None:
@@ -188,6 +206,17 @@ class ChatNPC:
         self.bubble.update(dt)
 
     # -- actions ---------------------------------------------------------------
+
+    def perform(self, action: Action) -> None:
+        """Do what the player asked; mypy checks that every :class:`Action` is handled."""
+        if action is Action.DANCE:
+            self.dance()
+        elif action is Action.FOLLOW:
+            self.follow()
+        elif action is Action.STOP:
+            self.stop()
+        else:
+            _unhandled(action)
 
     def dance(self) -> None:
         """Spin for a moment: a repeating timer turns the NPC a little each time."""
@@ -261,9 +290,9 @@ class ChatNPC:
 
     def _act(self, request: ReplyRequest) -> None:
         action = request.action
-        if action is not None and request.state == "done":
+        if action is not None and request.state is ReplyState.DONE:
             request.action = None  # once, whichever path gets here first
-            self.bus.publish(NpcAction(self.key, action))
+            self.bus.publish(NpcAction(self.key, Action(action)))
 
     def _bark(self, phrase: str) -> None:
         context = ChatContext(self.name, None, dict(self.facts()), npc_key=self.key)
@@ -274,6 +303,20 @@ class ChatNPC:
 
     def _cooldown_over(self) -> None:
         self._greet_ready = True
+        self._cooldown = None
+
+    def close(self) -> None:
+        """Leave the world: drop any reply, stop its timers and its brain, remove its colliders."""
+        self._cancel_reply()
+        for handle in (self._dance, self.following, self._cooldown):
+            if handle is not None:
+                handle.cancel()
+        close_brain = getattr(self.brain, "close", None)  # a LangChain brain's thread
+        if close_brain is not None:
+            close_brain()
+        for collider in (self.body, self.zone):
+            if collider.alive:
+                self.world.remove(collider)
 
     def state(self) -> tuple[object, ...]:
         """What decides this NPC's future, for the state hash."""
@@ -284,7 +327,12 @@ class ChatNPC:
             round(self.spin, 9),
             self.following is not None,
             self._greet_ready,
-            self.bubble.phase,
+            self.bubble.state.value,
             self.bubble.text,
             self.barks.player_name,
         )
+
+
+def _unhandled(action: NoReturn) -> NoReturn:
+    """Only reached if an :class:`Action` has no branch above (mypy reports it first)."""
+    raise AssertionError(f"ChatNPC.perform does not handle {action!r}")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import string
-import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,13 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
+from game.engine._toml import tomllib
 from game.engine.errors import DataError
-from game.npc.brain import has_cjk
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from game.npc.brain import Action, has_cjk
+from game.text.cjk import is_cjk_punctuation
 
 __all__ = [
     "ACTIONS",
@@ -58,7 +54,7 @@ LANGUAGES = ("en", "zh")
 #: The only names a reply may use in braces.
 PLACEHOLDERS = frozenset({"player", "npc", "score", "coins_left", "coins_total", "clock"})
 #: What an intent may ask the NPC to do (the NPC turns it into a bus event).
-ACTIONS = frozenset({"dance", "follow"})
+ACTIONS = frozenset(action.value for action in Action)
 #: Longest player line that is matched; the rest is ignored (regex cost stays bounded).
 MAX_INPUT = 1000
 #: Longest remembered player name, in characters.
@@ -161,9 +157,7 @@ def normalize(text: str) -> str:
 def _chinese_input(text: str) -> bool:
     # CJK characters, or CJK / full-width punctuation ("？？", "ＯＫ") that only a
     # Chinese input method types: checked before NFKC folds them to ASCII.
-    return has_cjk(text) or any(
-        "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in text
-    )
+    return has_cjk(text) or any(is_cjk_punctuation(c) for c in text)
 
 
 def fill(template: str, values: Mapping[str, object]) -> str:
@@ -195,14 +189,15 @@ def dialogue_files() -> dict[str, Path]:
 
 
 def load_npc(key: str) -> Dialogue:
-    """Load a bundled NPC's dialogue by key (``"guide"``) or by its name (``"Ada"``).
+    """Load a bundled NPC's dialogue by key (``"guide"``) or by its name (``"Ada"``), any case.
 
     Raises ``KeyError`` naming the NPCs available when there is no such NPC, and
     :class:`DialogueError` when its file is malformed.
     """
     files = dialogue_files()
-    if key in files:
-        return load_dialogue(files[key])
+    for stem, path in files.items():
+        if stem.casefold() == key.casefold():  # as names are: --chat GUIDE is --chat guide
+            return load_dialogue(path)
     for path in files.values():
         dialogue = load_dialogue(path)
         if key.casefold() in {n.casefold() for n in dialogue.names.values()}:

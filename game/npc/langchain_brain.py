@@ -49,7 +49,7 @@ from uuid import UUID
 
 from game.engine.events import Event, EventBus
 from game.engine.loop import FixedUpdate
-from game.npc.brain import ChatContext, ReplyCallbacks, ReplyRequest, has_cjk
+from game.npc.brain import Action, ChatContext, ReplyCallbacks, ReplyRequest, has_cjk
 from game.npc.brain_spec import MissingExtraError
 from game.npc.dialogue import Dialogue, fill
 from game.npc.grounding import cut_reply, facts_text, knowledge, persona_of
@@ -100,7 +100,7 @@ APOLOGY = {
     "zh": "抱歉，我的思路乱了。能再问我一次吗？",
 }
 #: The actions a model may ask for with a tool call; the NPC performs them as the rule brain's.
-NPC_ACTIONS = ("dance", "follow", "stop")
+NPC_ACTIONS = tuple(action.value for action in Action)
 #: What the NPC says when the model called a tool but said nothing (and the dialogue has no line).
 ACKNOWLEDGE = {
     "dance": {"en": "Watch this!", "zh": "看我的！"},

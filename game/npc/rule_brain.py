@@ -14,14 +14,11 @@ from typing import Literal
 
 from game.npc.brain import ChatContext, ReplyCallbacks, ReplyRequest
 from game.npc.dialogue import Dialogue, Match, fill
+from game.text.cjk import char_class
 
 __all__ = ["RuleBrain", "split_tokens"]
 
-_TOKEN = re.compile(
-    r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ffff]"  # one CJK char
-    r"|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ffff]+\s*"
-    r"|\s+"
-)
+_TOKEN = re.compile(f"[{char_class()}]|[^\\s{char_class()}]+\\s*|\\s+")  # one CJK char, a word
 
 
 def split_tokens(text: str) -> list[str]:

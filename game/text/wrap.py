@@ -25,6 +25,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from game.text.cjk import is_cjk
+
 __all__ = ["CLOSING", "OPENING", "Measure", "graphemes", "is_wide", "wrap"]
 
 Measure = Callable[[str], int]
@@ -82,15 +84,10 @@ def is_wide(cluster: str) -> bool:
     """Whether ``cluster`` is CJK or an emoji: a line may break on either side of it."""
     ch = cluster[0]
     code = ord(ch)
-    if code < 0x2E80:
-        return 0x2600 <= code <= 0x27BF  # misc symbols and dingbats (☀ ✂ ❤)
     return (
-        code <= 0x9FFF  # CJK radicals, punctuation, kana, ideographs
-        or 0xAC00 <= code <= 0xD7AF  # hangul
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFE30 <= code <= 0xFE4F
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        0x2600 <= code <= 0x27BF  # misc symbols and dingbats (☀ ✂ ❤)
         or code >= 0x1F000  # emoji and pictographs, CJK extension planes
+        or is_cjk(ch)
     )
 
 

@@ -24,18 +24,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 import pygame
 
 from game.text.wrap import graphemes, wrap
 from game.widgets.text import TextCache
 
-__all__ = ["BubbleLayout", "BubbleStyle", "SpeechBubble", "layout_bubble"]
+__all__ = ["BubbleLayout", "BubbleState", "BubbleStyle", "SpeechBubble", "layout_bubble"]
 
 Color = tuple[int, int, int]
 Point = tuple[int, int]
 
 THINKING = "…"
+
+
+class BubbleState(str, Enum):
+    """A bubble's state machine, driven by game time in :meth:`SpeechBubble.update`.
+
+    ``HIDDEN`` → (``THINKING``: "…" while a reply is awaited) → ``TYPING`` (the
+    typewriter) → ``READING`` (time to read it) → ``FADING`` → ``HIDDEN``.
+    Members equal their values (``BubbleState.TYPING == "typing"``).
+    """
+
+    HIDDEN = "hidden"
+    THINKING = "thinking"
+    TYPING = "typing"
+    READING = "reading"
+    FADING = "fading"
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +168,8 @@ class SpeechBubble:
         self.fade_time = fade_time
         self.cache = cache if cache is not None else TextCache(font)
         self.on_reveal = on_reveal
-        #: "hidden", "thinking", "typing", "reading" or "fading".
-        self.phase = "hidden"
+        #: Where the bubble is in its life (hidden → thinking → typing → reading → fading).
+        self.state = BubbleState.HIDDEN
         #: The text so far (all of it, revealed or not).
         self.text = ""
         #: True while a streamed reply may still grow.
@@ -165,7 +181,7 @@ class SpeechBubble:
         self._total = 0
         self._revealed = 0
         self._typed_time = 0.0
-        self._phase_time = 0.0
+        self._state_time = 0.0
         self._read_time = 0.0
         self._text_width = 0
         self._surface: pygame.Surface | None = None
@@ -177,7 +193,7 @@ class SpeechBubble:
 
     def say(self, text: str) -> None:
         """Show ``text``, typed out from the start."""
-        self._reset("typing")
+        self._reset(BubbleState.TYPING)
         self.streaming = False
         self._set_text(text)
         self._after_reveal()
@@ -190,7 +206,7 @@ class SpeechBubble:
         """
         if not 0 <= min_time < float("inf"):
             raise ValueError(f"min_time must be a finite number >= 0, not {min_time!r}")
-        self._reset("thinking")
+        self._reset(BubbleState.THINKING)
         self.streaming = True
         self._think_min = min_time
 
@@ -199,25 +215,25 @@ class SpeechBubble:
 
         Appending to a bubble that is not streaming starts a new stream.
         """
-        if self.streaming and self.phase == "thinking":
+        if self.streaming and self.state == BubbleState.THINKING:
             self._set_text(self.text + token)
             self._stop_thinking()
             return
-        if not (self.streaming and self.phase == "typing"):
-            self._reset("typing")
+        if not (self.streaming and self.state == BubbleState.TYPING):
+            self._reset(BubbleState.TYPING)
             self.streaming = True
         self._set_text(self.text + token)
 
     def finish(self, text: str | None = None) -> None:
         """The stream is complete (``text``, if given, replaces what was streamed)."""
         if text is not None and text != self.text:
-            if self.phase == "hidden":
+            if self.state == BubbleState.HIDDEN:
                 self.say(text)
                 return
             self._set_text(text)
             self._revealed = min(self._revealed, self._total)
         self.streaming = False
-        if self.phase == "thinking" and not self.text:
+        if self.state == BubbleState.THINKING and not self.text:
             self.hide()  # an empty reply: nothing to show
             return
         self._stop_thinking()
@@ -225,23 +241,23 @@ class SpeechBubble:
 
     def skip(self) -> None:
         """Reveal all of the text now; while reading, start fading out."""
-        if self.phase == "typing":
+        if self.state == BubbleState.TYPING:
             self._reveal_to(self._total)
             self._typed_time = self._total / self.cps
             self._after_reveal()
-        elif self.phase == "reading":
-            self._set_phase("fading")
+        elif self.state == BubbleState.READING:
+            self._set_state(BubbleState.FADING)
 
     def hide(self) -> None:
         """Disappear at once (a cancelled reply)."""
-        self._reset("hidden")
+        self._reset(BubbleState.HIDDEN)
 
     # -- time ----------------------------------------------------------------------------
 
     @property
     def visible(self) -> bool:
         """Whether the bubble draws anything."""
-        return self.phase != "hidden"
+        return self.state != BubbleState.HIDDEN
 
     @property
     def revealed(self) -> int:
@@ -266,47 +282,47 @@ class SpeechBubble:
     @property
     def alpha(self) -> int:
         """Current opacity, 0..255."""
-        if self.phase == "hidden":
+        if self.state == BubbleState.HIDDEN:
             return 0
-        if self.phase != "fading" or self.fade_time == 0:
+        if self.state != BubbleState.FADING or self.fade_time == 0:
             return 255
-        return max(0, min(255, round(255 * (1 - self._phase_time / self.fade_time))))
+        return max(0, min(255, round(255 * (1 - self._state_time / self.fade_time))))
 
     def update(self, dt: float) -> None:
         """Advance the bubble by ``dt`` seconds of game time."""
         if dt < 0:
             raise ValueError(f"dt must be >= 0, not {dt!r}")
-        if self.phase == "hidden":
+        if self.state == BubbleState.HIDDEN:
             return
-        self._phase_time += dt
-        if self.phase == "thinking":
-            waited = self._phase_time
+        self._state_time += dt
+        if self.state == BubbleState.THINKING:
+            waited = self._state_time
             self._stop_thinking()
-            if self.phase == "typing":
+            if self._now(BubbleState.TYPING):
                 dt = waited - self._think_min  # the rest of dt is typing time
-        if self.phase == "typing":
+        if self.state == BubbleState.TYPING:
             full = self._total / self.cps
             reached = self._typed_time + dt
             # Never bank time while waiting for streamed text: it would burst out later.
             self._typed_time = min(reached, full)
             self._reveal_to(min(self._total, int(self._typed_time * self.cps + 1e-9)))
             self._after_reveal()
-            if self.phase == "reading":
-                self._phase_time = max(0.0, reached - full)  # the rest of dt counts as reading
+            if self._now(BubbleState.READING):
+                self._state_time = max(0.0, reached - full)  # the rest of dt counts as reading
         # Leftover time flows on, so the timing does not depend on how frames fall.
-        if self.phase == "reading" and self._phase_time >= self._read_time:
-            leftover = self._phase_time - self._read_time
-            self._set_phase("fading")
-            self._phase_time = leftover
-        if self.phase == "fading" and self._phase_time >= self.fade_time:
-            self._reset("hidden")
+        if self.state == BubbleState.READING and self._state_time >= self._read_time:
+            leftover = self._state_time - self._read_time
+            self._set_state(BubbleState.FADING)
+            self._state_time = leftover
+        if self.state == BubbleState.FADING and self._state_time >= self.fade_time:
+            self._reset(BubbleState.HIDDEN)
 
     # -- drawing -------------------------------------------------------------------------
 
     def box_size(self) -> tuple[int, int]:
         """The box's size in pixels (it does not change while a known text is typed)."""
         s = self.style
-        if self.phase == "thinking":
+        if self.state == BubbleState.THINKING:
             text_w, lines = max(s.min_text_width, self.font.size(THINKING)[0]), 1
         else:
             text_w, lines = max(s.min_text_width, self._text_width), max(1, len(self._lines))
@@ -326,7 +342,7 @@ class SpeechBubble:
 
         ``below`` hangs it under ``anchor`` (then the speaker's feet) where it fits.
         """
-        if self.phase == "hidden":
+        if self.state == BubbleState.HIDDEN:
             return None
         placed = self.layout(anchor, surface.get_rect(), below=below)
         body = self._compose()
@@ -356,7 +372,7 @@ class SpeechBubble:
         surface.blit(layer, area.topleft)
 
     def _compose(self) -> pygame.Surface:
-        key = (self.phase == "thinking", self._version, self._revealed)
+        key = (self.state == BubbleState.THINKING, self._version, self._revealed)
         if self._surface is not None and key == self._surface_key:
             return self._surface
         s = self.style
@@ -367,7 +383,7 @@ class SpeechBubble:
         if s.border:
             pygame.draw.rect(body, s.border_color, rect, s.border, border_radius=s.radius)
         line_h = self.font.get_linesize() + s.line_gap
-        if self.phase == "thinking":
+        if self.state == BubbleState.THINKING:
             lines = [THINKING]
         else:
             lines = ["".join(line) for line in self._visible_lines()]
@@ -411,20 +427,30 @@ class SpeechBubble:
         self._revealed = count
 
     def _stop_thinking(self) -> None:
-        if self.phase == "thinking" and self.text and self._phase_time >= self._think_min:
-            self._set_phase("typing")
+        thought = self._state_time >= self._think_min
+        if self.state == BubbleState.THINKING and self.text and thought:
+            self._set_state(BubbleState.TYPING)
 
     def _after_reveal(self) -> None:
-        if self.phase == "typing" and self._revealed >= self._total and not self.streaming:
+        if (
+            self.state == BubbleState.TYPING
+            and self._revealed >= self._total
+            and not self.streaming
+        ):
             self._read_time = self.read_time
-            self._set_phase("reading")
+            self._set_state(BubbleState.READING)
 
-    def _set_phase(self, phase: str) -> None:
-        self.phase = phase
-        self._phase_time = 0.0
+    def _now(self, state: BubbleState) -> bool:
+        # A call, not ``self.state == state``: mypy would carry the narrowing of an
+        # earlier test across the method call that just changed the state.
+        return self.state is state
 
-    def _reset(self, phase: str) -> None:
-        self._set_phase(phase)
+    def _set_state(self, state: BubbleState) -> None:
+        self.state = state
+        self._state_time = 0.0
+
+    def _reset(self, state: BubbleState) -> None:
+        self._set_state(state)
         self.text = ""
         self.streaming = False
         self._lines = []

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 import pygame
 
-from game.engine.events import Event, EventBus, Subscription
+from game.engine.events import Event, EventBus, Priority, Subscription
 from game.engine.loop import FixedUpdate
 from game.widgets.text import TextCache
 
@@ -17,9 +17,6 @@ INK = (236, 240, 232)
 DIM = (170, 180, 170)
 PANEL = (12, 16, 20, 190)
 BOX = (255, 80, 200)
-
-#: Sees every event before any handler can stop it.
-_MONITOR_PRIORITY = 2_000_000
 
 
 class DebugOverlay:
@@ -54,8 +51,9 @@ class DebugOverlay:
         """Show or hide; while hidden nothing is observed."""
         self.visible = not self.visible
         if self.visible and self._subscription is None:
+            # An observer: sees every event before any handler can stop it.
             self._subscription = self.bus.subscribe(
-                Event, self._observe, priority=_MONITOR_PRIORITY
+                Event, self._observe, priority=Priority.OBSERVER
             )
         elif not self.visible and self._subscription is not None:
             self._subscription.cancel()

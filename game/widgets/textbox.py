@@ -4,7 +4,7 @@ Callbacks, as everywhere in the game:
 
 * ``ActionPressed("chat")`` (Enter or T) opens the box.
 * While it is open, its ``KeyDown``, ``TextInput`` and ``TextEditing``
-  handlers run at :data:`TEXTBOX_PRIORITY` and return ``True``: the event stops
+  handlers run at :data:`TEXTBOX_PRIORITY` and return ``HANDLED``: the event stops
   there, so typing "wasd" moves no one.
 * Typed characters come from ``TextInput`` only; ``KeyDown`` is for editing
   keys. An input method's composition comes from ``TextEditing``: it is drawn
@@ -28,7 +28,7 @@ from typing import Protocol
 
 import pygame
 
-from game.engine.events import EventBus, Subscription
+from game.engine.events import HANDLED, EventBus, Priority, Subscription
 from game.engine.input_events import (
     ActionPressed,
     FocusChanged,
@@ -38,6 +38,7 @@ from game.engine.input_events import (
     TextPasted,
 )
 from game.engine.platform.bindings import BindingsError, KeyInput, parse_input
+from game.engine.platform.input import SHORTCUT_MODS
 from game.text import graphemes
 from game.widgets.chat_events import ChatClosed, ChatOpened, ChatSubmitted
 from game.widgets.text import TextCache
@@ -56,8 +57,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Above game handlers (0), below observers that must see everything.
-TEXTBOX_PRIORITY = 100
+#: The text-entry layer: above the game, below a modal panel (Priority.TEXT_ENTRY).
+TEXTBOX_PRIORITY = Priority.TEXT_ENTRY
 #: Longest message, in code points.
 MAX_LENGTH = 200
 #: Sent messages kept for Up/Down.
@@ -73,7 +74,6 @@ _REPEATABLE = frozenset(
         pygame.K_DOWN, pygame.K_BACKSPACE, pygame.K_DELETE,
     }
 )  # fmt: skip
-_SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META  # Ctrl, or Cmd on macOS
 
 Color = tuple[int, int, int]
 INK: Color = (245, 245, 240)
@@ -396,12 +396,12 @@ class TextBox:
             return None
         if self._swallow_tick is not None and self._swallow_tick == event.tick:
             self._swallow_tick = None
-            return True
+            return HANDLED
         self._swallow_tick = None
         self._blink_origin = None
         self.composition = ""
         self._insert(event.text)
-        return True
+        return HANDLED
 
     def on_text_pasted(self, event: TextPasted) -> bool | None:
         """Pasted text: insert it at the caret as one line (not while composing)."""
@@ -411,7 +411,7 @@ class TextBox:
         self._blink_origin = None
         if not self.composition:  # the input method owns the keys while it composes
             self._insert(event.text)
-        return True
+        return HANDLED
 
     def on_text_editing(self, event: TextEditing) -> bool | None:
         """The input method's composition changed: show it, do not insert it."""
@@ -421,7 +421,7 @@ class TextBox:
         self._blink_origin = None
         self.composition = _clean(event.text)
         self.composition_cursor = max(0, min(event.start, len(self.composition)))
-        return True
+        return HANDLED
 
     def on_key_down(self, event: KeyDown) -> bool | None:
         """Editing keys. Returns ``True`` while open: the key goes no further."""
@@ -431,10 +431,10 @@ class TextBox:
         self._blink_origin = None  # the caret shows at once after any key
         key = event.key
         if self.composition:
-            return True  # the input method owns the keys while it composes
+            return HANDLED  # the input method owns the keys while it composes
         if event.repeat and key not in _REPEATABLE:
-            return True
-        shortcut = bool(event.mod & _SHORTCUT_MODS)
+            return HANDLED
+        shortcut = bool(event.mod & SHORTCUT_MODS)
         editor = self.editor
         if key in _ENTER:
             self.submit(event.tick)
@@ -470,7 +470,7 @@ class TextBox:
             self._recall(+1)
         elif shortcut and key == pygame.K_c and editor.text:
             self.clipboard.put_text(editor.text)
-        return True
+        return HANDLED
 
     # -- editing helpers -------------------------------------------------------
 

@@ -37,28 +37,6 @@ The package is three modules: this one is the public API; ``world`` holds the
 colliders and the update; ``broadphase`` has the pure array functions.
 """
 
-from game.engine.collisions.world import (
-    MAX_LAYERS,
-    Box,
-    Collider,
-    CollisionEnter,
-    CollisionEvent,
-    CollisionExit,
-    CollisionStay,
-    CollisionWorld,
-    PairCallback,
-    RectLike,
-)
-
-__all__ = [
-    "MAX_LAYERS",
-    "Box",
-    "Collider",
-    "CollisionEnter",
-    "CollisionEvent",
-    "CollisionExit",
-    "CollisionStay",
-    "CollisionWorld",
-    "PairCallback",
-    "RectLike",
-]
+# The public API is the world module's __all__, re-exported whole.
+from game.engine.collisions.world import *  # noqa: F403
+from game.engine.collisions.world import __all__ as __all__

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
-import types
+import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, Protocol, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from game.engine._checks import finite
 from game.engine.collisions.broadphase import (
     KEY_BITS,
     KEY_MASK,
@@ -25,9 +26,10 @@ from game.engine.collisions.broadphase import (
     sorted_pair_keys,
     sweep_strips,
 )
-from game.engine.events import Event, EventBus, Subscription
+from game.engine.events import Event, EventBus, Subscription, check_not_async, weak_method
 
 __all__ = [
+    "MAX_LAYERS",
     "Box",
     "Collider",
     "CollisionEnter",
@@ -35,6 +37,8 @@ __all__ = [
     "CollisionExit",
     "CollisionStay",
     "CollisionWorld",
+    "LayerPairWarning",
+    "PairCallback",
     "RectLike",
 ]
 
@@ -244,25 +248,48 @@ class CollisionExit(CollisionEvent):
     """``a`` and ``b`` stopped overlapping, or one of them was removed."""
 
 
+class LayerPairWarning(UserWarning):
+    """A pair callback whose layers' masks never let them meet: it can never fire."""
+
+
 class CollisionWorld:
     """Axis-aligned colliders; :meth:`update` publishes their contacts on ``bus``.
 
     ``layers`` declares the layer names up front; then an unknown name in a
     layer or a mask is a ``ValueError``. Without it any string is a layer.
     At most 64 layers exist in one world.
+
+    ``pairs`` is the layer-pair table (Godot's layer/mask, Unity's collision
+    matrix): the ``(layer_a, layer_b)`` pairs that may meet, in either order.
+    With it, a collider's ``mask=None`` means "every layer the table pairs
+    mine with", a mask naming a layer the table does not pair with is a
+    ``ValueError``, and so is :meth:`on_enter` (``on_exit``, ``on_stay``) for
+    two layers that never meet. Without a table such a callback could never
+    fire: the first :meth:`update` at which both layers have colliders, none
+    of which can meet, warns with a :class:`LayerPairWarning`. ``pairs``
+    declares its layers (and those of ``layers``). :meth:`declare` does the
+    same later, on a world that has seen no layer yet.
     """
 
-    def __init__(self, bus: EventBus, layers: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        layers: Iterable[str] | None = None,
+        pairs: Iterable[tuple[str, str]] | None = None,
+    ) -> None:
         if not isinstance(bus, EventBus):
             raise TypeError(f"bus must be an EventBus, not {type(bus).__name__}")
         self.bus = bus
         self._bits: dict[str, int] = {}
-        self._declared = layers is not None
-        if layers is not None:
-            if isinstance(layers, str):
-                raise TypeError(f"layers must be a collection of names, not the string {layers!r}")
-            for name in layers:
-                self._register_layer(name, "layers")
+        self._declared = False
+        # layer bit -> the mask bits the table gives it; None without a table.
+        self._rows: dict[int, int] | None = None
+        # Callbacks registered without a table, whose layers are not yet known to meet.
+        self._unproven: list[tuple[str, str, str]] = []
+        # (colliders created, colliders alive) when _unproven was last checked.
+        self._proven_at = (-1, -1)
+        if layers is not None or pairs is not None:
+            self.declare(layers or (), pairs)
         capacity = 64
         self._x: _Floats = np.zeros(capacity)
         self._y: _Floats = np.zeros(capacity)
@@ -297,6 +324,9 @@ class CollisionWorld:
         self._publishing = False
         self._pending_enters: _Ints | None = None
         self._next_enter = 0
+        # Exits an exception (on_error="raise") kept from being delivered: the
+        # next update delivers them first, so every delivered Enter gets its Exit.
+        self._owed_exits: list[tuple[Collider, Collider]] = []
         #: CollisionEnter events published so far.
         self.started = 0
 
@@ -306,6 +336,94 @@ class CollisionWorld:
     def layers(self) -> tuple[str, ...]:
         """The layer names known so far (declared, or seen in a layer or mask)."""
         return tuple(self._bits)
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...] | None:
+        """The layer-pair table, each pair in declaration order of its layers; ``None``
+        without one."""
+        if self._rows is None:
+            return None
+        names = list(self._bits)
+        return tuple(
+            (names[a], names[b])
+            for a in range(len(names))
+            for b in range(a, len(names))
+            if self._rows.get(a, 0) >> b & 1
+        )
+
+    def declare(
+        self, layers: Iterable[str], pairs: Iterable[tuple[str, str]] | None = None
+    ) -> None:
+        """Declare the layers and, optionally, the layer-pair table (see the class).
+
+        Raises ``RuntimeError`` if this world has seen a layer already (a
+        collider, a mask or a callback named one), ``TypeError`` for a pair
+        that is not two names, ``ValueError`` for more than 64 layers.
+        """
+        if self._bits:
+            raise RuntimeError("declare() comes before any collider, mask or pair callback")
+        if isinstance(layers, str):
+            raise TypeError(f"layers must be a collection of names, not the string {layers!r}")
+        for name in layers:
+            self._register_layer(name, "layers")
+        if pairs is not None:
+            table: list[tuple[int, int]] = []
+            for pair in pairs:
+                if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+                    raise TypeError(f"pairs: each pair must be two layer names, not {pair!r}")
+                table.append(
+                    (self._register_layer(pair[0], "pairs"), self._register_layer(pair[1], "pairs"))
+                )
+            rows: dict[int, int] = {}
+            for a, b in table:
+                rows[a] = rows.get(a, 0) | 1 << b
+                rows[b] = rows.get(b, 0) | 1 << a
+            self._rows = rows
+        self._declared = True
+
+    def _check_pair(self, layer_a: str, layer_b: str, method: str) -> None:
+        """Raise (with a table) or remember to warn (without) about a pair that cannot meet."""
+        a = self._register_layer(layer_a, "layer_a")
+        b = self._register_layer(layer_b, "layer_b")
+        rows = self._rows
+        if rows is None:
+            self._unproven.append((layer_a, layer_b, method))
+            self._proven_at = (-1, -1)
+        elif not rows.get(a, 0) >> b & 1:
+            meets = [n for n, bit in self._bits.items() if rows.get(a, 0) >> bit & 1]
+            raise ValueError(
+                f"{method}({layer_a!r}, {layer_b!r}): the layer-pair table never lets these "
+                f"layers meet, so the callback could never fire; {layer_a!r} meets "
+                f"{meets or 'nothing'}. Add the pair to the table."
+            )
+
+    def _warn_unproven(self) -> None:
+        """Warn once for each callback whose layers both have colliders, none able to meet."""
+        top = self._top
+        alive = self._alive[:top]
+        layer_bits = self._bit[:top]
+        mask_bits = self._maskbits[:top]
+        waiting = []
+        for layer_a, layer_b, method in self._unproven:
+            bit_a = np.uint64(1 << self._bits[layer_a])
+            bit_b = np.uint64(1 << self._bits[layer_b])
+            on_a = alive & (layer_bits == bit_a)
+            on_b = alive & (layer_bits == bit_b)
+            if not (on_a.any() and on_b.any()):
+                waiting.append((layer_a, layer_b, method))  # cannot tell yet
+                continue
+            a_sees_b = (on_a & ((mask_bits & bit_b) != 0)).any()
+            b_sees_a = (on_b & ((mask_bits & bit_a) != 0)).any()
+            if not (a_sees_b and b_sees_a):
+                warnings.warn(
+                    f"{method}({layer_a!r}, {layer_b!r}): no {layer_a!r} collider and "
+                    f"{layer_b!r} collider have each other's layer in their masks, so the "
+                    "callback cannot fire; fix the masks (or declare a layer-pair table "
+                    "to make this an error)",
+                    LayerPairWarning,
+                    stacklevel=3,
+                )
+        self._unproven = waiting
 
     def _register_layer(self, name: object, what: str) -> int:
         if not isinstance(name, str):
@@ -327,14 +445,25 @@ class CollisionWorld:
         return bit
 
     def _mask_of(
-        self, mask: str | Iterable[str] | None, what: str
+        self, mask: str | Iterable[str] | None, what: str, layer_bit: int
     ) -> tuple[frozenset[str] | None, int]:
+        rows = self._rows
         if mask is None:
-            return None, int(_ALL)
+            if rows is None:
+                return None, int(_ALL)
+            row = rows.get(layer_bit, 0)
+            return frozenset(n for n, bit in self._bits.items() if row >> bit & 1), row
         names = frozenset((mask,)) if isinstance(mask, str) else frozenset(mask)
         bits = 0
         for name in sorted(names, key=str):
             bits |= 1 << self._register_layer(name, what)
+        if rows is not None and bits & ~rows.get(layer_bit, 0):
+            layer = next(n for n, bit in self._bits.items() if bit == layer_bit)
+            never = sorted(n for n in names if not rows.get(layer_bit, 0) >> self._bits[n] & 1)
+            raise ValueError(
+                f"{what}: the layer-pair table never lets layer {layer!r} meet {never}; "
+                "add the pairs to the table or leave them out of the mask"
+            )
         return names, bits
 
     # -- colliders ---------------------------------------------------------
@@ -350,15 +479,17 @@ class CollisionWorld:
     ) -> Collider:
         """Add a box; return its :class:`Collider`. It takes part from the next :meth:`update`.
 
-        ``mask`` names the layers it collides with (``None``: all; a single
-        string is one layer). Raises ``ValueError`` for a rect with NaN, infinite
-        or negative values and for unknown layers when ``layers=`` was declared;
+        ``mask`` names the layers it collides with (``None``: all, or all the
+        layer-pair table pairs ``layer`` with; a single string is one layer).
+        Raises ``ValueError`` for a rect with NaN, infinite or negative values,
+        for unknown layers when layers were declared and for a mask the table
+        does not allow;
         ``TypeError`` for a rect that is neither ``(x, y, w, h)`` nor has those
         attributes.
         """
         x, y, w, h = _rect_tuple(rect, "rect")
         bit = self._register_layer(layer, "layer")
-        names, bits = self._mask_of(mask, "mask")
+        names, bits = self._mask_of(mask, "mask", bit)
         if self._next_id > _MAX_ID:
             raise OverflowError("this world has created 2**31 colliders; make a new world")
         if self._free:
@@ -418,9 +549,17 @@ class CollisionWorld:
             self._restricted -= 1
         if self._w[slot] == 0 or self._h[slot] == 0:
             self._empty -= 1
+        self._publish_exits(exits)
+
+    def _publish_exits(self, exits: list[tuple[Collider, Collider]]) -> None:
+        """Publish ``exits`` in order; those an exception stops are owed to the next update."""
         publish = self.bus.publish
-        for a, b in exits:
-            publish(CollisionExit(a, b))
+        for n, (a, b) in enumerate(exits, 1):
+            try:
+                publish(_event(CollisionExit, a, b))
+            except BaseException:
+                self._owed_exits[:0] = exits[n:]
+                raise
 
     def _take_contacts(self, collider: Collider) -> list[tuple[Collider, Collider]]:
         """Drop the collider's pairs from the contact set; return the Exits owed, in order."""
@@ -485,7 +624,7 @@ class CollisionWorld:
         world = collider._live("position")
         if world is not self:
             raise KeyError(f"{collider!r} belongs to another world")
-        dx, dy = _number(dx, "dx"), _number(dy, "dy")
+        dx, dy = finite("dx", dx), finite("dy", dy)
         s = collider._slot
         self._moved.add(s)
         x, y = float(self._x[s]), float(self._y[s])
@@ -588,6 +727,21 @@ class CollisionWorld:
 
     # -- queries -----------------------------------------------------------
 
+    def obstacles(self, collider: Collider) -> list[Collider]:
+        """The solid colliders :meth:`move` stops ``collider`` at, wherever they are, in id
+        order: those whose layer and mask let the two meet (``collider`` itself excluded).
+
+        For a planner that needs the walls as they are now (a path-finding grid).
+        Raises ``KeyError`` if ``collider`` is not in this world.
+        """
+        world = collider._world
+        if world is not self:
+            raise KeyError(f"{collider!r} is not in this world")
+        slot = collider._slot
+        solid, objs = self._solid, self._objs
+        found = [objs[t] for t in self._partners_of(slot) if solid[t] and t != slot]
+        return sorted((c for c in found if c is not None), key=_by_id)
+
     def query_rect(self, rect: RectLike, mask: str | Iterable[str] | None = None) -> list[Collider]:
         """The colliders whose box overlaps ``rect`` (strictly), on the layers in ``mask``.
 
@@ -604,7 +758,7 @@ class CollisionWorld:
 
         That is ``pygame.Rect.collidepoint``'s rule. In id order.
         """
-        px, py = _number(x, "x"), _number(y, "y")
+        px, py = finite("x", x), finite("y", y)
         bits = self._query_bits(mask)
         top = self._top
         bx, by = self._x[:top], self._y[:top]
@@ -642,7 +796,8 @@ class CollisionWorld:
 
         The arguments come in the order the layers are named, whatever the ids.
         Returns the bus :class:`Subscription`; a bound method is held weakly,
-        like every bus handler.
+        like every bus handler. Raises ``ValueError`` if the layer-pair table
+        never lets the two layers meet (without a table, :meth:`update` warns).
         """
         return self._on(CollisionEnter, layer_a, layer_b, callback)
 
@@ -657,10 +812,10 @@ class CollisionWorld:
     def _on(
         self, kind: type[CollisionEvent], layer_a: str, layer_b: str, callback: PairCallback
     ) -> Subscription:
-        for what, name in (("layer_a", layer_a), ("layer_b", layer_b)):
-            self._register_layer(name, what)
+        self._check_pair(layer_a, layer_b, _METHODS[kind])
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {callback!r}")
+        check_not_async("callback", callback)
         handler = _PairHandler(layer_a, layer_b, callback)
         subscription = self.bus.subscribe(kind, handler)
         handler.attach(subscription)
@@ -672,13 +827,26 @@ class CollisionWorld:
         """Find this tick's contacts and publish Exit, Enter, then Stay events.
 
         Raises ``RuntimeError`` if called from inside one of its own callbacks.
+        When a callback raises (the bus's ``on_error="raise"``) the exception
+        leaves at once and the pairing holds: the event that raised counts as
+        delivered; Exits not yet delivered are delivered first thing in the
+        next update; Enters not yet delivered are forgotten, so the next update
+        reports them again if the pair still overlaps.
         """
         if self._publishing:
             raise RuntimeError("CollisionWorld.update() was called from a collision callback")
+        if self._unproven and self._proven_at != (self._next_id, self._count):
+            self._proven_at = (self._next_id, self._count)
+            self._warn_unproven()
         moved = self._moved
         if len(moved) <= _FEW_MOVED and self._count <= _SMALL:
             current, entered, exited = self._find_pairs_of_moved(sorted(moved))
-            if not (len(entered) or len(exited) or (len(current) and self._stay_wanted())):
+            if not (
+                len(entered)
+                or len(exited)
+                or self._owed_exits
+                or (len(current) and self._stay_wanted())
+            ):
                 return  # the common tick of a small world: nothing to publish
             stayed = current[~np.isin(current, entered)] if len(entered) else current
         else:
@@ -689,27 +857,52 @@ class CollisionWorld:
         # Events name colliders by id, in (a.id, b.id) order; resolve them now,
         # before a callback can free a slot and reuse it.
         exits = self._resolve(self._id_keys(exited))
+        if self._owed_exits:
+            exits[:0] = self._owed_exits
+            self._owed_exits = []
         enters = self._id_keys(entered)
         stays = self._id_keys(stayed) if len(stayed) and self._stay_wanted() else None
-        publish = self.bus.publish
         self._publishing = True
         self._pending_enters = enters
         self._next_enter = 0
         try:
-            for a, b in exits:
-                publish(_event(CollisionExit, a, b))
+            self._publish_exits(exits)
             self._publish_live(CollisionEnter, enters, entering=True)
             if stays is not None:
                 self._publish_live(CollisionStay, stays, entering=False)
+        except BaseException:
+            # _publish_exits kept the undelivered Exits; if the Enters had not all
+            # gone out, the rest are forgotten: no Exit is owed for them.
+            self._forget_pairs(enters[self._next_enter :])
+            raise
         finally:
             self._publishing = False
             self._pending_enters = None
 
+    def _forget_pairs(self, id_keys: _Ints) -> None:
+        """Take pairs out of the contact set, so that the next update finds them anew."""
+        if not len(id_keys):
+            return
+        get = self._by_id.get
+        forget = []
+        for key in id_keys.tolist():
+            a = get(key >> KEY_BITS)
+            b = get(key & KEY_MASK)
+            if a is None or b is None:  # removed since: its pairs left already
+                continue
+            low, high = sorted((a._slot, b._slot))
+            forget.append((low << KEY_BITS) | high)
+            self._moved.update((low, high))  # so that a small world tests them again
+        if forget:
+            self._pairs = self._pairs[~np.isin(self._pairs, np.array(forget, dtype=np.int64))]
+
     def _stay_wanted(self) -> bool:
-        # Catch-all observers (a subscription to Event, a recorder) do not count:
-        # Stays are many, and only someone who asked for them should pay for them.
+        # A subscription to CollisionStay or to CollisionEvent ("all three kinds")
+        # asks for Stays; catch-all observers (a subscription to Event, a
+        # recorder) do not: Stays are many, and only someone who asked for them
+        # should pay for them.
         return any(
-            issubclass(sub.event_type, CollisionStay)
+            issubclass(sub.event_type, CollisionEvent)
             for sub in self.bus.subscriptions(CollisionStay)
         )
 
@@ -733,17 +926,19 @@ class CollisionWorld:
         get = self._by_id.get
         publish = self.bus.publish
         delivered = 0
-        for n, key in enumerate(id_keys.tolist(), 1):
-            a = get(key >> KEY_BITS)
-            b = get(key & KEY_MASK)
+        try:
+            for n, key in enumerate(id_keys.tolist(), 1):
+                a = get(key >> KEY_BITS)
+                b = get(key & KEY_MASK)
+                if entering:
+                    self._next_enter = n
+                if a is None or b is None:  # removed by an earlier callback of this update
+                    continue
+                delivered += 1
+                publish(_event(kind, a, b))
+        finally:
             if entering:
-                self._next_enter = n
-            if a is None or b is None:  # removed by an earlier callback of this update
-                continue
-            delivered += 1
-            publish(_event(kind, a, b))
-        if entering:
-            self.started += delivered
+                self.started += delivered
 
     def _order(self) -> _Ints:
         """The alive slots in last update's x order, then those added since."""
@@ -912,6 +1107,12 @@ def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEve
     return event
 
 
+_METHODS: dict[type[CollisionEvent], str] = {
+    CollisionEnter: "on_enter",
+    CollisionExit: "on_exit",
+    CollisionStay: "on_stay",
+}
+
 #: ``callback(collider_a, collider_b)`` for the layer-pair helpers.
 PairCallback: TypeAlias = Callable[[Collider, Collider], object]
 
@@ -926,24 +1127,21 @@ class _PairHandler:
         self.first = first
         self.second = second
         self._subscription: Subscription | None = None
-        self._ref: weakref.ReferenceType[Any] | None = None
-        self._func: Callable[..., object] = callback
-        owner = getattr(callback, "__self__", None)
-        if isinstance(callback, types.MethodType) and owner is not None:
-            try:
-                self._ref = weakref.ref(owner, self._owner_collected)
-            except TypeError:  # no __weakref__ slot: hold it strongly
-                pass
-            else:
-                self._func = callback.__func__
-        self.__func__ = self._func
+        # A bound method, or a partial of one, is held weakly, as by the bus.
+        self._ref: weakref.ReferenceType[Any] | None
+        self._func: Callable[..., object]
+        self._ref, self._func = weak_method(callback, self._owner_collected)
+        # Names the user's function in logs; never the bound method (it would hold its object).
+        self.__func__ = getattr(self._func, "__func__", self._func)
 
     def attach(self, subscription: Subscription) -> None:
         self._subscription = subscription
 
-    def _owner_collected(self, _ref: object) -> None:
+    def _owner_collected(self, ref: object) -> None:
+        # Any thread, any moment (the garbage collector's): the subscription
+        # only flags itself and queues its removal for the game thread.
         if self._subscription is not None:
-            self._subscription.cancel()
+            self._subscription._owner_collected(ref)
 
     def __call__(self, event: CollisionEvent) -> None:
         a, b = event.a, event.b
@@ -970,16 +1168,7 @@ def _pair(value: object, name: str) -> tuple[float, float]:
     items = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else ()
     if len(items) != 2:
         raise TypeError(f"{name} must be a pair of numbers, not {value!r}")
-    return _number(items[0], f"{name}[0]"), _number(items[1], f"{name}[1]")
-
-
-def _number(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, not {type(value).__name__} {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, not {value!r}")
-    return number
+    return finite(f"{name}[0]", items[0]), finite(f"{name}[1]", items[1])
 
 
 def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
@@ -989,7 +1178,7 @@ def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
         values = rect
     else:
         raise TypeError(f"{name} must be (x, y, w, h) or have x, y, w, h attributes, not {rect!r}")
-    x, y, w, h = (_number(v, f"{name}.{a}") for v, a in zip(values, "xywh", strict=True))
+    x, y, w, h = (finite(f"{name}.{a}", v) for v, a in zip(values, "xywh", strict=True))
     if w < 0 or h < 0:
         raise ValueError(f"{name} must not have a negative size, not w={w:g}, h={h:g} in {rect!r}")
     return x, y, w, h

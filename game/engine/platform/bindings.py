@@ -17,7 +17,6 @@ naming the file, the key and what was wrong.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,13 +25,8 @@ from typing import Any
 
 import pygame
 
-from game.assets import asset_path
+from game.engine._toml import tomllib
 from game.engine.errors import DataError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "PAD_AXES",
@@ -214,13 +208,13 @@ def parse_bindings(
     return Bindings(parsed, parsed_axes, source)
 
 
-def load_bindings(path: str | Path | None = None) -> Bindings:
-    """Read a bindings TOML file (default: the bundled ``bindings.toml``).
+def load_bindings(path: str | Path) -> Bindings:
+    """Read a bindings TOML file (the game's is ``game.assets.BINDINGS``).
 
     Raises :class:`BindingsError` for a missing, unreadable or malformed file;
     the message names the file, the key and what was wrong.
     """
-    file = Path(path) if path is not None else asset_path("bindings.toml")
+    file = Path(path)
     try:
         data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -26,7 +26,7 @@ from typing import Protocol
 
 import pygame
 
-from game.engine.events import EventBus
+from game.engine.events import EventBus, Priority
 from game.engine.input_events import (
     ActionPressed,
     ActionReleased,
@@ -55,11 +55,11 @@ from game.engine.platform.bindings import (
     Bindings,
     KeyInput,
     PadButtonInput,
-    load_bindings,
     parse_bindings,
 )
 
 __all__ = [
+    "SHORTCUT_MODS",
     "STICK_PRESS",
     "STICK_RELEASE",
     "ClipboardSource",
@@ -83,18 +83,20 @@ _KEYBOARD = -1
 _Source = tuple[int, str]
 
 #: Ctrl, or Cmd on macOS: the modifiers of the paste shortcut.
-_SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META
+#: Ctrl, or Cmd on macOS: the modifier of editing shortcuts (paste, copy, select all).
+SHORTCUT_MODS = pygame.KMOD_CTRL | pygame.KMOD_META
 
 #: ``tap(tick, events, paused)``: called by :meth:`InputMapper.publish_tick` just
 #: before it publishes ``events`` (possibly none). ``paused`` is True when they
-#: are delivered at once while the loop is paused (no step runs), False in
-#: phase 1 of step ``tick``.
+#: are delivered at once in a frame that runs no step (the loop is paused, its
+#: time scale is 0, or the frame is shorter than a step), False in phase 1 of
+#: step ``tick``.
 InputTap = Callable[[int, Sequence[InputEvent], bool], None]
 
 
 def is_paste(key: int, mod: int) -> bool:
     """Whether a key with modifiers ``mod`` is the paste shortcut (Ctrl+V, Cmd+V)."""
-    return key == pygame.K_v and bool(mod & _SHORTCUT_MODS)
+    return key == pygame.K_v and bool(mod & SHORTCUT_MODS)
 
 
 class ClipboardSource(Protocol):
@@ -116,9 +118,9 @@ def _point(value: Sequence[float]) -> tuple[int, int]:
 class InputMapper:
     """Turns pygame events into typed input events and tracks held actions.
 
-    ``bindings`` is a :class:`~game.engine.platform.bindings.Bindings`, a plain mapping
-    of action name to input specs, or ``None`` for the bundled
-    ``bindings.toml``. ``devices`` (the app's
+    ``bindings`` is a :class:`~game.engine.platform.bindings.Bindings` (from
+    ``load_bindings(path)``) or a plain mapping of action name to input specs.
+    The engine has no default: the game passes its own. ``devices`` (the app's
     :class:`~game.engine.platform.gamepads.Gamepads`) sees raw events first.
     ``clipboard`` is read when a paste key is fed (no clipboard: no pastes).
     """
@@ -126,7 +128,7 @@ class InputMapper:
     def __init__(
         self,
         bus: EventBus,
-        bindings: Bindings | Mapping[str, Iterable[str]] | None = None,
+        bindings: Bindings | Mapping[str, Iterable[str]],
         *,
         devices: DeviceHandler | None = None,
         clipboard: ClipboardSource | None = None,
@@ -136,9 +138,7 @@ class InputMapper:
         self.clipboard = clipboard
         #: Sees every tick's events before they are published (a replay recorder).
         self.tap: InputTap | None = None
-        if bindings is None:
-            bindings = load_bindings()
-        elif not isinstance(bindings, Bindings):
+        if not isinstance(bindings, Bindings):
             bindings = parse_bindings(bindings)
         self.bindings = bindings
         self._by_key: dict[int, list[tuple[str, str]]] = {}
@@ -270,8 +270,11 @@ class InputMapper:
     def publish_tick(self, tick: int, *, paused: bool = False) -> None:
         """Publish every queued event stamped with ``tick`` or earlier, in order.
 
-        ``paused``: the app delivers input at once while the loop is paused
-        (no step runs); the :attr:`tap` is told so.
+        ``paused``: the loop delivers input at once in a frame that runs no
+        step (paused, time scale 0, a frame shorter than a step); the
+        :attr:`tap` is told so. When a handler raises (the bus's
+        ``on_error="raise"``), the events after the one that raised stay
+        queued, in order, for the next call.
         """
         tap = self.tap
         if not self._pending:
@@ -282,8 +285,12 @@ class InputMapper:
         self._pending = [e for e in self._pending if e.tick > tick]
         if tap is not None:
             tap(tick, due, paused)
-        for event in due:
-            self._publish(event, tick)
+        for n, event in enumerate(due, 1):
+            try:
+                self._publish(event, tick)
+            except BaseException:
+                self._pending[:0] = due[n:]
+                raise
 
     def _publish(self, event: InputEvent, tick: int) -> None:
         handled = self.bus.publish(event)
@@ -429,10 +436,6 @@ class Pausable(Protocol):
     paused: bool
 
 
-# Sees keys and clicks before any handler can take them.
-_FOCUS_PRIORITY = 1_000
-
-
 class FocusPause:
     """Pauses ``loop`` when the window loses focus; resumes when focus returns.
 
@@ -448,8 +451,9 @@ class FocusPause:
         self._paused_by_focus = False
         self.subscriptions = [
             bus.subscribe(FocusChanged, self.on_focus_changed),
-            bus.subscribe(KeyDown, self.on_input, priority=_FOCUS_PRIORITY),
-            bus.subscribe(MouseDown, self.on_input, priority=_FOCUS_PRIORITY),
+            # Sees keys and clicks before any handler can take them.
+            bus.subscribe(KeyDown, self.on_input, priority=Priority.FOCUS),
+            bus.subscribe(MouseDown, self.on_input, priority=Priority.FOCUS),
         ]
 
     @property
