@@ -965,6 +965,7 @@ class LangChainBrain:
         if others:
             _, stuck = await asyncio.wait(others, timeout=self.CLOSE_TIMEOUT / 2)
             for task in stuck:
+                log.debug("closing: cancelling %r", task)
                 task.cancel()
         await _close_idle_connections(_async_http_clients(self.runnable, self._tool_model))
         asyncio.get_running_loop().stop()
