@@ -62,6 +62,9 @@ from game.npc.langchain_brain import (
     fake_llm_runnable,
 )
 
+sys.path.insert(0, str(Path(__file__).parent))
+from reply_recorder import Recorder
+
 WAIT = 5.0  # seconds a reply may take before a test fails (never reached when all is well)
 CTX = ChatContext("Ada", player_name="Bo", facts={"score": 3, "coins_left": 7})
 
@@ -78,43 +81,6 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-
-
-class Recorder:
-    """The NPC side: records every callback and the thread it ran on."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
-        self.threads: set[int] = set()
-
-    def _add(self, kind: str, value: str = "") -> None:
-        self.threads.add(threading.get_ident())
-        self.calls.append((kind, value))
-
-    def on_start(self) -> None:
-        self._add("start")
-
-    def on_token(self, token: str) -> None:
-        self._add("token", token)
-
-    def on_end(self, text: str) -> None:
-        self._add("end", text)
-
-    def on_error(self, message: str) -> None:
-        self._add("error", message)
-
-    @property
-    def tokens(self) -> list[str]:
-        return [value for kind, value in self.calls if kind == "token"]
-
-    @property
-    def finals(self) -> list[tuple[str, str]]:
-        return [call for call in self.calls if call[0] in ("end", "error")]
-
-    @property
-    def bubble(self) -> str:
-        """What a bubble revealing the tokens shows."""
-        return "".join(self.tokens)
 
 
 class FakeClock:

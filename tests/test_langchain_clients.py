@@ -42,6 +42,7 @@ from game.npc.langchain_brain import APOLOGY, LOST_THOUGHT, LangChainBrain
 
 sys.path.insert(0, str(Path(__file__).parent))
 from llm_server import LoopbackLLMServer, client_sockets
+from reply_recorder import Recorder
 
 WAIT = 15.0  # the longest any wait may take before a test fails (never reached when all is well)
 GUIDE = load_npc("guide")
@@ -100,31 +101,6 @@ def build(
         return brain, FixedStepLoop(bus)
 
     return make
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
-
-    def on_start(self) -> None:
-        self.calls.append(("start", ""))
-
-    def on_token(self, token: str) -> None:
-        self.calls.append(("token", token))
-
-    def on_end(self, text: str) -> None:
-        self.calls.append(("end", text))
-
-    def on_error(self, message: str) -> None:
-        self.calls.append(("error", message))
-
-    @property
-    def tokens(self) -> list[str]:
-        return [value for kind, value in self.calls if kind == "token"]
-
-    @property
-    def finals(self) -> list[tuple[str, str]]:
-        return [call for call in self.calls if call[0] in ("end", "error")]
 
 
 def answer(
