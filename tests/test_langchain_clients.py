@@ -11,10 +11,10 @@ a fixed time except to prove that *nothing more* arrives (0.3 s).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -388,23 +388,26 @@ def test_dance_to_a_tool_calling_model_makes_the_npc_dance(
 
 
 def test_chat_answers_through_the_brain_with_quiet_logs(
-    factory: str, server: LoopbackLLMServer, tmp_path: Path
+    factory: str,
+    server: LoopbackLLMServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    lines = "hello\nmy name is Sam\n"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
-    done = subprocess.run(
-        [sys.executable, "-m", "game", "--chat", "guide", "--brain", factory, "--history", "2"],
-        input=lines,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [f"Ada: {server.reply}"] * 2
+    from game.cli import main
+
+    for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "ollama"):
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "level", logger.level)  # main() sets it; put it back after
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hello\nmy name is Sam\n"))
+    with caplog.at_level(logging.INFO):
+        status = main(["--chat", "guide", "--brain", factory, "--history", "2"])
+    assert status == 0
+    assert capsys.readouterr().out.splitlines() == [f"Ada: {server.reply}"] * 2
     assert len(server.requests) == 2
     second = server.requests[1][2]["messages"]
     assert [m["content"] for m in second[1:]] == ["hello", server.reply, "my name is Sam"]
     assert "the player's name: Sam" in second[0]["content"]
-    assert "HTTP Request" not in done.stderr  # no INFO line per request
+    assert not [
+        r for r in caplog.records if "HTTP Request" in r.getMessage()
+    ]  # no INFO per request
