@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pygame
 import pytest
 
 pytest.importorskip("langchain_core")
@@ -384,7 +383,6 @@ def test_dance_to_a_tool_calling_model_makes_the_npc_dance(
         assert app.summary()["npc_replies"] == 1
     finally:
         app.close()
-    pygame.quit()
 
 
 def test_chat_answers_through_the_brain_with_quiet_logs(
