@@ -65,11 +65,10 @@ def _record_path(text: str) -> Path:
 
 
 def _fact(text: str) -> tuple[str, str]:
-    from game.npc.dialogue import PLACEHOLDERS
-    from game.npc.terminal import CHAT_FACTS
+    from game.npc.dialogue import FACTS
 
     key, sep, value = text.partition("=")
-    known = sorted((PLACEHOLDERS - {"player", "npc"}) | set(CHAT_FACTS))
+    known = sorted(FACTS)
     if not sep or key not in known:
         raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE, KEY one of {known}")
     return key, value

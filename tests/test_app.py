@@ -171,7 +171,9 @@ def test_a_broken_dialogue_file_is_one_clear_line_and_exit_2(
     shutil.copytree(asset_path("dialogue"), folder)
     guide = folder / "guide.toml"
     guide.write_text(
-        guide.read_text(encoding="utf-8").replace("patterns = [", 'patterns = ["(unclosed", ', 1),
+        guide.read_text(encoding="utf-8").replace(
+            "remember_name = true", 'remember_name = true\npatterns = ["(unclosed"]', 1
+        ),
         encoding="utf-8",
     )
     monkeypatch.setattr(dialogue, "asset_path", lambda *parts: tmp_path.joinpath(*parts))

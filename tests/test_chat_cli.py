@@ -123,6 +123,24 @@ zh = ["嗨"]
     assert out.getvalue() == "Poet: roses are red violets are blue\nPoet: 床前明月光 疑是地上霜\n"
 
 
+def test_stopping_is_logged_on_stderr_like_the_action_itself() -> None:
+    result = chat("guide", stdin="dance\nstop dancing\nfollow me\n别跟着我了\n")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 4
+    assert "Ada would dance now" in result.stderr
+    assert "Ada would stop dancing now" in result.stderr
+    assert "Ada would follow now" in result.stderr
+    assert "Ada would stop following now" in result.stderr
+    assert "stop_" not in result.stdout
+
+
+def test_the_baker_knows_the_name_he_was_told() -> None:
+    result = chat("baker", stdin="Sam here\ndo you remember me?\n我叫什么名字？\n")
+    out = result.stdout.splitlines()
+    assert all(line.startswith("Bruno: ") for line in out)
+    assert "Sam" in out[1] and "Sam" in out[2]
+
+
 @pytest.mark.parametrize("npc", ["GUIDE", "Guide", "ada", "ADA"])
 def test_npc_keys_and_names_are_matched_in_any_case(npc: str) -> None:
     out = io.StringIO()

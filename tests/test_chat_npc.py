@@ -18,7 +18,7 @@ import pytest
 from game.engine.collisions import CollisionWorld
 from game.engine.events import EventBus
 from game.engine.timers import Timers
-from game.npc.brain import ChatContext, ReplyCallbacks, ReplyRequest
+from game.npc.brain import Action, ChatContext, ReplyCallbacks, ReplyRequest
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
 from game.npc.rule_brain import RuleBrain
@@ -365,3 +365,18 @@ def test_the_fake_llm_streams_into_the_guides_bubble_and_cancels_on_walking_away
         assert guide.brain.pending == 0
     finally:
         app.close()
+
+
+def test_stop_actions_end_a_dance_and_a_follow_at_once(village: Village) -> None:
+    npc = village.npc
+    npc.perform(Action.DANCE)
+    village.step(10)
+    assert npc.spin != 0.0
+    npc.perform(Action.STOP_DANCE)
+    assert npc.spin == 0.0
+    village.step(10)
+    assert npc.spin == 0.0  # the spin timer was cancelled, not just paused
+    npc.perform(Action.FOLLOW)
+    assert npc.following is not None
+    npc.perform(Action.STOP_FOLLOW)
+    assert npc.following is None

@@ -242,7 +242,6 @@ def test_the_report_gives_overall_category_and_language_scores(evalset: EvalSet)
     assert "overall" in text and "by category:" in text and "by language" in text
 
 
-@pytest.mark.xfail(reason="issue 13 brain not yet rebuilt", strict=False)
 def test_the_npc_brain_answers_at_least_90_percent_of_the_set(evalset: EvalSet) -> None:
     verdicts = evaluate(evalset)
     assert score(verdicts) >= THRESHOLD, report(verdicts, show=True)

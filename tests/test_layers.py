@@ -24,7 +24,8 @@ LAYERS = {
 ENTRY = 5  # app, cli, playback, __main__
 #: Modules that must not import pygame (the pure core, text algorithms, the brains).
 NO_PYGAME = ("game.engine.", "game.text.", "game.scene", "game.npc.brain", "game.npc.rule_brain",
-             "game.npc.dialogue", "game.npc.brain_spec")  # fmt: skip
+             "game.npc.dialogue", "game.npc.brain_spec", "game.npc.understand",
+             "game.npc.matcher")  # fmt: skip
 
 
 def module_name(path: Path) -> str:

@@ -58,6 +58,7 @@ class Conversations(Mechanic):
     * ``ChatSubmitted``: the nearest NPC in range hears it and asks its brain
       (no one near: a toast says so);
     * ``NpcAction``: "dance" is a repeating spin timer, "follow" a 10 s timer;
+      "stop_dance" / "stop_follow" cancel them;
     * ``NpcSpoke``: counts the answers on the scoreboard;
     * ``FixedUpdate``: NPCs walk (following), bubbles type on game time;
     * the ``confirm``/``chat`` actions and a click: skip the typewriter.

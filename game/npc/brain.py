@@ -42,8 +42,10 @@ class Action(str, Enum):
 
     DANCE = "dance"
     FOLLOW = "follow"
-    #: Stop dancing and following (a language model's ``stop`` tool asks for it).
-    STOP = "stop"
+    #: A negated request ("stop dancing", "别跟着我了"): what a brain asks instead of the
+    #: action itself; dialogue files name only the action and give [stop] replies.
+    STOP_DANCE = "stop_dance"
+    STOP_FOLLOW = "stop_follow"
 
 
 class ReplyState(str, Enum):

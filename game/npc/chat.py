@@ -213,8 +213,10 @@ class ChatNPC:
             self.dance()
         elif action is Action.FOLLOW:
             self.follow()
-        elif action is Action.STOP:
-            self.stop()
+        elif action is Action.STOP_DANCE:
+            self.stop_dancing()
+        elif action is Action.STOP_FOLLOW:
+            self.stop_following()
         else:
             _unhandled(action)
 
@@ -233,6 +235,13 @@ class ChatNPC:
         if not self._dance.active:  # that was the last step
             self.spin = 0.0
 
+    def stop_dancing(self) -> None:
+        """Stop a dance at once (the player said "stop dancing"): cancel its timer, face front."""
+        if self._dance is not None:
+            self._dance.cancel()
+            self._dance = None
+        self.spin = 0.0
+
     def follow(self) -> None:
         """Follow the player for a while, then walk home: a timer ends it."""
         if self.following is not None:
@@ -242,18 +251,11 @@ class ChatNPC:
         )
 
     def stop_following(self) -> None:
-        """Stop following (the timer ran out); the NPC walks back home."""
+        """Stop following (the timer ran out, or the player said "stop following me");
+        the NPC walks back home."""
         if self.following is not None:
             self.following.cancel()  # a no-op when the timer itself called this
         self.following = None
-
-    def stop(self) -> None:
-        """Stop dancing and following (the player asked); a follower walks home."""
-        if self._dance is not None:
-            self._dance.cancel()
-            self._dance = None
-        self.spin = 0.0
-        self.stop_following()
 
     # -- inside -------------------------------------------------------------------
 

@@ -1,29 +1,33 @@
-"""Dialogue as data: an NPC's intents, patterns and replies from ``assets/dialogue/*.toml``.
+"""Dialogue as data: an NPC's intents, example phrasings and answers from
+``assets/dialogue/*.toml``.
 
 A file is validated completely when it is loaded; anything wrong raises one
-:class:`DialogueError` naming the file, the intent and the problem, so the
-game never starts with a half-loaded brain. The format is described in
-``docs/npc.md``. This module imports no pygame.
+:class:`DialogueError` naming the file, the intent and the problem, so the game
+never starts with a half-loaded brain. The format is described in ``docs/npc.md``.
+This module imports no pygame.
 
-Matching: the player's line is normalised (NFKC, so full-width letters and
-punctuation become plain ones; curly apostrophes become straight), then every
-intent's keywords and patterns are searched. English keywords match whole
-words in any case; keywords with CJK characters match anywhere, since Chinese
-has no spaces. Of the intents that match, the highest ``priority`` wins, then
-the longest matched text, then the one written first.
+Understanding a line (:meth:`Dialogue.match`): the line is normalised and cut into
+clauses (:mod:`game.npc.understand`); each clause gets its speech act, answer kind
+and any name, then the intent it is most like (:mod:`game.npc.matcher`: example
+phrasings, keywords, patterns). Of the clauses, the one that asks something is
+answered ("你好，什么是回调？" answers the question, not the greeting). Below
+:data:`THRESHOLD` a clause means nothing the NPC knows, and the fallback (which says
+what the NPC can talk about) answers.
 
-Replies are trusted templates filled with :meth:`str.format_map` from a fixed
-set of facts (:data:`PLACEHOLDERS`); the player's text is only ever a *value*
-(their name), never a template, so typing ``{score}`` or ``}}{{`` is harmless.
+Replies are trusted templates filled from a fixed set of values (:data:`PLACEHOLDERS`);
+the player's text is only ever a *value* (their name), never a template, so typing
+``{score}`` or ``}}{{`` is harmless. A number placeholder may choose words by the
+number: ``{coins_left:coin|coins}`` is "coin" for 1 and "coins" otherwise, and three
+forms are for zero, one and many; ``#`` in a form is the number
+(``{coins_left:no coins|one coin|# coins}``).
 """
 
 from __future__ import annotations
 
 import re
 import string
-import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +35,17 @@ from game.assets import asset_path
 from game.engine._toml import tomllib
 from game.engine.errors import DataError
 from game.npc.brain import Action, has_cjk
-from game.text.cjk import is_cjk_punctuation
+from game.npc.matcher import IntentIndex, keyword_patterns
+from game.npc.understand import KINDS, Clause, normalise, understand
 
 __all__ = [
     "ACTIONS",
+    "ANSWER_TABLES",
+    "FACTS",
     "LANGUAGES",
+    "NUMBER_FACTS",
     "PLACEHOLDERS",
+    "THRESHOLD",
     "Dialogue",
     "DialogueError",
     "Intent",
@@ -51,19 +60,56 @@ __all__ = [
 
 #: Reply languages; every intent and the fallback need replies in each.
 LANGUAGES = ("en", "zh")
-#: The only names a reply may use in braces.
-PLACEHOLDERS = frozenset({"player", "npc", "score", "coins_left", "coins_total", "clock"})
-#: What an intent may ask the NPC to do (the NPC turns it into a bus event).
-ACTIONS = frozenset(action.value for action in Action)
-#: Longest player line that is matched; the rest is ignored (regex cost stays bounded).
-MAX_INPUT = 1000
-#: Longest remembered player name, in characters.
-MAX_NAME = 20
+#: Live game facts a reply may quote; ``--chat --fact KEY=VALUE`` sets them.
+FACTS = frozenset({"score", "coins_left", "coins_total", "clock"})
+#: Facts that are numbers, so a placeholder may pick words by them (1 coin, 2 coins).
+NUMBER_FACTS = frozenset({"score", "coins_left", "coins_total"})
+#: Every name a reply may use in braces: the facts, the player's and the NPC's names,
+#: and the time of day from the clock ({greeting}: "Good evening" / "晚上好";
+#: {daypart}: "evening" / "晚上").
+PLACEHOLDERS = FACTS | {"player", "npc", "greeting", "daypart"}
+#: What an intent may ask the NPC to do (the NPC turns it into a bus event); a negated
+#: request ("stop dancing") asks for ``stop_`` + the action.
+ACTIONS = frozenset(a.value for a in Action if not a.value.startswith("stop_"))
+#: Answer tables an intent may have besides its plain ``en``/``zh`` answer ("what"):
+#: the kinds a follow-up can ask for, ``stop`` (a negated request of its action) and
+#: ``unknown`` (its ``needs`` is not known yet: the player has not said their name).
+ANSWER_TABLES = (*KINDS[1:], "stop", "unknown")
+#: Least score of an intent for a clause to mean it (scores lie in 0..1).
+THRESHOLD = 0.5
+#: A clause that is only a follow-up ("example?") still means a topic scoring this much.
+STRONG = 0.8
+#: Least score of each side of a comparison ("X vs Y") for it to name a topic.
+SIDE_THRESHOLD = 0.4
+_COMPARE = re.compile(
+    r"\b(?:what is the difference between|what are the differences between|difference between|"
+    r"differences between|the difference|compared? (?:to|with)|compare|versus|vs|"
+    r"differs? from|different from|better than|same as|the same thing as)\b"
+    r"|有什么区别|有什么不同|有啥区别|的区别|区别是什么|不同在哪|有什么差别|比较一下|对比|区别|不同|一样吗"
+)
+_SIDES = re.compile(r"\||\s+(?:and|or|from|to|with|than)\s+|和|与|跟|同|还是")
+_PRONOUN = re.compile(r"\b(?:it|that|this|they|them|those|these|its|one)\b|它|这|那")
 
-_LATIN_WORD = "0-9A-Za-z\u00c0-\u024f"
-_NPC_KEYS = {"name", "name_zh", "stranger", "stranger_zh", "pitch", "persona"}
-_INTENT_KEYS = {"priority", "keywords", "patterns", "action", "remember_name", *LANGUAGES}
-_TOP_KEYS = {"npc", "fallback", "intents"}
+
+#: Kept for callers of the first version: the normaliser.
+normalize = normalise
+
+_NPC_KEYS = {
+    "name",
+    "name_zh",
+    "stranger",
+    "stranger_zh",
+    "pitch",
+    "borrow",
+    "default_topic",
+    "persona",
+}
+_INTENT_KEYS = {
+    "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
+    "social", "share", "topic", *LANGUAGES, *ANSWER_TABLES,
+}  # fmt: skip
+_TOP_KEYS = {"npc", "fallback", "borrowed", "intents"}
+_NEEDS = frozenset({"player"})
 
 
 class DialogueError(DataError):
@@ -77,31 +123,95 @@ class DialogueError(DataError):
         super().__init__(f"{place}: {problem}")
 
 
+Replies = Mapping[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Intent:
-    """One thing the player may mean, with the patterns that recognise it and the replies."""
+    """One thing the player may mean: how to recognise it and the answers by kind.
+
+    ``answers["what"]`` is the plain answer; a topic (``topic``) may add ``how``,
+    ``why``, ``example`` and ``code``, which follow-ups ask for. ``names`` are the
+    names of the NPC whose words the answers are (another NPC's, when borrowed).
+    """
 
     name: str
-    patterns: tuple[re.Pattern[str], ...]
-    replies: Mapping[str, tuple[str, ...]]
+    answers: Mapping[str, Replies]
+    examples: tuple[str, ...] = ()
+    keywords: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
     priority: int = 0
     action: str | None = None
     remember_name: bool = False
+    needs: str | None = None
+    social: bool = False
+    share: bool = False
+    topic: bool = False
+    names: Mapping[str, str] = field(default_factory=dict)
+    borrowed: bool = False
+
+    @property
+    def replies(self) -> Replies:
+        """The plain answer ("what") in each language."""
+        return self.answers["what"]
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """What :meth:`Dialogue.match` found: the intent (``None`` = fallback) and the language."""
+    """What :meth:`Dialogue.match` understood of a line.
+
+    ``intent`` is ``None`` for the fallback, and for a pure follow-up (``followup``
+    is then the kind it asks for: "example", "why", "more", "again", …, which the
+    brain answers about the topic of the conversation). ``kind`` is the answer kind
+    asked for, ``act`` the speech act of the clause answered, ``name`` a name the
+    player gave anywhere in the line, ``score`` the intent's similarity (0..1).
+    """
 
     intent: Intent | None
     language: str
-    #: The player's name when a ``remember_name`` intent captured one.
     name: str | None = None
+    kind: str | None = None
+    act: str = "statement"
+    followup: str | None = None
+    score: float = 0.0
+    clause: str = ""
+    #: The second topic of a comparison ("the loop vs the bus"): answered after ``intent``.
+    also: Intent | None = None
 
     @property
     def intent_name(self) -> str:
-        """The intent's name, or ``"fallback"``."""
-        return self.intent.name if self.intent is not None else "fallback"
+        """The intent's name, ``"followup"`` or ``"fallback"``."""
+        if self.intent is not None:
+            return self.intent.name
+        return "followup" if self.followup is not None else "fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    clause: Clause
+    intent: Intent | None
+    score: float
+    followup: str | None
+    also: Intent | None = None
+
+    def rank(self) -> tuple[int, bool, int, int]:
+        intent = self.intent
+        if intent is None and self.followup is None:
+            meaning = 0
+        elif intent is not None and intent.social:
+            meaning = 1
+        elif self.followup is not None or self.clause.act in ("question", "request", "negated"):
+            meaning = 3
+        else:
+            meaning = 2
+        # Then a clause understood well beats one understood vaguely, whatever their
+        # priorities: in a long line the clear question is the one to answer.
+        return (
+            meaning,
+            self.score >= STRONG,
+            intent.priority if intent else 0,
+            self.clause.position,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,55 +224,137 @@ class Dialogue:
     strangers: Mapping[str, str]
     pitch: float
     intents: tuple[Intent, ...]
-    fallback: Mapping[str, tuple[str, ...]]
+    fallback: Replies
     source: str = "<string>"
     #: Who the NPC is, for a language model's system prompt (``[npc] persona``; may be empty).
     persona: str = ""
+    #: Templates wrapping an answer borrowed from another NPC ({answer} is the answer).
+    borrowed: Replies = field(default_factory=dict)
+    #: The key of the NPC whose shared intents this one borrows (``[npc] borrow``).
+    lender: str | None = None
+    #: The topic "show me some code" is about when nothing was talked about yet.
+    default_topic: str | None = None
+    index: IntentIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = IntentIndex(
+            [[normalise(e) for e in intent.examples] for intent in self.intents],
+            [intent.keywords for intent in self.intents],
+            [intent.patterns for intent in self.intents],
+        )
+        object.__setattr__(self, "index", index)
+
+    def intent(self, name: str) -> Intent | None:
+        """The intent called ``name``, or ``None``."""
+        return next((i for i in self.intents if i.name == name), None)
 
     def match(self, text: str) -> Match:
-        """The intent ``text`` means and the language to answer in."""
-        line = normalize(text)
-        language = "zh" if _chinese_input(text[:MAX_INPUT]) else "en"
-        best: tuple[int, int, int] | None = None
-        chosen: tuple[Intent, re.Match[str]] | None = None
-        for order, intent in enumerate(self.intents):
-            for pattern in intent.patterns:
-                found = pattern.search(line)
-                if found is None:
-                    continue
-                rank = (intent.priority, found.end() - found.start(), -order)
-                if best is None or rank > best:
-                    best, chosen = rank, (intent, found)
-        if chosen is None:
+        """What ``text`` means, without the conversation so far (the brain adds that)."""
+        language, clauses = understand(text, self.index.correct)
+        # "good morning, Ada": a clause that only calls the NPC by name means nothing.
+        vocative = {normalise(n) for n in self.names.values()}
+        readings = [self._read(clause) for clause in clauses if clause.text not in vocative]
+        if not readings:
             return Match(None, language)
-        intent, found = chosen
-        name = None
-        if intent.remember_name and "name" in found.re.groupindex:
-            name = _clean_name(found.group("name"))
-        return Match(intent, language, name)
+        best = max(readings, key=_Reading.rank)
+        name = next((r.clause.name for r in reversed(readings) if r.clause.name), None)
+        kind, followup = best.clause.kind, best.followup
+        if followup is not None:
+            # "and a trigger, once more?": the follow-up asks about the topic next to it.
+            topical = [r for r in readings if r.intent is not None and r.intent.topic]
+            if topical:
+                kind, followup = ("what" if followup == "again" else followup), None
+                best = max(topical, key=_Reading.rank)
+        return Match(
+            best.intent,
+            language,
+            name=name,
+            kind=kind,
+            act=best.clause.act,
+            followup=followup,
+            score=best.score,
+            clause=best.clause.text,
+            also=best.also,
+        )
+
+    def _read(self, clause: Clause) -> _Reading:
+        if clause.name is not None:
+            remember = next((i for i in self.intents if i.remember_name), None)
+            if remember is not None:
+                return _Reading(clause, remember, 1.0, None)
+        compared = self._compare(clause)
+        if compared is not None:
+            return compared
+        ranked = self.index.score(clause.text)
+        top = ranked[0] if ranked and ranked[0].score >= THRESHOLD else None
+        intent = self.intents[top.intent] if top is not None else None
+        weak = intent is None or not intent.topic or top is None or top.score < STRONG
+        if clause.followup and clause.kind is not None and weak:
+            return _Reading(clause, None, 0.0, clause.kind)
+        if clause.kind == "again" and (intent is None or not intent.topic):
+            # "再讲一遍好吗" is not "你好吗": asking again is always a follow-up.
+            return _Reading(clause, None, 0.0, clause.kind)
+        if intent is None and clause.kind in ("code", "example", "more"):
+            # "代码长什么样", "show me what that looks like in code": about the last topic.
+            return _Reading(clause, None, 0.0, clause.kind)
+        if intent is None and clause.kind is not None and self._elliptical(clause):
+            # "why is it free?", "为什么不要钱？": a question about what was just said.
+            return _Reading(clause, None, 0.0, clause.kind)
+        if intent is not None and intent.remember_name:
+            # An introduction without a name the understanding accepted ("I'm cool"):
+            # the next best intent, if any, answers it.
+            rest = [s for s in ranked[1:] if s.score >= THRESHOLD]
+            intent = self.intents[rest[0].intent] if rest else None
+            top = rest[0] if rest else None
+        return _Reading(clause, intent, top.score if top is not None else 0.0, None)
+
+    def _compare(self, clause: Clause) -> _Reading | None:
+        """Two topics compared ("the loop vs the bus", "回调和 promise 有什么区别"): each
+        side is matched on its own, so the comparison words decide nothing."""
+        if not _COMPARE.search(clause.text):
+            return None
+        sides = [s for s in _SIDES.split(_COMPARE.sub("|", clause.text)) if s.strip()]
+        if len(sides) != 2:
+            return None
+        found = []
+        for side in sides:
+            ranked = self.index.score(side)
+            if not ranked or ranked[0].score < SIDE_THRESHOLD:
+                return None
+            found.append((self.intents[ranked[0].intent], ranked[0].score))
+        (first, score), (second, _) = found
+        if first is second or not (first.topic and second.topic):
+            return None
+        return _Reading(clause, first, score, None, also=second)
+
+    def _elliptical(self, clause: Clause) -> bool:
+        """Whether a clause leans on what was said before: a pronoun, or a short Chinese
+        why/example/code question with its topic left out, every character one the
+        examples use (为什么不要钱; not 怎么做红烧肉, nor 怎么跟人说话, a new question)."""
+        text = clause.text
+        if _PRONOUN.search(text):
+            return True
+        return (
+            has_cjk(text)
+            and len(text) <= 6
+            and clause.kind != "how"
+            and self.index.knows_characters(text)
+        )
 
     def replies(self, match: Match) -> tuple[str, ...]:
-        """The reply templates for ``match`` in its language."""
+        """The plain reply templates for ``match`` in its language (the fallback's when
+        there is no intent)."""
         table = match.intent.replies if match.intent is not None else self.fallback
         return table[match.language]
 
 
-def normalize(text: str) -> str:
-    """The player's line as matching sees it: NFKC, straight apostrophes, single spaces."""
-    line = unicodedata.normalize("NFKC", text[:MAX_INPUT])
-    line = line.replace("\u2019", "'").replace("\u2018", "'")
-    return " ".join(line.split())
-
-
-def _chinese_input(text: str) -> bool:
-    # CJK characters, or CJK / full-width punctuation ("？？", "ＯＫ") that only a
-    # Chinese input method types: checked before NFKC folds them to ASCII.
-    return has_cjk(text) or any(is_cjk_punctuation(c) for c in text)
-
-
 def fill(template: str, values: Mapping[str, object]) -> str:
-    """Fill a validated reply template; a fact missing from ``values`` shows as ``?``."""
-    return template.format_map(_Facts(values))
+    """Fill a validated reply template; a value missing from ``values`` shows as ``?``.
+
+    ``{n:one|many}`` / ``{n:zero|one|many}`` pick a form by the number ``n`` (``#`` in
+    the form is the number); a value that is not a whole number takes the last form.
+    """
+    return _FORMATTER.vformat(template, (), _Facts(values))
 
 
 class _Facts(dict[str, object]):
@@ -170,13 +362,25 @@ class _Facts(dict[str, object]):
         return "?"
 
 
-def _clean_name(raw: str) -> str | None:
-    name = raw.strip(" '-")[:MAX_NAME]
-    if not name:
-        return None
-    if name[0].isascii() and name[0].islower():
-        name = name[0].upper() + name[1:]
-    return name
+class _PluralFormatter(string.Formatter):
+    def format_field(self, value: object, format_spec: str) -> str:
+        if not format_spec:
+            return str(value)
+        forms = format_spec.split("|")
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if len(forms) == 3 and number == 0:
+            form = forms[0]
+        elif number == 1:
+            form = forms[-2]
+        else:
+            form = forms[-1]
+        return form.replace("#", str(value))
+
+
+_FORMATTER = _PluralFormatter()
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -206,17 +410,64 @@ def load_npc(key: str) -> Dialogue:
 
 
 def load_dialogue(path: str | Path) -> Dialogue:
-    """Read and validate one dialogue file; raises :class:`DialogueError` on any problem."""
+    """Read and validate one dialogue file (and the file it borrows from, in the same
+    folder); raises :class:`DialogueError` on any problem."""
     path = Path(path)
+    dialogue = parse_dialogue(_read(path), source=str(path), key=path.stem)
+    lender_key = dialogue.lender
+    if lender_key is None:
+        return dialogue
+    lender_path = path.with_name(f"{lender_key}.toml")
+    if lender_key == path.stem or not lender_path.is_file():
+        raise DialogueError(
+            str(path),
+            "[npc]",
+            f"'borrow' names {lender_key!r}, but there is no {lender_path.name} beside it",
+        )
+    lender = parse_dialogue(_read(lender_path), source=str(lender_path), key=lender_key)
+    return _with_borrowed(dialogue, lender)
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DialogueError(str(path), None, f"cannot read the file: {exc}") from exc
-    return parse_dialogue(text, source=str(path), key=path.stem)
+
+
+def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
+    own = {intent.name for intent in dialogue.intents}
+    extra = tuple(
+        _replace(intent, borrowed=True)
+        for intent in lender.intents
+        if intent.share and intent.name not in own
+    )
+    return Dialogue(
+        key=dialogue.key,
+        name=dialogue.name,
+        names=dialogue.names,
+        strangers=dialogue.strangers,
+        pitch=dialogue.pitch,
+        intents=dialogue.intents + extra,
+        fallback=dialogue.fallback,
+        source=dialogue.source,
+        persona=dialogue.persona,
+        borrowed=dialogue.borrowed,
+        lender=dialogue.lender,
+        default_topic=dialogue.default_topic or lender.default_topic,
+    )
+
+
+def _replace(intent: Intent, **changes: Any) -> Intent:
+    values = {name: getattr(intent, name) for name in Intent.__slots__}
+    values.update(changes)
+    return Intent(**values)
 
 
 def parse_dialogue(text: str, *, source: str = "<string>", key: str = "npc") -> Dialogue:
-    """Validate dialogue TOML ``text``; ``source`` names it in errors."""
+    """Validate dialogue TOML ``text``; ``source`` names it in errors. A file that
+    borrows from another NPC gets the borrowed intents only through
+    :func:`load_dialogue`."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -253,12 +504,36 @@ class _Parser:
         self.unknown_keys("[fallback]", fallback_table, set(LANGUAGES))
         fallback = self.replies("[fallback]", fallback_table)
 
+        borrowed: Replies = {}
+        lender = None
+        if "borrow" in npc:
+            lender = self.text("[npc]", npc, "borrow")
+            if "borrowed" not in data:
+                raise self.error("[npc]", "'borrow' needs a [borrowed] table with {answer} replies")
+            table = self.table(None, data, "borrowed")
+            self.unknown_keys("[borrowed]", table, set(LANGUAGES))
+            borrowed = self.replies("[borrowed]", table, extra={"answer"}, needs={"answer"})
+        elif "borrowed" in data:
+            raise self.error("[borrowed]", "only a file whose [npc] has 'borrow' may have it")
+
         intents_table = self.table(None, data, "intents")
         if not intents_table:
             raise self.error("[intents]", "no intents: add at least one [intents.NAME] table")
         intents = tuple(
-            self.intent(intent_name, body) for intent_name, body in intents_table.items()
+            self.intent(intent_name, body, names) for intent_name, body in intents_table.items()
         )
+        remembering = [i.name for i in intents if i.remember_name]
+        if len(remembering) > 1:
+            raise self.error(
+                "[intents]", f"only one intent may have remember_name, not {', '.join(remembering)}"
+            )
+        default_topic = npc.get("default_topic")
+        if default_topic is not None:
+            topics = {i.name for i in intents if i.topic}
+            if default_topic not in topics and "borrow" not in npc:
+                raise self.error(
+                    "[npc]", f"'default_topic' {default_topic!r} is not a topic intent of this file"
+                )
         return Dialogue(
             key=key,
             name=name,
@@ -268,10 +543,13 @@ class _Parser:
             intents=intents,
             fallback=fallback,
             source=self.source,
+            borrowed=borrowed,
+            lender=lender,
+            default_topic=default_topic,
             persona=persona.strip(),
         )
 
-    def intent(self, name: str, body: object) -> Intent:
+    def intent(self, name: str, body: object, names: Mapping[str, str]) -> Intent:
         where = f"intent {name!r}"
         if not isinstance(body, dict):
             raise self.error(where, f"must be a table, not {type(body).__name__}")
@@ -284,61 +562,120 @@ class _Parser:
             raise self.error(
                 where, f"unknown action {action!r}; known: {', '.join(sorted(ACTIONS))}"
             )
-        remember = body.get("remember_name", False)
-        if not isinstance(remember, bool):
-            raise self.error(where, f"'remember_name' must be true or false, not {remember!r}")
-        keywords = self.strings(where, body, "keywords")
+        flags = {}
+        for flag in ("remember_name", "social", "share", "topic"):
+            value = body.get(flag, False)
+            if not isinstance(value, bool):
+                raise self.error(where, f"'{flag}' must be true or false, not {value!r}")
+            flags[flag] = value
+        needs = body.get("needs")
+        if needs is not None and needs not in _NEEDS:
+            raise self.error(
+                where, f"unknown 'needs' {needs!r}; known: {', '.join(sorted(_NEEDS))}"
+            )
+        examples = self.strings(where, body, "examples")
+        if examples:
+            for language, has in (
+                ("en", not all(has_cjk(e) for e in examples)),
+                ("zh", any(has_cjk(e) for e in examples)),
+            ):
+                if not has:
+                    raise self.error(
+                        where, f"'examples' needs at least one {language} phrasing (both languages)"
+                    )
+        keywords = [normalise(k) for k in self.strings(where, body, "keywords")]
         regexes = self.strings(where, body, "patterns")
-        if not keywords and not regexes:
-            raise self.error(where, "needs 'keywords' or 'patterns' to be recognised")
-        patterns = [*_keyword_patterns(keywords)]
+        if not examples and not keywords and not regexes and not flags["remember_name"]:
+            raise self.error(where, "needs 'examples', 'keywords' or 'patterns' to be recognised")
+        patterns = []
         for regex in regexes:
             try:
                 patterns.append(re.compile(regex, re.IGNORECASE))
             except re.error as exc:
                 raise self.error(where, f"bad regular expression {regex!r}: {exc}") from exc
-        if remember and not any("name" in p.groupindex for p in patterns):
-            raise self.error(where, "'remember_name' needs a pattern with a (?P<name>...) group")
+        answers: dict[str, Replies] = {"what": self.replies(where, body)}
+        for kind in ANSWER_TABLES:
+            if kind in body:
+                table = body[kind]
+                if not isinstance(table, dict):
+                    raise self.error(where, f"'{kind}' must be a table with en and zh replies")
+                self.unknown_keys(f"{where}, [{kind}]", table, set(LANGUAGES))
+                answers[kind] = self.replies(f"{where}, [{kind}]", table)
+        if action is not None and "stop" not in answers:
+            raise self.error(
+                where, "an intent with an 'action' needs [stop] replies (\"stop dancing\")"
+            )
+        if needs is not None and "unknown" not in answers:
+            raise self.error(
+                where, f"'needs = {needs!r}' needs [unknown] replies for when it is not known"
+            )
+        topic = flags["topic"] or any(kind in answers for kind in KINDS[1:])
         return Intent(
             name=name,
+            answers=answers,
+            examples=tuple(examples),
+            keywords=tuple(keyword_patterns(keywords)),
             patterns=tuple(patterns),
-            replies=self.replies(where, body),
             priority=priority,
             action=action,
-            remember_name=remember,
+            remember_name=flags["remember_name"],
+            needs=needs,
+            social=flags["social"],
+            share=flags["share"],
+            topic=topic,
+            names=names,
         )
 
-    def replies(self, where: str, body: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    def replies(
+        self,
+        where: str,
+        body: dict[str, Any],
+        *,
+        extra: set[str] | None = None,
+        needs: set[str] | None = None,
+    ) -> dict[str, tuple[str, ...]]:
         result: dict[str, tuple[str, ...]] = {}
         for language in LANGUAGES:
             replies = self.strings(where, body, language)
             if not replies:
                 raise self.error(where, f"missing replies: '{language}' needs at least one")
             for reply in replies:
-                self.check_template(where, language, reply)
+                used = self.check_template(where, language, reply, extra or set())
+                for name in sorted((needs or set()) - used):
+                    raise self.error(where, f"{language} reply {reply!r} must use {{{name}}}")
             result[language] = tuple(replies)
         return result
 
-    def check_template(self, where: str, language: str, reply: str) -> None:
+    def check_template(self, where: str, language: str, reply: str, extra: set[str]) -> set[str]:
         try:
             parts = list(string.Formatter().parse(reply))
         except ValueError as exc:
             raise self.error(
                 where, f"bad braces in {language} reply {reply!r}: {exc} (write {{{{ for a brace)"
             ) from exc
+        known = PLACEHOLDERS | extra
+        used = set()
         for _, name, spec, conversion in parts:
             if name is None:
                 continue
-            if name not in PLACEHOLDERS:
+            if name not in known:
                 raise self.error(
                     where,
                     f"unknown placeholder {{{name}}} in {language} reply {reply!r}; "
-                    f"known: {', '.join(sorted(PLACEHOLDERS))}",
+                    f"known: {', '.join(sorted(known))}",
                 )
-            if spec or conversion:
+            used.add(name)
+            if conversion or (spec and name not in NUMBER_FACTS):
                 raise self.error(
                     where, f"placeholder {{{name}}} in {language} reply {reply!r} takes no format"
                 )
+            if spec and not 2 <= len(spec.split("|")) <= 3:
+                raise self.error(
+                    where,
+                    f"placeholder {{{name}:{spec}}} in {language} reply {reply!r}: write "
+                    "one|many or zero|one|many forms",
+                )
+        return used
 
     def table(self, where: str | None, data: dict[str, Any], key: str) -> dict[str, Any]:
         if key not in data:
@@ -372,21 +709,3 @@ class _Parser:
                 f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
                 f"expected: {', '.join(sorted(known))}",
             )
-
-
-def _keyword_patterns(keywords: Sequence[str]) -> list[re.Pattern[str]]:
-    """Two alternations: whole-word English keywords, anywhere-CJK keywords."""
-    latin = [k for k in keywords if not has_cjk(k)]
-    cjk = [k for k in keywords if has_cjk(k)]
-    patterns = []
-    if latin:
-        # Longest first, so "good morning" wins over "good" and the match length ranks it.
-        words = sorted((normalize(k) for k in latin), key=len, reverse=True)
-        body = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
-        patterns.append(
-            re.compile(rf"(?<![{_LATIN_WORD}])(?:{body})(?![{_LATIN_WORD}])", re.IGNORECASE)
-        )
-    if cjk:
-        words = sorted((normalize(k) for k in cjk), key=len, reverse=True)
-        patterns.append(re.compile("|".join(map(re.escape, words)), re.IGNORECASE))
-    return patterns

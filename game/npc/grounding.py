@@ -18,15 +18,18 @@ import re
 from collections.abc import Mapping
 
 from game.npc.brain import ChatContext
-from game.npc.dialogue import Dialogue, Match, fill
+from game.npc.dialogue import Dialogue, fill
+from game.npc.rule_brain import time_of_day
 
 __all__ = [
     "FACT_LABELS",
     "MAX_FACTS",
     "MAX_FACT_CHARS",
     "MAX_KNOWLEDGE",
+    "action_line",
     "cut_reply",
     "facts_text",
+    "fill_values",
     "knowledge",
     "persona_of",
 ]
@@ -35,8 +38,8 @@ __all__ = [
 FACT_LABELS: Mapping[str, str] = {
     "score": "the player's score, in points",
     "coins_left": "coins lying in the village right now, still to pick up",
-    "coins_collected": "coins the player has picked up so far",
-    "coins_total": "coins that have appeared so far (picked up plus still lying there)",
+    # The name says "total": the total the player has picked up, not the coins in the game.
+    "coins_total": "coins the player has picked up in all, not the coins in the village",
     "clock": "the village clock, HH:MM",
 }
 #: At most this many facts reach the prompt, each cut to this many characters.
@@ -62,22 +65,65 @@ def persona_of(dialogue: Dialogue | None, context: ChatContext) -> str:
 def knowledge(
     dialogue: Dialogue | None, text: str, context: ChatContext, player: str | None = None
 ) -> list[str]:
-    """What the NPC knows that fits ``text``: its best-matching intent's replies, filled.
+    """What the NPC knows that fits ``text``: its best-matching intent's answers, filled.
 
-    Uses the rule brain's own matching (:meth:`Dialogue.match`), so the model
-    and the offline brain agree on what a line is about. Empty when nothing
-    matches (the fallback is not knowledge) or there is no dialogue.
+    Uses the rule brain's own understanding (:meth:`Dialogue.match`), so the model
+    and the offline brain agree on what a line is about: the answers of the kind
+    asked for ("how", "why", "example", "code"; else the plain one), in the
+    player's language, with the live facts in them. Empty when nothing matches
+    (the fallback is not knowledge), for a bare follow-up (the history has the
+    topic), or without a dialogue.
     """
     if dialogue is None:
         return []
-    match: Match = dialogue.match(text)
-    if match.intent is None:
+    match = dialogue.match(text)
+    intent = match.intent
+    if intent is None:
         return []
+    kind = match.kind if match.kind is not None and match.kind in intent.answers else "what"
+    if intent.needs == "player" and not (player or context.player_name):
+        kind = "unknown" if "unknown" in intent.answers else kind
+    values = fill_values(dialogue, context, player, match.language, intent.names or None)
+    return [fill(reply, values) for reply in intent.answers[kind][match.language][:MAX_KNOWLEDGE]]
+
+
+def action_line(
+    dialogue: Dialogue | None,
+    action: str,
+    context: ChatContext,
+    player: str | None,
+    language: str,
+) -> str | None:
+    """The NPC's own words from its dialogue file for ``action`` (an :class:`Action`
+    value: "dance", "stop_dance", …), filled; ``None`` when the file has none."""
+    if dialogue is None:
+        return None
+    for intent in dialogue.intents:
+        if intent.action == action:
+            table = intent.answers.get("what")
+        elif intent.action is not None and action == f"stop_{intent.action}":
+            table = intent.answers.get("stop")
+        else:
+            continue
+        if table:
+            values = fill_values(dialogue, context, player, language)
+            return fill(table[language][0], values)
+    return None
+
+
+def fill_values(
+    dialogue: Dialogue,
+    context: ChatContext,
+    player: str | None,
+    language: str,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, object]:
+    """The values a reply template of ``dialogue`` is filled with, as the rule brain's."""
     values: dict[str, object] = {k: v for k, v in context.facts.items() if isinstance(k, str)}
-    values["npc"] = dialogue.names[match.language]
-    values["player"] = player or context.player_name or dialogue.strangers[match.language]
-    replies = dialogue.replies(match)
-    return [fill(reply, values) for reply in replies[:MAX_KNOWLEDGE]]
+    values["npc"] = (names or dialogue.names)[language]
+    values["player"] = player or context.player_name or dialogue.strangers[language]
+    values["greeting"], values["daypart"] = time_of_day(values.get("clock"), language)
+    return values
 
 
 def facts_text(context: ChatContext, player: str | None = None) -> str:

@@ -51,8 +51,8 @@ from game.engine.events import Event, EventBus
 from game.engine.loop import FixedUpdate
 from game.npc.brain import Action, ChatContext, ReplyCallbacks, ReplyRequest, has_cjk
 from game.npc.brain_spec import MissingExtraError
-from game.npc.dialogue import Dialogue, fill
-from game.npc.grounding import cut_reply, facts_text, knowledge, persona_of
+from game.npc.dialogue import Dialogue
+from game.npc.grounding import action_line, cut_reply, facts_text, knowledge, persona_of
 
 try:
     from langchain_core.callbacks import BaseCallbackHandler
@@ -62,7 +62,7 @@ try:
     from langchain_core.prompt_values import PromptValue
     from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
     from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
-    from langchain_core.tools import BaseTool, tool
+    from langchain_core.tools import BaseTool, StructuredTool
 except ImportError as exc:  # pragma: no cover - exercised by a test that hides the package
     raise MissingExtraError(str(exc)) from exc
 
@@ -105,7 +105,8 @@ NPC_ACTIONS = tuple(action.value for action in Action)
 ACKNOWLEDGE = {
     "dance": {"en": "Watch this!", "zh": "看我的！"},
     "follow": {"en": "Lead the way, I'm right behind you.", "zh": "走吧，我跟着你。"},
-    "stop": {"en": "All right, I'll stop.", "zh": "好，我停下来。"},
+    "stop_dance": {"en": "All right, no more dancing.", "zh": "好，我不跳了。"},
+    "stop_follow": {"en": "All right, I'll stay here.", "zh": "好，我就待在这儿。"},
 }
 
 
@@ -458,33 +459,35 @@ def guidance(max_chars: int, tools: bool) -> str:
     )
     if tools:
         text += (
-            " When the player asks you to dance, to follow them, or to stop (dancing or "
-            "following), call the tool of that name, and say a few words too."
+            " When the player asks you to dance, to follow them, or to stop dancing or "
+            "following, call the matching tool, and say a few words too."
         )
     return text
 
 
-@tool("dance")
-def _dance() -> str:
-    """Dance on the spot for a moment. Call this when the player asks you to dance."""
-    return "dancing"
-
-
-@tool("follow")
-def _follow() -> str:
-    """Follow the player for a while. Call this when the player asks you to follow or come along."""
-    return "following"
-
-
-@tool("stop")
-def _stop() -> str:
-    """Stop dancing or following. Call this when the player asks you to stop or stay."""
-    return "stopped"
+#: When the model should call each action's tool (its description).
+_TOOL_DESCRIPTIONS = {
+    Action.DANCE: "Dance on the spot for a moment. Call it when the player asks you to dance.",
+    Action.FOLLOW: "Follow the player around for a while. Call it when the player asks you "
+    "to follow them or to come along.",
+    Action.STOP_DANCE: "Stop dancing. Call it when the player asks you to stop dancing.",
+    Action.STOP_FOLLOW: "Stop following the player and walk home. Call it when the player "
+    "asks you to stop following them, or to stay.",
+}
 
 
 def npc_tools() -> list[BaseTool]:
-    """The NPC's actions as LangChain tools (the model calls them; the NPC performs them)."""
-    return [_dance, _follow, _stop]
+    """The NPC's actions (:class:`~game.npc.brain.Action`) as LangChain tools, one each.
+
+    The model calls them; the brain never runs them: the call's name becomes the
+    reply's ``action`` and the NPC performs it, as it does the rule brain's.
+    """
+    return [
+        StructuredTool.from_function(
+            func=lambda: "ok", name=action.value, description=_TOOL_DESCRIPTIONS[action]
+        )
+        for action in Action
+    ]
 
 
 #: Names of the token-limit field of the common chat model integrations.
@@ -1152,18 +1155,11 @@ class LangChainBrain:
 
     def _acknowledgement(self, job: _Job, action: str) -> str:
         """The NPC's words for a tool call that came without any: its own line, else a short one."""
-        dialogue = self._npcs.get(job.npc)
-        if dialogue is not None:
-            for intent in dialogue.intents:
-                if intent.action == action:
-                    values = {"npc": dialogue.names[job.lang], "player": self._player(job)}
-                    return fill(intent.replies[job.lang][0], values)
-        return ACKNOWLEDGE[action][job.lang]
-
-    def _player(self, job: _Job) -> str:
-        dialogue = self._npcs.get(job.npc)
-        stranger = dialogue.strangers[job.lang] if dialogue is not None else ""
-        return self._player_names.get(job.npc) or stranger
+        context = ChatContext(job.npc, npc_key=job.npc)
+        line = action_line(
+            self._npcs.get(job.npc), action, context, self._player_names.get(job.npc), job.lang
+        )
+        return line if line is not None else ACKNOWLEDGE[action][job.lang]
 
     # -- history --------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 One line in, one line out: ``Name: reply`` on stdout (newlines inside a reply
 become spaces), nothing else on stdout. A prompt (on stderr) only when stdin
 is a terminal; an empty line gets no reply; end of input ends with status 0.
-Actions the reply asks for ("dance", "follow", "stop") are logged to stderr.
+Actions the reply asks for are logged to stderr ("Ada would dance now",
+"Ada would stop following now").
 
 ``brain`` is a ``--brain`` spec: the rule brain answers at once; a LangChain
 brain streams on its own thread, and each line waits for its whole reply (at
@@ -26,20 +27,14 @@ from game.engine.events import EventBus
 from game.npc.brain import Brain, ChatContext, ReplyRequest
 from game.npc.brain_spec import make_brain
 from game.npc.dialogue import Dialogue, DialogueError, dialogue_files, load_npc
-from game.npc.rule_brain import RuleBrain
+from game.npc.rule_brain import ACTION_PHRASES, RuleBrain
 
 __all__ = ["CHAT_FACTS", "run_chat"]
 
 log = logging.getLogger(__name__)
 
 #: The game state ``--chat`` answers live questions from.
-CHAT_FACTS: Mapping[str, object] = {
-    "score": 0,
-    "coins_left": 0,
-    "coins_collected": 0,
-    "coins_total": 0,
-    "clock": "00:00",
-}
+CHAT_FACTS: Mapping[str, object] = {"score": 0, "coins_left": 0, "coins_total": 0, "clock": "00:00"}
 
 EXIT_OK = 0
 #: As the rest of the command line: an unknown NPC or a broken dialogue file.
@@ -139,7 +134,8 @@ def _converse(
         request = brain.ask(text, context, callbacks)
         _await(brain, bus, request)
         if request.action is not None:
-            log.info("%s would %s now", dialogue.name, request.action)
+            phrase = ACTION_PHRASES.get(request.action, request.action)
+            log.info("%s would %s now", dialogue.name, phrase)
         if callbacks.text is not None:
             reply = " ".join(callbacks.text.split())
             print(f"{dialogue.name}: {reply}", file=stdout, flush=True)
