@@ -18,6 +18,8 @@ from game.npc.brain_spec import MissingExtraError, brain_argument
 if TYPE_CHECKING:
     from game.app import App
     from game.playback import Recorder
+    from game.records import Records
+    from game.scene import SceneFactory
 
 __all__ = ["main", "parse_args"]
 
@@ -187,6 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--window", action="store_true", help="--replay: watch it in a window, in real time"
     )
+    parser.add_argument(
+        "--quests",
+        type=Path,
+        metavar="FILE",
+        help="play another quest line (a TOML file, docs/quests.md); "
+        "a malformed one exits 2 naming the file, quest and step",
+    )
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="forget the best time and score before playing (a new player)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
     parser.add_argument(
         "--chat",
@@ -250,6 +264,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def _records(args: argparse.Namespace, *, headless: bool) -> Records:
+    """The best time and score: in the user's data folder, except for a headless run
+    (unless ``CALLBACK_QUEST_DATA_DIR`` points somewhere), which keeps them in memory."""
+    from game.records import DATA_DIR_VARIABLE, Records, records_path
+
+    use_file = not headless or bool(os.environ.get(DATA_DIR_VARIABLE))
+    records = Records.load(records_path() if use_file else None)
+    if args.new:
+        records.forget()
+    return records
+
+
+def _scene(args: argparse.Namespace, *, headless: bool) -> SceneFactory:
+    from game.demo.scene import demo_scene
+
+    return demo_scene(
+        args.brain,
+        _brain_options(args),
+        quests=args.quests,
+        records=_records(args, headless=headless),
+    )
+
+
 def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
     """The first flag given to a mode it means nothing in, as one line; None if all apply.
 
@@ -289,11 +326,7 @@ def _run_window(args: argparse.Namespace) -> int:
 
     try:
         app = App(
-            seed=args.seed,
-            autoplay=args.autoplay,
-            brain=args.brain,
-            brain_options=_brain_options(args),
-            mute=args.mute,
+            _scene(args, headless=False), seed=args.seed, autoplay=args.autoplay, mute=args.mute
         )
     except NoDisplayError as exc:
         print(
@@ -329,12 +362,11 @@ def _run_headless(args: argparse.Namespace) -> int:
     from game.app import App
 
     app = App(
+        _scene(args, headless=True),
         headless=True,
         seed=args.seed,
         autoplay=True,
         render=not args.no_render,
-        brain=args.brain,
-        brain_options=_brain_options(args),
         mute=True,
     )
     recorder = _recorder(app, args)
@@ -409,11 +441,15 @@ def _check_replay_args(args: argparse.Namespace) -> None:
                 refuse(f"--replay cannot be combined with {flag}")
         if args.brain != "rule":
             refuse("--replay takes the brain from the file; drop --brain")
+        if args.quests is not None:
+            refuse("--replay plays the village's quest line; drop --quests")
     elif args.window:
         refuse("--window goes with --replay (a normal run opens a window anyway)")
     if args.record is not None:
         if args.chat is not None:
             refuse("--record records a game run, not --chat")
+        if args.quests is not None:
+            refuse("--record records the village's quest line (a replay plays it); drop --quests")
         if args.brain != "rule":
             refuse(
                 f"--record needs --brain rule: {args.brain!r} answers on the wall clock's "

@@ -19,6 +19,14 @@ settings.register_profile("ci", deadline=None, derandomize=True, max_examples=10
 settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def _records_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test may touch the player's real best times: records go to a temporary folder."""
+    monkeypatch.setenv("CALLBACK_QUEST_DATA_DIR", str(tmp_path_factory.mktemp("records")))
+
+
 @pytest.fixture
 def bus() -> EventBus:
     """A bus that raises handler errors, as tests want."""

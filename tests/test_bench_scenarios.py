@@ -37,3 +37,13 @@ def test_growth_is_judged_on_the_minutes_after_the_warm_up() -> None:
     settled = Growth([100.0, 900.0, 901.0, 900.5, 901.0], warm_up=1)
     assert settled.slope < FLAT_KIB_PER_MINUTE
     assert settled.verdict == "flat"
+
+
+def test_the_long_reply_benchmark_streams_every_token_into_a_bounded_bubble() -> None:
+    from benchmarks.bench_long_reply import TOKENS, run_scene
+
+    result = run_scene(stream=True, seconds=11.0)
+    assert result["tokens_sent"] == TOKENS
+    assert result["text_length"] > 8000 and result["pages"] > 40
+    # Four lines at most, however long the reply (the old bubble grew to 8,278 px).
+    assert 0 < result["tallest_bubble_px"] <= 4 * 27 + 16

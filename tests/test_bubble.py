@@ -196,12 +196,18 @@ def test_hide_clears_a_cancelled_reply(font: ChainFont) -> None:
     assert not bubble.visible and bubble.draw(pygame.Surface((100, 100)), (50, 50)) is None
 
 
-def test_the_box_does_not_grow_while_a_known_text_types_out(font: ChainFont) -> None:
-    bubble = SpeechBubble(font)
+def test_the_box_grows_line_by_line_with_its_text(font: ChainFont) -> None:
+    bubble = SpeechBubble(font, cps=30)
     bubble.say("A fairly long sentence that wraps onto more than one line of the bubble.")
-    size = bubble.box_size()
-    bubble.update(0.5)
-    assert bubble.box_size() == size and size[0] <= STYLE.max_text_width + 2 * STYLE.padding
+    sizes = [bubble.box_size()]
+    while bubble.state == "typing":
+        bubble.update(STEP)
+        sizes.append(bubble.box_size())
+    heights = [h for _, h in sizes]
+    line_h = font.get_linesize()
+    assert heights[0] == line_h + 2 * STYLE.padding  # one line, not the whole answer's box
+    assert heights == sorted(heights) and heights[-1] > heights[0]  # grows, never shrinks
+    assert all(w <= STYLE.max_text_width + 2 * STYLE.padding for w, _ in sizes)
 
 
 @pytest.mark.parametrize(("name", "value"), [("cps", 0), ("read_base", -1), ("fade_time", -0.1)])
@@ -229,12 +235,13 @@ def test_a_frame_with_two_bubbles_renders_nothing_that_did_not_change(font: Chai
         b.draw(surface, anchor)
     assert cache.renders == lines
     assert player.renders + npc.renders == composed
-    # One more character revealed: only the NPC's changing line is rendered again.
+    # One more character revealed: typing renders nothing new either, the line was
+    # rendered whole once and is revealed by clipping.
     npc.update(1 / 30)
     for b, anchor in ((player, (310, 305)), (npc, (590, 298))):
         b.draw(surface, anchor)
-    assert cache.renders == lines + 1
-    assert player.renders + npc.renders == composed + 1
+    assert cache.renders == lines
+    assert player.renders + npc.renders == composed
 
 
 # -- a brain's reply in a bubble --------------------------------------------------------------
@@ -277,3 +284,128 @@ def test_a_rule_brain_reply_goes_through_thinking_typing_and_reading(font: Chain
         if not phases or phases[-1] != bubble.state:
             phases.append(bubble.state)
     assert phases == ["thinking", "typing", "reading", "fading", "hidden"]
+
+
+# -- bounded boxes: pages -------------------------------------------------------------------
+
+LONG = " ".join(f"word{i}" for i in range(200))
+
+
+def test_long_text_is_paged_and_the_box_never_exceeds_max_lines(font: ChainFont) -> None:
+    style = BubbleStyle(max_lines=3)
+    bubble = SpeechBubble(font, style=style, cps=60)
+    bubble.say(LONG)
+    assert bubble.pages > 3
+    limit = 3 * font.get_linesize() + 2 * style.padding
+    seen_pages = set()
+    shown = []
+    for _ in range(60 * 600):
+        bubble.update(STEP)
+        if not bubble.visible:
+            break
+        assert bubble.box_size()[1] <= limit
+        seen_pages.add(bubble.page)
+        if bubble.state == "reading" and (not shown or shown[-1][0] != bubble.page):
+            shown.append((bubble.page, bubble.shown_text))
+    assert seen_pages == set(range(bubble.pages)) or not bubble.visible
+    # Every word was on some page, in order, and nothing else.
+    assert " ".join(text.replace("\n", " ") for _, text in shown) == LONG
+
+
+def test_skip_reveals_the_page_then_turns_it_then_fades(font: ChainFont) -> None:
+    bubble = SpeechBubble(font, style=BubbleStyle(max_lines=2), cps=10)
+    bubble.say(LONG)
+    bubble.skip()
+    assert bubble.state == "reading" and bubble.page == 0
+    first = bubble.shown_text
+    assert len(first.splitlines()) == 2
+    bubble.skip()
+    assert bubble.page == 1 and bubble.state == "typing" and bubble.shown_text == ""
+    for _ in range(bubble.pages * 2):
+        bubble.skip()
+    assert bubble.state == "fading" and bubble.page == bubble.pages - 1
+
+
+def test_pages_turn_after_their_reading_time(font: ChainFont) -> None:
+    bubble = SpeechBubble(font, style=BubbleStyle(max_lines=2), cps=1000, read_base=1.0)
+    bubble.say(LONG)
+    bubble.update(0.5)
+    assert bubble.state == "reading" and bubble.page == 0
+    bubble.update(bubble.read_time)
+    assert bubble.page == 1
+
+
+def test_the_players_own_line_appears_whole_at_once(font: ChainFont) -> None:
+    revealed: list[str] = []
+    bubble = SpeechBubble(font, cps=30, on_reveal=revealed.append)
+    bubble.say("What is a callback, and how do timers work?", instant=True)
+    assert bubble.state == "reading"
+    assert bubble.shown_text.replace("\n", " ") == "What is a callback, and how do timers work?"
+    paged = SpeechBubble(font, style=BubbleStyle(max_lines=2), cps=30)
+    paged.say(LONG, instant=True)
+    paged.update(paged.read_time + STEP)
+    assert paged.page == 1 and paged.state == "reading"  # the next page, whole as well
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="ab 你。\n,é\u0301👍🏽i", max_size=8),
+            st.sampled_from([0.0, 1 / 60, 0.5, 3.0]),
+        ),
+        max_size=60,
+    )
+)
+def test_streamed_tokens_wrap_exactly_as_the_whole_text(tokens: list[tuple[str, float]]) -> None:
+    pygame.font.init()
+    font = load_font(18)
+    style = BubbleStyle(max_text_width=90, max_lines=2)
+    streamed = SpeechBubble(font, style=style, cps=60, read_base=0.2)
+    whole = SpeechBubble(font, style=style)
+    streamed.think()
+    for token, dt in tokens:  # frames fall between tokens: pages turn, lines wrap ahead
+        streamed.append(token)
+        streamed.update(dt)
+        streamed.box_size()
+    whole.say("".join(token for token, _ in tokens))
+    assert streamed.total == whole.total  # both wrap all of their text for this
+    assert streamed._lines == whole._lines
+    assert streamed._widths == whole._widths and streamed.total == whole.total
+
+
+def test_a_token_costs_work_proportional_to_the_token(font: ChainFont) -> None:
+    measured: list[int] = []
+    # Fast typing and no reading time: the pages turn as fast as the tokens come, so
+    # the bubble wraps the whole reply as it streams (the slow case).
+    bubble = SpeechBubble(font, cps=10_000, read_base=0.0, read_per_char=0.0)
+    real = bubble._measure
+
+    def counting(text: str) -> int:
+        measured.append(len(text))
+        return real(text)
+
+    bubble._measure = counting  # type: ignore[method-assign]
+    bubble.think()
+    per_token = []
+    for i in range(2000):
+        before = sum(measured)
+        bubble.append(f"tok{i % 97} ")
+        bubble.update(STEP)
+        bubble.box_size()
+        per_token.append(sum(measured) - before)
+    assert len(bubble.text) > 10_000 and bubble.page > 20
+    # Characters measured for one token and its frame: a couple of lines, early or late.
+    early, late = max(per_token[:200]), max(per_token[-200:])
+    assert late <= 2 * early and late < 600
+
+
+def test_a_long_reply_is_wrapped_only_as_far_as_it_is_shown(font: ChainFont) -> None:
+    bubble = SpeechBubble(font, cps=30)
+    bubble.think()
+    for i in range(2000):
+        bubble.append(f" word{i}")
+        bubble.update(STEP)
+    # Typed at 30 characters a second, the reader is on the first pages: only those,
+    # and the next page (wrapped a line a frame ahead of time), are wrapped.
+    assert len(bubble._lines) <= (bubble.page + 2) * bubble.style.max_lines + 1
+    assert bubble.pages > 50  # asking for every page wraps the rest

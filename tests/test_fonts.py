@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from game.assets import asset_path
-from game.widgets.fonts import FONT_PATH, REPLACEMENT, ChainFont, GlyphProbe, load_font
+from game.widgets.fonts import (
+    EMOJI_FONT_PATH,
+    FONT_PATH,
+    REPLACEMENT,
+    ChainFont,
+    GlyphProbe,
+    load_font,
+)
 
 
 @pytest.fixture
@@ -54,12 +61,17 @@ def test_the_font_is_small_and_has_its_licence_beside_it() -> None:
     licence = (FONT_PATH.parent / "OFL.txt").read_text(encoding="utf-8")
     assert "SIL OPEN FONT LICENSE Version 1.1" in licence
     assert "NotoSansCJKsc-Subset.otf" in licence
+    assert EMOJI_FONT_PATH.stat().st_size < 1_000_000
+    emoji_licence = (EMOJI_FONT_PATH.parent / "NotoEmoji-OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in emoji_licence
+    assert "NotoEmoji-Regular.ttf" in emoji_licence
 
 
 def test_the_probe_tells_missing_glyphs_apart() -> None:
     probe = GlyphProbe(FONT_PATH)
     assert probe.has("A") and probe.has("回") and probe.has("，")
     assert not probe.has("😀")
+    assert GlyphProbe(EMOJI_FONT_PATH).has("😀")
 
 
 @pytest.mark.parametrize(
@@ -72,7 +84,8 @@ def test_rendering_never_raises_and_size_matches_the_surface(font: ChainFont, te
 
 
 def test_missing_glyphs_become_one_replacement_box_per_cluster(font: ChainFont) -> None:
-    assert font.runs("a😀👍🏽b") == [(0, f"a{REPLACEMENT}{REPLACEMENT}b")]
+    # Egyptian hieroglyphs and Vai: in no font of the chain.
+    assert font.runs("a\U00013000\ua500\u0301b") == [(0, f"a{REPLACEMENT}{REPLACEMENT}b")]
     assert font.runs("x\x00y") == [(0, f"x{REPLACEMENT}y")]
 
 

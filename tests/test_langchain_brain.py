@@ -979,12 +979,15 @@ def headless_run(spec: str, seconds: float = 40.0) -> dict[str, Any]:
 
 
 def test_a_headless_run_means_the_same_with_a_fast_or_a_slow_model(fake_models: str) -> None:
-    fast = headless_run(f"{fake_models}:instant")
-    slow = headless_run(f"{fake_models}:slow")
+    # 150 s: the bot plays the quest line (its talk steps wait for the NPC to have
+    # understood), finishes it, then chats on its rounds.
+    fast = headless_run(f"{fake_models}:instant", seconds=125.0)
+    slow = headless_run(f"{fake_models}:slow", seconds=125.0)
     assert fast["npc_replies"] >= 3
+    assert fast["game_completed"]  # the model's NPCs report what they understood
     assert (fast["npc_failed"], fast["npc_timed_out"], fast["npc_cancelled"]) == (0, 0, 0)
     assert fast["npc_first_token_median"] is not None
-    for key in ("state_hash", "npc_replies", "ticks", "score"):
+    for key in ("state_hash", "npc_replies", "ticks", "score", "completed_at_tick"):
         assert fast[key] == slow[key], key  # game time stood still while the model answered
 
 
@@ -1041,3 +1044,18 @@ def test_chat_answers_through_the_chosen_brain(fake_models: str) -> None:
         f"Ada: {FAKE_REPLIES_EN[0]}",
         f"Ada: {FAKE_REPLIES_ZH[0]}",
     ]
+
+
+def test_the_npc_reports_the_rule_brains_understanding_of_an_answered_line(
+    make: Any, loop: FixedStepLoop
+) -> None:
+    brain = make(FakeListChatModel(responses=["Timers call you back later."]), npcs=[GUIDE])
+    ctx = ChatContext("Ada", npc_key="guide")
+    request = brain.ask("how do timers work?", ctx, Recorder())
+    finish(brain, loop)
+    expected = RuleBrain(GUIDE, random.Random(0)).ask("how do timers work?", ctx, Recorder())
+    assert request.intent == expected.intent is not None  # a quest step may wait for it
+    failing = make(FakeListChatModel(responses=["abc"], error_on_chunk_number=0), npcs=[GUIDE])
+    failed = failing.ask("how do timers work?", ctx, Recorder())
+    finish(failing, loop)
+    assert failed.intent is None  # an apology understood nothing

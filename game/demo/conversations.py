@@ -22,6 +22,7 @@ from game.npc.brain import Brain, has_cjk
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
 from game.npc.rule_brain import RuleBrain
+from game.quests.events import Signal
 from game.scene import DrawLayer, Mechanic, SceneContext
 from game.widgets.bubble import BubbleStyle, SpeechBubble
 from game.widgets.chat_events import ChatSubmitted
@@ -97,6 +98,7 @@ class Conversations(Mechanic):
         self.on(ChatSubmitted, self.say)
         self.on(NpcAction, self.perform)
         self.on(NpcSpoke, self.count_reply)
+        self.on(Signal, self.hear_signal)
         self.on(ActionPressed, self.on_action)
         self.on(MouseDown, self.on_click)
         self.draws(DrawLayer.FIGURES, self.draw_villagers)
@@ -153,7 +155,7 @@ class Conversations(Mechanic):
 
     def say(self, event: ChatSubmitted) -> None:
         """The player said something: the nearest NPC in range hears it."""
-        self.player_bubble.say(event.text)
+        self.player_bubble.say(event.text, instant=True)  # the player knows what they said
         self.log.add("You", event.text)
         listener = self.nearest_npc()
         if listener is None:
@@ -165,6 +167,17 @@ class Conversations(Mechanic):
         """An NPC was asked to do something."""
         npc = next(n for n in self.npcs if n.key == event.npc)
         npc.perform(event.action)
+
+    def hear_signal(self, event: Signal) -> None:
+        """The bell rang: each villager turns to it a moment later and dances."""
+        if event.name != "bell":
+            return
+        for n, npc in enumerate(self.npcs):
+            self.after(0.3 + 0.4 * n, self._bell_heard, npc, name=f"{npc.key} hears the bell")
+
+    def _bell_heard(self, npc: ChatNPC) -> None:
+        npc.dance()
+        self.bus.publish(Signal("bell_heard", npc.key))
 
     def count_reply(self, event: NpcSpoke) -> None:
         """Count the NPCs' answers (for the summary); an apology is not one."""
@@ -229,23 +242,59 @@ class Conversations(Mechanic):
     # -- drawing ---------------------------------------------------------------------------
 
     def draw_villagers(self, surface: pygame.Surface, alpha: float) -> None:
-        """Each NPC: a robe, a face, eyes (spinning while dancing), a name label."""
+        """Each NPC: a robe, a face, eyes, a name label; dancing, it hops, sways and sings."""
+        time = self.loop.time + alpha * self.loop.step
         for npc in self.npcs:
             x, y = lerp(npc.previous, npc.position, alpha)
-            robe, face = NPC_LOOKS.get(npc.key, ((120, 160, 200), (240, 210, 180)))
             body = pygame.Rect(round(x), round(y), ChatNPC.SIZE, ChatNPC.SIZE)
-            facing = (math.sin(npc.spin), math.cos(npc.spin)) if npc.spin else npc.facing
-            pygame.draw.rect(surface, robe, body, border_radius=10)
-            pygame.draw.rect(surface, OUTLINE, body, width=2, border_radius=10)
-            head = pygame.Rect(0, 0, 18, 14)
-            head.midtop = (body.centerx, body.top + 3)
-            pygame.draw.ellipse(surface, face, head)
-            eyes(surface, body, facing)
+            if npc.dancing:
+                self._draw_dancer(surface, npc, body, time)
+            else:
+                self._draw_figure(surface, npc, body, npc.facing)
             label = self._labels.render(npc.name, NAME_INK)
             shadow = self._labels.render(npc.name, NAME_SHADOW)
             place = label.get_rect(midtop=(body.centerx, body.bottom + 2))
             surface.blit(shadow, place.move(1, 1))
             surface.blit(label, place)
+
+    def _draw_figure(
+        self, surface: pygame.Surface, npc: ChatNPC, body: pygame.Rect, facing: tuple[float, float]
+    ) -> None:
+        robe, face = NPC_LOOKS.get(npc.key, ((120, 160, 200), (240, 210, 180)))
+        pygame.draw.rect(surface, robe, body, border_radius=10)
+        pygame.draw.rect(surface, OUTLINE, body, width=2, border_radius=10)
+        head = pygame.Rect(0, 0, 18, 14)
+        head.midtop = (body.centerx, body.top + 3)
+        pygame.draw.ellipse(surface, face, head)
+        eyes(surface, body, facing)
+
+    def _draw_dancer(
+        self, surface: pygame.Surface, npc: ChatNPC, body: pygame.Rect, time: float
+    ) -> None:
+        """Hop on every beat, lean left and right, arms up, notes rising: a dance."""
+        beat = time * 2.5 * math.tau  # 2.5 hops a second
+        hop = round(abs(math.sin(beat / 2)) * 14)
+        lean = math.sin(beat / 4) * 18  # degrees
+        size = ChatNPC.SIZE + 16
+        sprite = pygame.Surface((size, size), pygame.SRCALPHA)
+        figure = pygame.Rect(8, 8, ChatNPC.SIZE, ChatNPC.SIZE)
+        robe = NPC_LOOKS.get(npc.key, ((120, 160, 200), (240, 210, 180)))[0]
+        for side in (-1, 1):  # arms waving above the head
+            shoulder = (figure.centerx + side * 10, figure.top + 14)
+            hand = (figure.centerx + side * 16, figure.top - 4 + round(math.sin(beat) * 4 * side))
+            pygame.draw.line(sprite, OUTLINE, shoulder, hand, 5)
+            pygame.draw.line(sprite, robe, shoulder, hand, 3)
+        self._draw_figure(sprite, npc, figure, (math.sin(npc.spin), 1.0))
+        turned = pygame.transform.rotate(sprite, lean)
+        surface.blit(turned, turned.get_rect(center=(body.centerx, body.centery - hop)))
+        for n in range(2):  # notes drifting up on alternate sides
+            rise = (time * 1.2 + n * 0.5) % 1.0
+            side = 1 if n == 0 else -1
+            nx = body.centerx + side * (20 + round(rise * 6))
+            ny = body.top - 6 - round(rise * 30)
+            pygame.draw.circle(surface, OUTLINE, (nx, ny), 4)
+            pygame.draw.line(surface, OUTLINE, (nx + 3, ny), (nx + 3, ny - 12), 2)
+            pygame.draw.line(surface, OUTLINE, (nx + 3, ny - 12), (nx + 8, ny - 9), 2)
 
     def draw_bubbles(self, surface: pygame.Surface, alpha: float) -> None:
         """Every bubble; of two people talking, the lower one's words hang below them,

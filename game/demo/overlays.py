@@ -8,6 +8,7 @@ from game.demo.chat_box import ChatBox
 from game.demo.coins import Coins
 from game.demo.conversations import Conversations
 from game.demo.daylight import DayNight
+from game.demo.language import UiLanguage
 from game.demo.pause import Pause
 from game.demo.score import Scoreboard
 from game.demo.toast import Toast
@@ -40,8 +41,10 @@ class Overlays(Mechanic):
         pause: Pause,
         toast: Toast,
         font: pygame.font.Font,
+        language: UiLanguage,
     ) -> None:
         super().__init__(context)
+        self.language = language
         self.score = score
         self.coins = coins
         self.day = day
@@ -76,12 +79,19 @@ class Overlays(Mechanic):
         """What the HUD suggests now."""
         if self.toast.text:
             return self.toast.text
+        zh = self.language.code == "zh"
         if self.loop.paused and not self.pause.visible:
-            return "Paused while the window is in the background: click or press a key"
+            return (
+                "窗口在后台，游戏已暂停：点击或按任意键继续"
+                if zh
+                else "Paused while the window is in the background: click or press a key"
+            )
         if self.chat.is_open or self.loop.paused:
             return ""
         npc = self.people.nearest_npc()
-        return f"Enter: talk to {npc.name}" if npc is not None else ""
+        if npc is None:
+            return ""
+        return f"按回车和{npc.name}说话" if zh else f"Enter: talk to {npc.name}"
 
     def debug_stats(self) -> dict[str, object]:
         """Lines for the debug overlay."""
@@ -109,7 +119,7 @@ class Overlays(Mechanic):
         self.hud.draw(
             surface,
             score=self.score.score,
-            coins_left=len(self.coins.coins),
+            score_label="分数" if self.language.code == "zh" else "Score",
             clock=self.day.clock(),
             hint=self.hint(),
         )

@@ -11,27 +11,37 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pygame
 
 from game.demo.autoplay import Autoplay
+from game.demo.bell import Bell
 from game.demo.chat_box import ChatBox
 from game.demo.coins import Coins
 from game.demo.conversations import BrainFactory, Conversations
 from game.demo.daylight import DayNight
 from game.demo.door import PlateDoor
+from game.demo.ending import Ending
+from game.demo.errands import Errands
+from game.demo.feedback import FloatingPoints
 from game.demo.hazard import HazardPatrol
+from game.demo.help import ControlsHelp
+from game.demo.lamps import Lamps
+from game.demo.language import UiLanguage
 from game.demo.layers import LAYERS, PAIRS
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.player import PlayerCharacter
+from game.demo.quests import Quests
 from game.demo.score import Scoreboard
 from game.demo.toast import Toast
 from game.demo.village import Village
 from game.npc.brain import Brain
 from game.npc.brain_spec import make_brain, parse_brain_spec
 from game.npc.rule_brain import RuleBrain
+from game.records import Records
 from game.scene import Mechanic, Painter, Post, SceneContext, SceneFactory, paint_in_order
 from game.widgets.fonts import load_font
 
@@ -48,7 +58,9 @@ class DemoScene:
 
     ``brain(rules)`` makes each NPC's chat brain from its rule brain (default:
     the rule brain answers); ``llm`` is the LangChain brain behind it, if any
-    (for :meth:`await_replies` and the summary). Implements :class:`game.scene.Scene`.
+    (for :meth:`await_replies` and the summary); ``quest_file`` is the quest file
+    (default: the village's, ``assets/quests/village.toml``); ``records`` keeps the
+    best time and score (default: in memory only). Implements :class:`game.scene.Scene`.
     """
 
     def __init__(
@@ -57,9 +69,12 @@ class DemoScene:
         *,
         brain: BrainFactory | None = None,
         llm: LangChainBrain | None = None,
+        quest_file: Path | None = None,
+        records: Records | None = None,
     ) -> None:
         self.context = context
         self.llm = llm
+        self.records = records if records is not None else Records()
         context.world.declare(LAYERS, PAIRS)  # which layers meet: game/demo/layers.py
         font = load_font(18)
         # Order matters where two mechanics react to the same event: a FixedUpdate
@@ -67,6 +82,7 @@ class DemoScene:
         # ids (the order of collision events) in this order too.
         self.mechanics: list[Mechanic] = [
             score := Scoreboard(context),  # points and tallies; reacts to nothing
+            language := UiLanguage(context),  # ChatSubmitted: the language hints are shown in
             Village(context),  # walls and the map's edges; the painted ground
             chat := ChatBox(context, font),  # Enter/T opens it; Enter → ChatSubmitted
             you := PlayerCharacter(context, chat),  # FixedUpdate: steer, slide along walls
@@ -84,7 +100,21 @@ class DemoScene:
                 brain=brain,
             ),
             day := DayNight(context),  # timers.every(1.0) turns the sun; the night tint
-            pause := Pause(context, chat=chat, people=people, font=load_font(20)),  # P/Esc, F10
+            Errands(
+                context, you, people.npcs
+            ),  # StepCompleted gives an item; on_enter player/talk hands it over
+            Bell(context),  # on_enter player/bell → Signal("bell"); villagers and slime react
+            Lamps(
+                context, day=day, toast=toast, language=language
+            ),  # on_enter player/lamp, every()
+            quests := Quests(  # the quest engine on the bus; tracker; J → quest log
+                context, score=score, people=people, language=language, path=quest_file
+            ),
+            FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
+            ControlsHelp(context, language),  # move/ChatSubmitted tick it off; F1 hides it
+            pause := Pause(  # P/Esc, F10
+                context, chat=chat, people=people, font=load_font(20), records=self.records
+            ),
             Overlays(  # HUD; H → log panel; F3 → debug overlay
                 context,
                 score=score,
@@ -95,14 +125,23 @@ class DemoScene:
                 pause=pause,
                 toast=toast,
                 font=font,
+                language=language,
             ),
-            PlateDoor(context),  # on_enter player/plate → a timer opens the door 3 s later
+            ending := Ending(  # QuestLineCompleted → the completion card, the records
+                context, score=score, language=language, records=self.records
+            ),
+            PlateDoor(
+                context
+            ),  # on_enter player/plate → timers open the door 3 s later, shut it 6 s on
         ]
         self._painters: list[Painter] = []
         self._drawn_by: list[tuple[int, int]] = []
         # What the rest of the game (the bot, the tests) asks about.
         self.loop = context.loop
         self.scoreboard = score
+        self.quests = quests
+        self.ending = ending
+        self.language = language
         self.day = day
         self.people = people
         self.chat = chat.box
@@ -157,10 +196,15 @@ class DemoScene:
     def summary(self) -> dict[str, object]:
         """The village's fields in the headless JSON summary."""
         score = self.scoreboard
+        book = self.quests.book
         summary: dict[str, object] = {
             "npc_replies": score.npc_replies,  # answers; apologies are not counted
             "score": score.score,
             "coins_collected": score.coins_collected,
+            "quests_completed": book.quest_index,
+            "quests_total": len(book.line.quests),
+            "game_completed": book.finished,
+            "completed_at_tick": book.completed_at_tick,
         }
         if self.llm is not None:  # how the model's replies ended
             stats = self.llm.stats
@@ -204,7 +248,13 @@ class DemoScene:
             mechanic.close()
 
 
-def demo_scene(brain: str = "rule", brain_options: Mapping[str, Any] | None = None) -> SceneFactory:
+def demo_scene(
+    brain: str = "rule",
+    brain_options: Mapping[str, Any] | None = None,
+    *,
+    quests: Path | None = None,
+    records: Records | None = None,
+) -> SceneFactory:
     """A factory for ``App``: the village, its NPCs answering through ``brain``.
 
     ``brain`` is a spec (``"rule"``, ``"fake-llm"``, ``"module:factory"``), checked
@@ -212,20 +262,23 @@ def demo_scene(brain: str = "rule", brain_options: Mapping[str, Any] | None = No
     Both NPCs share one LangChain brain (one model, one thread, one memory per
     NPC), built with ``brain_options`` (``persona``, ``timeout``, ``history``,
     ``max_tokens``, … of :class:`~game.npc.langchain_brain.LangChainBrain`).
+    ``quests`` replaces the quest file (a malformed one raises
+    :class:`~game.quests.QuestDataError` when the scene is built); ``records``
+    keeps the best time and score (default: in memory only).
     """
     spec = parse_brain_spec(brain)
     options = dict(brain_options or {})
 
     def build(context: SceneContext) -> DemoScene:
         if spec.kind == "rule":
-            return DemoScene(context)
+            return DemoScene(context, quest_file=quests, records=records)
         llm = cast("LangChainBrain", make_brain(spec, context.bus, rule=_no_rule, **options))
 
         def chat_brain(rules: RuleBrain) -> Brain:
             llm.add_npc(rules.dialogue)  # its persona, knowledge and names
             return llm
 
-        return DemoScene(context, brain=chat_brain, llm=llm)
+        return DemoScene(context, brain=chat_brain, llm=llm, quest_file=quests, records=records)
 
     return build
 

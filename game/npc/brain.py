@@ -20,12 +20,14 @@ from enum import Enum
 from typing import Protocol
 
 # Re-exported: the NPC code asks the brain module which language a line is in.
+from game.engine.events import Event
 from game.text.cjk import has_cjk
 
 __all__ = [
     "Action",
     "Brain",
     "ChatContext",
+    "NpcUnderstood",
     "ReplyCallbacks",
     "ReplyRequest",
     "ReplyState",
@@ -57,6 +59,18 @@ class ReplyState(str, Enum):
     DONE = "done"
     ERROR = "error"
     CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class NpcUnderstood(Event):
+    """An NPC's brain understood the player's line as ``intent`` and finished answering it.
+
+    ``ChatNPC`` publishes it from the reply's end (``ReplyRequest.intent``); a quest step
+    may wait for it. Here, with the protocol, so the quest engine needs no pygame.
+    """
+
+    npc: str
+    intent: str
 
 
 class ReplyCallbacks(Protocol):
@@ -136,6 +150,9 @@ class ReplyRequest:
         #: What the reply asks the NPC to do ("dance", "follow"), set by the brain before
         #: :meth:`end`; the NPC turns it into a bus event.
         self.action: str | None = None
+        #: The intent the brain understood the line as (``None``: not understood, or a
+        #: brain that does not say), set before :meth:`end`; the NPC publishes it.
+        self.intent: str | None = None
 
     @property
     def active(self) -> bool:

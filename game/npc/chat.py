@@ -22,6 +22,7 @@ from game.npc.brain import (
     Action,
     Brain,
     ChatContext,
+    NpcUnderstood,
     ReplyRequest,
     ReplyState,
     Unheard,
@@ -32,7 +33,7 @@ from game.npc.dialogue import Dialogue
 from game.npc.rule_brain import RuleBrain
 from game.widgets.bubble import SpeechBubble
 
-__all__ = ["ChatNPC", "ConversationLog", "NpcAction", "NpcSpoke"]
+__all__ = ["ChatNPC", "ConversationLog", "NpcAction", "NpcSpoke", "NpcUnderstood"]
 
 Vec = tuple[float, float]
 
@@ -89,7 +90,7 @@ class ChatNPC:
     FOLLOW_TIME = 10.0
     FOLLOW_GAP = 44.0  # how close a following NPC walks behind the player
     SPEED = 150.0
-    DANCE_TIME = 1.5
+    DANCE_TIME = 3.0  # seconds: long enough to see a few hops
     THINK_TIME = 0.4
 
     def __init__(
@@ -229,6 +230,11 @@ class ChatNPC:
             self.DANCE_TIME / steps, self._spin_step, steps, times=steps, name=f"{self.key} dance"
         )
 
+    @property
+    def dancing(self) -> bool:
+        """Whether the dance's timer is still running."""
+        return self._dance is not None and self._dance.active
+
     def _spin_step(self, steps: int) -> None:
         self.spin = (self.spin + 2 * math.tau / steps) % math.tau
         assert self._dance is not None
@@ -291,6 +297,9 @@ class ChatNPC:
         self.bus.publish(NpcSpoke(self.key, message, reply=True, failed=True))
 
     def _act(self, request: ReplyRequest) -> None:
+        if request.intent is not None and request.state is ReplyState.DONE:
+            intent, request.intent = request.intent, None  # once, like the action
+            self.bus.publish(NpcUnderstood(self.key, intent))
         action = request.action
         if action is not None and request.state is ReplyState.DONE:
             request.action = None  # once, whichever path gets here first

@@ -341,12 +341,6 @@ class Dialogue:
             and self.index.knows_characters(text)
         )
 
-    def replies(self, match: Match) -> tuple[str, ...]:
-        """The plain reply templates for ``match`` in its language (the fallback's when
-        there is no intent)."""
-        table = match.intent.replies if match.intent is not None else self.fallback
-        return table[match.language]
-
 
 def fill(template: str, values: Mapping[str, object]) -> str:
     """Fill a validated reply template; a value missing from ``values`` shows as ``?``.

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 
 from game.npc.brain import ChatContext
-from game.npc.dialogue import Dialogue, fill
+from game.npc.dialogue import Dialogue, Match, fill
 from game.npc.rule_brain import time_of_day
 
 __all__ = [
@@ -63,20 +63,20 @@ def persona_of(dialogue: Dialogue | None, context: ChatContext) -> str:
 
 
 def knowledge(
-    dialogue: Dialogue | None, text: str, context: ChatContext, player: str | None = None
+    dialogue: Dialogue | None, match: Match | None, context: ChatContext, player: str | None = None
 ) -> list[str]:
     """What the NPC knows that fits ``text``: its best-matching intent's answers, filled.
 
     Uses the rule brain's own understanding (:meth:`Dialogue.match`), so the model
     and the offline brain agree on what a line is about: the answers of the kind
     asked for ("how", "why", "example", "code"; else the plain one), in the
-    player's language, with the live facts in them. Empty when nothing matches
-    (the fallback is not knowledge), for a bare follow-up (the history has the
-    topic), or without a dialogue.
+    player's language, with the live facts in them. ``match`` is
+    ``dialogue.match(line)``. Empty when nothing matches (the fallback is not
+    knowledge), for a bare follow-up (the history has the topic), or without a
+    dialogue.
     """
-    if dialogue is None:
+    if dialogue is None or match is None:
         return []
-    match = dialogue.match(text)
     intent = match.intent
     if intent is None:
         return []

@@ -219,6 +219,8 @@ class _Job:
         #: Clock reading at the question or the last token (written by both threads).
         self.last_seen = now
         self.first_token_at: float | None = None
+        #: The intent the rule brain's understanding found in the line, reported on success.
+        self.intent: str | None = None
         self.stop = threading.Event()
         self.stop_reason = "cancelled"
         #: Set when the task has ended and its final event is posted.
@@ -797,10 +799,12 @@ class LangChainBrain:
         request = ReplyRequest(callbacks, on_cancel=forget)
         key = self._identity(context)
         dialogue = self._npcs.get(key)
-        if dialogue is not None:
-            told = dialogue.match(text).name  # the rule brain's reading of "my name is Sam"
-            if told:
-                self._player_names[key] = told
+        # The rule brain's understanding of the line: its topic grounds the answer,
+        # a name it gives ("my name is Sam") is remembered, and its intent is what
+        # the NPC reports having understood (a quest step may wait for it).
+        match = dialogue.match(text) if dialogue is not None else None
+        if match is not None and match.name:
+            self._player_names[key] = match.name
         player = self._player_names.get(key) or context.player_name
         job = _Job(
             request,
@@ -811,13 +815,14 @@ class LangChainBrain:
             max_chars=self.max_chars,
             clock=self._clock,
         )
+        job.intent = match.intent.name if match is not None and match.intent is not None else None
         use_tools = self._tool_chain is not None
         inputs = {
             "input": text,
             "persona": self.persona if self.persona is not None else persona_of(dialogue, context),
             "guidance": guidance(self.max_chars, use_tools),
             "knowledge": "\n".join(
-                f"- {line}" for line in knowledge(dialogue, text, context, player)
+                f"- {line}" for line in knowledge(dialogue, match, context, player)
             )
             or "- nothing in particular: answer from who you are, briefly",
             "facts": facts_text(context, player),
@@ -1126,6 +1131,7 @@ class LangChainBrain:
             job.request.fail(APOLOGY[job.lang])
             return
         job.request.action = event.action
+        job.request.intent = job.intent
         self.stats.completed += 1
         job.request.end(text)
         self._remember(job, text)

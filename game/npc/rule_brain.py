@@ -109,6 +109,7 @@ class RuleBrain:
             reply += "\n" + self._reply(match.also, "what", match.language, context)
         self.last_answer = (intent.name if intent is not None else "fallback", kind)
         request.action = action
+        request.intent = intent.name if intent is not None else None
         request.start()
         pieces = split_tokens(reply) if self.tokens == "words" else [reply]
         for piece in pieces:
@@ -245,11 +246,7 @@ def time_of_day(clock: object, language: str) -> tuple[str, str]:
     if found is None or int(found.group(1)) > 24:
         return ("Hello", "day") if language == "en" else ("你好", "白天")
     hour = int(found.group(1)) % 24
-    part = _DAYPARTS[-1]
-    for row in _DAYPARTS:
-        if hour >= row[0]:
-            part = row
-    if hour < _DAYPARTS[0][0]:
-        part = _DAYPARTS[-1]
+    # The last part begun by this hour; before 05:00 it is still the night.
+    part = next((row for row in reversed(_DAYPARTS) if hour >= row[0]), _DAYPARTS[-1])
     _, en_part, en_greeting, zh_part, zh_greeting = part
     return (en_greeting, en_part) if language == "en" else (zh_greeting, zh_part)

@@ -21,13 +21,14 @@ single cluster that is wider on its own.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 
-from game.text.cjk import is_cjk
+import regex
 
-__all__ = ["CLOSING", "OPENING", "Measure", "graphemes", "is_wide", "wrap"]
+from game.text.cjk import is_cjk
+from game.text.graphemes import clusters
+
+__all__ = ["CLOSING", "OPENING", "Measure", "graphemes", "is_wide", "wrap", "wrap_spans"]
 
 Measure = Callable[[str], int]
 
@@ -40,44 +41,13 @@ CLOSING = frozenset(
 OPENING = frozenset("「『（《〈【〔〖〘〚｛［｟‘“([{")
 
 
-def _mark_ranges() -> str:
-    """A regex class body of every combining mark (Mn, Me, Mc) below U+20000.
-
-    Built once at import (~50 ms) from this Python's Unicode tables, so the
-    per-text work is one C-level ``findall``.
-    """
-    parts = []
-    first = None
-    for code in range(0x300, 0x20001):
-        mark = code < 0x20000 and unicodedata.category(chr(code)) in ("Mn", "Me", "Mc")
-        if mark and first is None:
-            first = code
-        elif not mark and first is not None:
-            parts.append(f"{chr(first)}-{chr(code - 1)}")
-            first = None
-    return "".join(parts)
-
-
-# A cluster: CR LF, or a flag (two regional indicators) or any character, followed by
-# extenders: combining marks, variation selectors, skin tones, tags, ZWNJ, and
-# ZWJ + the next (non-space) character, which it glues on.
-_EXTEND = (
-    _mark_ranges() + "\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
-    "\U000e0100-\U000e01ef\u200c"
-)
-_CLUSTER = re.compile(
-    f"\r\n|(?:[\U0001f1e6-\U0001f1ff]{{2}}|.)(?:[{_EXTEND}]|\u200d\\S?)*", re.DOTALL
-)
-
-
 def graphemes(text: str) -> list[str]:
     """Split ``text`` into user-perceived characters (extended grapheme clusters).
 
-    Covers what chat text holds: combining marks, variation selectors, emoji
-    modifiers, ZWJ sequences, tag sequences, regional-indicator flags and
-    CR LF. (Hangul jamo and Indic conjuncts fall back to per-letter.)
+    The game's one segmenter, :func:`game.text.graphemes.clusters` (UAX #29 by the
+    ``regex`` module), so the wrapper, the typewriter and the caret agree.
     """
-    return _CLUSTER.findall(text)
+    return clusters(text)
 
 
 def is_wide(cluster: str) -> bool:
@@ -97,22 +67,50 @@ def wrap(text: str, width: int, measure: Measure) -> list[str]:
     An empty text gives no lines; an empty paragraph (``"a\\n\\nb"``) an empty line.
     Raises ``ValueError`` if ``width`` is not positive.
     """
+    return [text[start:end] for start, end in wrap_spans(text, width, measure)]
+
+
+def wrap_spans(
+    text: str,
+    width: int,
+    measure: Measure,
+    widths: dict[str, int] | None = None,
+    max_lines: int | None = None,
+) -> list[tuple[int, int]]:
+    """Like :func:`wrap`, as ``(start, end)`` code point offsets: line i is ``text[start:end]``.
+
+    Offsets let a caller re-wrap only the end of a growing text: appending never
+    moves a break before the last two lines (a break depends on the clusters
+    around it only), so a streamed token costs work proportional to the token,
+    not to the text so far. ``widths`` is a cache of cluster widths (pixels) the
+    caller may keep between calls with the same ``measure``; ``max_lines`` stops
+    after that many lines. Raises ``ValueError`` if ``width`` is not positive.
+    """
     if width <= 0:
         raise ValueError(f"width must be > 0 pixels, not {width!r}")
     if not text:
         return []
-    wrapper = _Wrapper(width, measure)
-    lines: list[str] = []
-    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        lines.extend(wrapper.paragraph(paragraph))
-    return lines
+    wrapper = _Wrapper(width, measure, widths)
+    limit = len(text) + 1 if max_lines is None else max_lines
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for newline in _NEWLINE.finditer(text):
+        spans.extend(wrapper.paragraph(text, start, newline.start(), limit - len(spans)))
+        start = newline.end()
+        if len(spans) >= limit:
+            return spans[:limit]
+    spans.extend(wrapper.paragraph(text, start, len(text), limit - len(spans)))
+    return spans[:limit]
+
+
+_NEWLINE = regex.compile(r"\r\n|\r|\n")
 
 
 class _Wrapper:
-    def __init__(self, width: int, measure: Measure) -> None:
+    def __init__(self, width: int, measure: Measure, widths: dict[str, int] | None = None) -> None:
         self.width = width
         self.measure = measure
-        self.widths: dict[str, int] = {}
+        self.widths: dict[str, int] = {} if widths is None else widths
 
     def cluster_width(self, cluster: str) -> int:
         w = self.widths.get(cluster)
@@ -120,10 +118,15 @@ class _Wrapper:
             w = self.widths[cluster] = self.measure(cluster)
         return w
 
-    def paragraph(self, text: str) -> list[str]:
+    def paragraph(self, whole: str, first: int, last: int, limit: int) -> list[tuple[int, int]]:
+        """The spans of the lines of ``whole[first:last]`` (one paragraph), in ``whole``."""
+        text = whole[first:last]
         clusters = graphemes(text)
         if not clusters:
-            return [""]
+            return [(first, first)]
+        offsets = [first]
+        for cluster in clusters:
+            offsets.append(offsets[-1] + len(cluster))
         n = len(clusters)
         widths = [self.cluster_width(c) for c in clusters]
         space = [c.isspace() for c in clusters]
@@ -138,15 +141,15 @@ class _Wrapper:
                 continue
             allowed[i] = space[i - 1] or wide[i - 1] or wide[i]
 
-        lines: list[str] = []
+        lines: list[tuple[int, int]] = []
         start = 0
-        while start < n:
+        while start < n and len(lines) < limit:
             end = self._greedy_end(start, widths, space, allowed, clusters)
             line = "".join(clusters[start:end]).rstrip()
             if end - start > 1 and self.measure(line) > self.width:
                 end = self._shrink(start, end, clusters, allowed)
                 line = "".join(clusters[start:end]).rstrip()
-            lines.append(line)
+            lines.append((offsets[start], offsets[start] + len(line)))
             start = end
             while start < n and space[start]:
                 start += 1  # spaces at a break vanish

@@ -3,21 +3,34 @@
 Lifecycle (all on game time, advanced by :meth:`SpeechBubble.update`)::
 
     hidden ─think()─► thinking "…" ─append()/say()─► typing ─► reading ─► fading ─► hidden
+                                                        ▲          │ a next page
+                                                        └──────────┘
 
-* *typing* reveals ``cps`` characters (grapheme clusters) per second;
-  :meth:`~SpeechBubble.skip` reveals the rest at once.
-* *reading* lasts ``read_base + read_per_char × length`` seconds (at most ``read_max``).
+* The box is bounded: at most ``style.max_lines`` lines show at once (a *page*).
+  Longer text is paged: each page is typed, then read, then the next page is typed.
+* *typing* reveals ``cps`` characters (grapheme clusters) per second of the page;
+  :meth:`~SpeechBubble.skip` reveals the rest of the page at once.
+* *reading* a page lasts ``read_base + read_per_char × its length`` seconds (at most
+  ``read_max``); then the next page types, or, after the last page, the bubble fades.
+  :meth:`~SpeechBubble.skip` while reading turns the page (or starts fading).
 * *fading* lowers the opacity to zero over ``fade_time`` seconds.
+* ``say(text, instant=True)`` shows each page whole at once (the player's own line).
+
+The box grows with its text, line by line, instead of showing an empty box sized
+for the whole answer.
 
 Streaming replies call :meth:`~SpeechBubble.append` per token and
-:meth:`~SpeechBubble.finish` at the end; reading starts only after both the
-stream and the reveal are complete.
+:meth:`~SpeechBubble.finish` at the end; the last page is read only after both the
+stream and the reveal are complete. Wrapping is incremental (:func:`wrap_spans`
+re-wraps only the last two lines), so a token costs work proportional to the
+token, not to the reply so far.
 
 :meth:`~SpeechBubble.draw` takes the speaker's screen position (interpolated by
 the caller) every frame; :func:`layout_bubble` keeps the box inside the screen
-while the tail still points at the speaker. The box with its text is composed
-once per change (``renders`` counts compositions) and the lines come from a
-:class:`~game.widgets.text.TextCache`, so a frame where nothing changed renders no text.
+while the tail still points at the speaker (a layout step may instead pass a
+:class:`BubbleLayout` it chose to :meth:`~SpeechBubble.draw_at`). The box with its
+text is composed once per change (``renders`` counts compositions) and the lines come
+from a :class:`~game.widgets.text.TextCache`, so a frame where nothing changed renders no text.
 """
 
 from __future__ import annotations
@@ -28,7 +41,7 @@ from enum import Enum
 
 import pygame
 
-from game.text.wrap import graphemes, wrap
+from game.text.wrap import graphemes, wrap_spans
 from game.widgets.text import TextCache
 
 __all__ = ["BubbleLayout", "BubbleState", "BubbleStyle", "SpeechBubble", "layout_bubble"]
@@ -43,8 +56,8 @@ class BubbleState(str, Enum):
     """A bubble's state machine, driven by game time in :meth:`SpeechBubble.update`.
 
     ``HIDDEN`` → (``THINKING``: "…" while a reply is awaited) → ``TYPING`` (the
-    typewriter) → ``READING`` (time to read it) → ``FADING`` → ``HIDDEN``.
-    Members equal their values (``BubbleState.TYPING == "typing"``).
+    typewriter) → ``READING`` (time to read it; then the next page types, or) →
+    ``FADING`` → ``HIDDEN``. Members equal their values (``BubbleState.TYPING == "typing"``).
     """
 
     HIDDEN = "hidden"
@@ -60,6 +73,8 @@ class BubbleStyle:
 
     max_text_width: int = 260
     min_text_width: int = 24
+    #: Lines shown at once (one page); longer text is paged.
+    max_lines: int = 4
     padding: int = 8
     radius: int = 8
     border: int = 2
@@ -159,6 +174,8 @@ class SpeechBubble:
                 raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
         if cps == 0:
             raise ValueError("cps must be > 0 characters per second")
+        if style.max_lines < 1:
+            raise ValueError(f"style.max_lines must be at least 1, not {style.max_lines!r}")
         self.font = font
         self.style = style
         self.cps = cps
@@ -174,28 +191,47 @@ class SpeechBubble:
         self.text = ""
         #: True while a streamed reply may still grow.
         self.streaming = False
+        #: Each page shows whole at once (the player's own line), not typed out.
+        self.instant = False
         #: How many times the box was composed (text drawn into it), for tests.
         self.renders = 0
-        self._lines: list[list[str]] = []  # the wrapped text, as grapheme clusters per line
+        #: The page shown (0-based); pages are ``style.max_lines`` lines each.
+        self.page = 0
+        self._spans: list[tuple[int, int]] = []  # each line's code point span in text
+        self._lines: list[list[str]] = []  # each line's grapheme clusters
+        self._widths: list[int] = []  # each line's width in pixels
+        self._starts: list[int] = [0]  # the cluster index each line starts at (+ the total)
         self._flat: list[str] = []
-        self._total = 0
+        self._cluster_widths: dict[str, int] = {}  # kept across tokens: same font, same sizes
+        self._prefix_widths: dict[str, int] = {}  # of partly typed lines
+        self._tails: dict[tuple[tuple[int, int], ...], pygame.Surface] = {}
+        self._size_key: tuple[object, ...] | None = None
+        self._ahead_key: tuple[object, ...] | None = None
+        self._typed_columns: dict[int, int] = {}  # row → pixels of it drawn into the box
+        self._size = (0, 0)
+        self._wrapped_all = True  # the lines cover all of the text
+        self._stale_tail = False  # text was added after the last line: re-wrap it
         self._revealed = 0
-        self._typed_time = 0.0
+        self._typed_time = 0.0  # seconds of typing on this page
+        self._page_base = 0  # clusters revealed when this page began typing
         self._state_time = 0.0
         self._read_time = 0.0
-        self._text_width = 0
         self._surface: pygame.Surface | None = None
         self._surface_key: tuple[object, ...] | None = None
+        self._surface_quick: tuple[object, ...] | None = None
         self._version = 0
         self._think_min = 0.0
 
     # -- what the NPC calls ---------------------------------------------------------------
 
-    def say(self, text: str) -> None:
-        """Show ``text``, typed out from the start."""
+    def say(self, text: str, *, instant: bool = False) -> None:
+        """Show ``text``, typed out from the start (``instant``: each page whole at once)."""
         self._reset(BubbleState.TYPING)
         self.streaming = False
+        self.instant = instant
         self._set_text(text)
+        if instant:
+            self._reveal_to(self._page_end())
         self._after_reveal()
 
     def think(self, min_time: float = 0.0) -> None:
@@ -215,38 +251,42 @@ class SpeechBubble:
 
         Appending to a bubble that is not streaming starts a new stream.
         """
-        if self.streaming and self.state == BubbleState.THINKING:
+        if self.streaming and self._now(BubbleState.THINKING):
             self._set_text(self.text + token)
             self._stop_thinking()
             return
-        if not (self.streaming and self.state == BubbleState.TYPING):
+        if not (self.streaming and self.state in (BubbleState.TYPING, BubbleState.READING)):
             self._reset(BubbleState.TYPING)
             self.streaming = True
+        # Only the text grows here: the lines are wrapped when they are next needed,
+        # so the tokens that arrive within one frame are wrapped together.
         self._set_text(self.text + token)
 
     def finish(self, text: str | None = None) -> None:
         """The stream is complete (``text``, if given, replaces what was streamed)."""
         if text is not None and text != self.text:
-            if self.state == BubbleState.HIDDEN:
+            if self._now(BubbleState.HIDDEN):
                 self.say(text)
                 return
             self._set_text(text)
-            self._revealed = min(self._revealed, self._total)
         self.streaming = False
-        if self.state == BubbleState.THINKING and not self.text:
+        if self._now(BubbleState.THINKING) and not self.text:
             self.hide()  # an empty reply: nothing to show
             return
         self._stop_thinking()
         self._after_reveal()
 
     def skip(self) -> None:
-        """Reveal all of the text now; while reading, start fading out."""
-        if self.state == BubbleState.TYPING:
-            self._reveal_to(self._total)
-            self._typed_time = self._total / self.cps
+        """Reveal the rest of the page now; while reading, turn the page or start fading."""
+        if self._now(BubbleState.TYPING):
+            self._reveal_to(self._page_end())
+            self._typed_time = (self._revealed - self._page_base) / self.cps
             self._after_reveal()
-        elif self.state == BubbleState.READING:
-            self._set_state(BubbleState.FADING)
+        elif self._now(BubbleState.READING):
+            if self._has_next_page():
+                self._next_page()
+            else:
+                self._set_state(BubbleState.FADING)
 
     def hide(self) -> None:
         """Disappear at once (a cancelled reply)."""
@@ -257,34 +297,48 @@ class SpeechBubble:
     @property
     def visible(self) -> bool:
         """Whether the bubble draws anything."""
-        return self.state != BubbleState.HIDDEN
+        return not self._now(BubbleState.HIDDEN)
 
     @property
     def revealed(self) -> int:
-        """How many characters (grapheme clusters) are shown."""
+        """How many characters (grapheme clusters) of the whole text have been shown."""
         return self._revealed
 
     @property
     def total(self) -> int:
-        """How many characters the wrapped text has (without the spaces at line breaks)."""
-        return self._total
+        """How many characters the wrapped text has (without the spaces at line breaks).
+
+        Wraps all of the text (the bubble itself wraps only as far as it shows).
+        """
+        self._sync(everything=True)
+        return self._starts[-1]
+
+    @property
+    def pages(self) -> int:
+        """How many pages the text so far fills (wraps all of it, like :attr:`total`)."""
+        self._sync(everything=True)
+        return max(1, -(-len(self._lines) // self.style.max_lines))
 
     @property
     def shown_text(self) -> str:
-        """The revealed part of the text, lines joined with ``\\n``."""
+        """The revealed part of the page on show, lines joined with ``\\n``."""
+        if self._now(BubbleState.THINKING):
+            return THINKING
         return "\n".join("".join(line) for line in self._visible_lines())
 
     @property
     def read_time(self) -> float:
-        """How long the full text stays after it is revealed, before fading."""
-        return min(self.read_max, self.read_base + self.read_per_char * self._total)
+        """How long the page on show stays after it is revealed, before the next or fading."""
+        first, last = self._page_lines()
+        length = self._starts[last] - self._starts[first]
+        return min(self.read_max, self.read_base + self.read_per_char * length)
 
     @property
     def alpha(self) -> int:
         """Current opacity, 0..255."""
-        if self.state == BubbleState.HIDDEN:
+        if self._now(BubbleState.HIDDEN):
             return 0
-        if self.state != BubbleState.FADING or self.fade_time == 0:
+        if not self._now(BubbleState.FADING) or self.fade_time == 0:
             return 255
         return max(0, min(255, round(255 * (1 - self._state_time / self.fade_time))))
 
@@ -292,40 +346,66 @@ class SpeechBubble:
         """Advance the bubble by ``dt`` seconds of game time."""
         if dt < 0:
             raise ValueError(f"dt must be >= 0, not {dt!r}")
-        if self.state == BubbleState.HIDDEN:
+        if self._now(BubbleState.HIDDEN):
             return
         self._state_time += dt
-        if self.state == BubbleState.THINKING:
+        showing = self.state in (BubbleState.TYPING, BubbleState.READING)
+        if showing and self._has_next_page():
+            self._sync(ahead=min(self.style.max_lines, len(self._lines) - self._page_lines()[1]))
+        if self._now(BubbleState.THINKING):
             waited = self._state_time
             self._stop_thinking()
             if self._now(BubbleState.TYPING):
                 dt = waited - self._think_min  # the rest of dt is typing time
-        if self.state == BubbleState.TYPING:
-            full = self._total / self.cps
-            reached = self._typed_time + dt
-            # Never bank time while waiting for streamed text: it would burst out later.
-            self._typed_time = min(reached, full)
-            self._reveal_to(min(self._total, int(self._typed_time * self.cps + 1e-9)))
-            self._after_reveal()
-            if self._now(BubbleState.READING):
-                self._state_time = max(0.0, reached - full)  # the rest of dt counts as reading
         # Leftover time flows on, so the timing does not depend on how frames fall.
-        if self.state == BubbleState.READING and self._state_time >= self._read_time:
-            leftover = self._state_time - self._read_time
-            self._set_state(BubbleState.FADING)
-            self._state_time = leftover
-        if self.state == BubbleState.FADING and self._state_time >= self.fade_time:
+        while True:  # each pass turns at most one page, and there are finitely many
+            if self._now(BubbleState.TYPING):
+                dt = self._type(dt)
+            if self._now(BubbleState.READING) and self._state_time >= self._read_time:
+                leftover = self._state_time - self._read_time
+                if self._has_next_page():
+                    self._next_page()
+                    if self._now(BubbleState.READING):  # an instant page: read at once
+                        self._state_time = leftover
+                    dt = leftover
+                    continue
+                self._set_state(BubbleState.FADING)
+                self._state_time = leftover
+            break
+        if self._now(BubbleState.FADING) and self._state_time >= self.fade_time:
             self._reset(BubbleState.HIDDEN)
+
+    def _type(self, dt: float) -> float:
+        """Type for ``dt`` seconds; returns the time left over once the page was read out."""
+        available = self._page_end() - self._page_base
+        full = available / self.cps
+        reached = self._typed_time + dt
+        # Never bank time while waiting for streamed text: it would burst out later.
+        self._typed_time = min(reached, full)
+        self._reveal_to(self._page_base + min(available, int(self._typed_time * self.cps + 1e-9)))
+        self._after_reveal()
+        if self._now(BubbleState.READING):
+            self._state_time = max(0.0, reached - full)  # the rest of dt counts as reading
+        return max(0.0, reached - full)
 
     # -- drawing -------------------------------------------------------------------------
 
     def box_size(self) -> tuple[int, int]:
-        """The box's size in pixels (it does not change while a known text is typed)."""
+        """The box's size in pixels: it grows line by line as the page is revealed."""
+        key = (self._now(BubbleState.THINKING), self._version, self._revealed, self.page)
+        if key != self._size_key:
+            self._size_key, self._size = key, self._measure_box()
+        return self._size
+
+    def _measure_box(self) -> tuple[int, int]:
         s = self.style
-        if self.state == BubbleState.THINKING:
+        if self._now(BubbleState.THINKING):
             text_w, lines = max(s.min_text_width, self.font.size(THINKING)[0]), 1
         else:
-            text_w, lines = max(s.min_text_width, self._text_width), max(1, len(self._lines))
+            first, last = self._page_lines()
+            shown = self._shown_line_count(first, last)
+            widest = max(self._widths[first : first + shown], default=0)
+            text_w, lines = max(s.min_text_width, widest), max(1, shown)
         line_h = self.font.get_linesize() + s.line_gap
         return text_w + 2 * s.padding, lines * line_h - s.line_gap + 2 * s.padding
 
@@ -342,15 +422,100 @@ class SpeechBubble:
 
         ``below`` hangs it under ``anchor`` (then the speaker's feet) where it fits.
         """
-        if self.state == BubbleState.HIDDEN:
+        if self._now(BubbleState.HIDDEN):
             return None
         placed = self.layout(anchor, surface.get_rect(), below=below)
-        body = self._compose()
-        alpha = self.alpha
-        body.set_alpha(alpha if alpha < 255 else None)
-        surface.blit(body, placed.box.topleft)
-        self._draw_tail(surface, placed, alpha)
+        self.draw_at(surface, placed)
         return placed
+
+    def draw_at(self, surface: pygame.Surface, placed: BubbleLayout) -> None:
+        """Draw the bubble where a layout step put it (its box must be :meth:`box_size`)."""
+        if self._now(BubbleState.HIDDEN):
+            return
+        self._sync()  # streamed text may have changed the lines on show
+        alpha = self.alpha
+        if self._now(BubbleState.TYPING):
+            surface.blit(self._compose_typing(), placed.box.topleft)
+        else:
+            body = self._compose()
+            body.set_alpha(alpha if alpha < 255 else None)
+            surface.blit(body, placed.box.topleft)
+        self._draw_tail(surface, placed, alpha)
+        if self._ahead_key != (self._version, self.page):
+            self._render_ahead()
+
+    def _render_ahead(self) -> None:
+        """Render one line of this or the next page before it shows (one per frame).
+
+        A line's first render rasterises its new glyphs (CJK ones cost ~50 µs each):
+        done ahead, a frame when a line starts or a page turns costs no more than any.
+        """
+        first = self._page_lines()[0]
+        last = min(len(self._lines), first + 2 * self.style.max_lines)
+        if not self._wrapped_all:
+            last = min(last, len(self._lines) - 1)  # the last line may still grow
+        color = self.style.text_color
+        for line in range(first, last):
+            start, end = self._spans[line]
+            text = self.text[start:end]
+            if (text, color) not in self.cache:
+                self.cache.render(text, color)
+                return
+        self._ahead_key = (self._version, self.page)  # all rendered: nothing to do until a change
+
+    def _compose_typing(self) -> pygame.Surface:
+        """The box while typing: each line is rendered whole once and revealed by
+        blitting the newly revealed columns of it into the box, so a revealed
+        character costs one small blit, not a render nor a composition."""
+        more = (self._has_next_page() or self.streaming) and self._page_revealed()
+        key = ("typing", self._version, self.page, self.box_size(), more)
+        if self._surface is None or key != self._surface_key:
+            self._surface = self._box(more)
+            self._surface_key = key
+            self._surface_quick = None
+            self._typed_columns = {}
+            self.renders += 1
+        s = self.style
+        line_h = self.font.get_linesize() + s.line_gap
+        first, last = self._page_lines()
+        for row, line in enumerate(range(first, last)):
+            count = self._revealed - self._starts[line]
+            if count <= 0:
+                break
+            done = self._typed_columns.get(row, 0)
+            start, end = self._spans[line]
+            full = self.cache.render(self.text[start:end], s.text_color)
+            reach = full.get_width()
+            if count < len(self._lines[line]):
+                reach = min(reach, self._prefix_width(line, count))
+            if reach > done:
+                area = pygame.Rect(done, 0, reach - done, full.get_height())
+                self._surface.blit(full, (s.padding + done, s.padding + row * line_h), area)
+                self._typed_columns[row] = reach
+        return self._surface
+
+    def _box(self, more: bool) -> pygame.Surface:
+        """An empty box of :meth:`box_size`, with the "more" mark if ``more``."""
+        s = self.style
+        body = pygame.Surface(self.box_size(), pygame.SRCALPHA)
+        rect = body.get_rect()
+        pygame.draw.rect(body, s.fill, rect, border_radius=s.radius)
+        if s.border:
+            pygame.draw.rect(body, s.border_color, rect, s.border, border_radius=s.radius)
+        if more and not self._now(BubbleState.THINKING):
+            # A small triangle in the bottom-right corner: more text follows.
+            x, y = rect.right - s.padding - 1, rect.bottom - s.padding // 2 - 2
+            pygame.draw.polygon(body, s.border_color, [(x - 8, y - 5), (x, y - 5), (x - 4, y)])
+        return body
+
+    def _prefix_width(self, line: int, count: int) -> int:
+        prefix = "".join(self._lines[line][:count])
+        width = self._prefix_widths.get(prefix)
+        if width is None:
+            if len(self._prefix_widths) > 512:
+                self._prefix_widths.clear()
+            width = self._prefix_widths[prefix] = self._measure(prefix)
+        return width
 
     def _draw_tail(self, surface: pygame.Surface, placed: BubbleLayout, alpha: int) -> None:
         s = self.style
@@ -361,29 +526,34 @@ class SpeechBubble:
         area = pygame.Rect(min(xs) - pad, min(ys) - pad, 0, 0)
         area.width = max(xs) - area.left + pad + 1
         area.height = max(ys) - area.top + pad + 1
-        layer = pygame.Surface(area.size, pygame.SRCALPHA)
-        local = [(x - area.left, y - area.top) for x, y in points]
-        pygame.draw.polygon(layer, s.fill, local)
-        if s.border:
-            pygame.draw.line(layer, s.border_color, local[0], local[1], s.border)
-            pygame.draw.line(layer, s.border_color, local[1], local[2], s.border)
-        if alpha < 255:
-            layer.set_alpha(alpha)
+        local = tuple((x - area.left, y - area.top) for x, y in points)
+        layer = self._tails.get(local)
+        if layer is None:
+            if len(self._tails) > 64:
+                self._tails.clear()
+            layer = self._tails[local] = pygame.Surface(area.size, pygame.SRCALPHA)
+            pygame.draw.polygon(layer, s.fill, local)
+            if s.border:
+                pygame.draw.line(layer, s.border_color, local[0], local[1], s.border)
+                pygame.draw.line(layer, s.border_color, local[1], local[2], s.border)
+        layer.set_alpha(alpha if alpha < 255 else None)
         surface.blit(layer, area.topleft)
 
     def _compose(self) -> pygame.Surface:
-        key = (self.state == BubbleState.THINKING, self._version, self._revealed)
+        """The box with the page's revealed text (thinking, reading, fading), once per change."""
+        quick = (self._version, self._revealed, self.page, self.state, self.streaming)
+        if self._surface is not None and quick == self._surface_quick:
+            return self._surface  # nothing that shows changed (the common frame)
+        self._surface_quick = quick
+        more = (self._has_next_page() or self.streaming) and self._page_revealed()
+        key: tuple[object, ...] = (self._now(BubbleState.THINKING), self.box_size(), more)
+        key += (self._version, self._revealed, self.page)
         if self._surface is not None and key == self._surface_key:
             return self._surface
         s = self.style
-        size = self.box_size()
-        body = pygame.Surface(size, pygame.SRCALPHA)
-        rect = body.get_rect()
-        pygame.draw.rect(body, s.fill, rect, border_radius=s.radius)
-        if s.border:
-            pygame.draw.rect(body, s.border_color, rect, s.border, border_radius=s.radius)
+        body = self._box(more)
         line_h = self.font.get_linesize() + s.line_gap
-        if self.state == BubbleState.THINKING:
+        if self._now(BubbleState.THINKING):
             lines = [THINKING]
         else:
             lines = ["".join(line) for line in self._visible_lines()]
@@ -397,27 +567,125 @@ class SpeechBubble:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _visible_lines(self) -> list[list[str]]:
-        left = self._revealed
-        shown = []
-        for line in self._lines:
-            if left <= 0:
+    def _page_lines(self) -> tuple[int, int]:
+        """The page on show as a range of line indices."""
+        self._sync()
+        first = min(self.page * self.style.max_lines, len(self._lines))
+        return first, min(first + self.style.max_lines, len(self._lines))
+
+    def _page_end(self) -> int:
+        """The cluster index where the page on show ends."""
+        return self._starts[self._page_lines()[1]]
+
+    def _page_revealed(self) -> bool:
+        return self._revealed >= self._page_end()
+
+    def _has_next_page(self) -> bool:
+        self._sync()
+        return len(self._lines) > (self.page + 1) * self.style.max_lines
+
+    def _shown_line_count(self, first: int, last: int) -> int:
+        shown = 0
+        for line in range(first, last):
+            if self._starts[line] >= self._revealed and line > first:
                 break
-            shown.append(line[:left])
-            left -= len(line)
+            shown += 1
         return shown
+
+    def _visible_lines(self) -> list[list[str]]:
+        first, last = self._page_lines()
+        shown = []
+        for line in range(first, last):
+            left = self._revealed - self._starts[line]
+            if left <= 0 and line > first:
+                break
+            shown.append(self._lines[line][: max(left, 0)])
+        return shown
+
+    def _next_page(self) -> None:
+        self.page += 1
+        self._page_base = self._starts[self._page_lines()[0]]
+        self._revealed = max(self._revealed, self._page_base)
+        self._typed_time = 0.0
+        self._set_state(BubbleState.TYPING)
+        if self.instant:
+            self._reveal_to(self._page_end())
+        self._after_reveal()
 
     def _measure(self, text: str) -> int:
         return self.font.size(text)[0]
 
     def _set_text(self, text: str) -> None:
+        """Take the new text; lines are wrapped later, as far as the page on show needs."""
+        if not text.startswith(self.text):
+            del self._spans[:], self._lines[:], self._widths[:], self._starts[1:], self._flat[:]
+            self._revealed = self._page_base = self.page = 0
+            self._version += 1
+            self._wrapped_all = not text
+            self._stale_tail = False
+        elif self._wrapped_all and len(text) > len(self.text):
+            self._wrapped_all = False
+            self._stale_tail = True  # the last lines may break differently now
         self.text = text
-        wrapped = wrap(text, self.style.max_text_width, self._measure)
-        self._lines = [list(graphemes(line)) for line in wrapped]
-        self._flat = [c for line in self._lines for c in line]
-        self._total = len(self._flat)
-        self._text_width = max((self._measure(line) for line in wrapped), default=0)
-        self._version += 1
+
+    def _sync(self, *, everything: bool = False, ahead: int = 0) -> None:
+        """Wrap the text as far as needed: the page on show, and whether another follows.
+
+        Only the last two lines are ever wrapped again (:func:`wrap_spans`), from a
+        slice of the text just long enough for the lines still missing, so the work
+        is proportional to what was added, never to the text so far. ``ahead``
+        wraps that many lines more (each frame while the page is read, one line
+        of the next page is wrapped, so turning the page costs no wrapping).
+        """
+        needed = (self.page + 1) * self.style.max_lines + 1 + ahead
+        if everything:
+            needed = len(self.text) + 1
+        scale = 1
+        while self._stale_tail or (not self._wrapped_all and len(self._lines) < needed):
+            target = max(needed, len(self._spans))  # a stale tail is re-wrapped in full
+            keep = max(0, len(self._spans) - 2)
+            offset = self._spans[keep][0] if keep else 0
+            # A quarter more than the lines so far hold on average; a shortfall loops
+            # with a larger slice (a line of narrow letters), so every pass progresses.
+            shown = self._starts[-1]
+            per_line = shown * 5 // (4 * len(self._lines)) if self._lines else 0
+            budget = (target - keep + 1) * max(per_line, 16) * scale
+            scale *= 4
+            piece = self.text[offset : offset + budget]
+            cut = offset + budget < len(self.text)
+            if len(self._cluster_widths) > 4096:
+                self._cluster_widths.clear()
+            spans = wrap_spans(
+                piece,
+                self.style.max_text_width,
+                self._measure,
+                self._cluster_widths,
+                max_lines=target - keep + 1,
+            )
+            complete = not cut and len(spans) <= target - keep
+            if not complete:
+                # The last line may end where the slice or the limit cut it: it goes.
+                # What is left must be a line at least, and more lines than before
+                # unless this pass only re-wraps a stale tail; else a larger slice.
+                gained = keep + len(spans) - 1 > len(self._spans)
+                if len(spans) < 2 or not (gained or self._stale_tail):
+                    continue
+                spans.pop()
+            self._stale_tail = False
+            del self._spans[keep:], self._lines[keep:], self._widths[keep:]
+            del self._starts[keep + 1 :]
+            del self._flat[self._starts[keep] :]
+            for start, end in spans:
+                line = self.text[offset + start : offset + end]
+                clusters = graphemes(line)
+                self._spans.append((offset + start, offset + end))
+                self._lines.append(clusters)
+                self._widths.append(self._measure(line))
+                self._flat.extend(clusters)
+                self._starts.append(self._starts[-1] + len(clusters))
+            self._wrapped_all = complete
+            self._revealed = min(self._revealed, self._starts[-1])
+            self._version += 1
 
     def _reveal_to(self, count: int) -> None:
         if count <= self._revealed:
@@ -427,15 +695,17 @@ class SpeechBubble:
         self._revealed = count
 
     def _stop_thinking(self) -> None:
-        thought = self._state_time >= self._think_min
-        if self.state == BubbleState.THINKING and self.text and thought:
+        if self._now(BubbleState.THINKING) and self.text and self._state_time >= self._think_min:
             self._set_state(BubbleState.TYPING)
+            if self.instant:
+                self._reveal_to(self._page_end())
 
     def _after_reveal(self) -> None:
+        """A page fully revealed is read once it is complete: a next page, or the stream ended."""
         if (
-            self.state == BubbleState.TYPING
-            and self._revealed >= self._total
-            and not self.streaming
+            self._now(BubbleState.TYPING)
+            and self._page_revealed()
+            and (self._has_next_page() or not self.streaming)
         ):
             self._read_time = self.read_time
             self._set_state(BubbleState.READING)
@@ -453,10 +723,16 @@ class SpeechBubble:
         self._set_state(state)
         self.text = ""
         self.streaming = False
+        self.instant = False
+        self.page = 0
+        self._spans = []
         self._lines = []
+        self._widths = []
+        self._starts = [0]
         self._flat = []
-        self._total = 0
+        self._wrapped_all = True
+        self._stale_tail = False
         self._revealed = 0
         self._typed_time = 0.0
-        self._text_width = 0
+        self._page_base = 0
         self._version += 1

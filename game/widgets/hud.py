@@ -1,4 +1,4 @@
-"""The heads-up display: score, coins left, the clock, and a context hint."""
+"""The heads-up display: the score, the clock, and a context hint."""
 
 from __future__ import annotations
 
@@ -37,16 +37,15 @@ class Hud:
         surface: pygame.Surface,
         *,
         score: int,
-        coins_left: int,
         clock: str,
         hint: str = "",
+        score_label: str = "Score",
     ) -> None:
-        """Draw the HUD for this frame's values."""
+        """Draw the HUD for this frame's values: "● Score 105" on the left, the clock right."""
         surface.blit(self._bar, (0, 0))
         pygame.draw.circle(surface, GOLD, (22, 18), 9)
         pygame.draw.circle(surface, GOLD_EDGE, (22, 18), 9, width=2)
-        x = 38 + self._shadowed(surface, f"{score}", (38, 8))
-        self._shadowed(surface, f"coins left {coins_left}", (x + 24, 8))
+        self._shadowed(surface, f"{score_label} {score}", (38, 8))
         clock_width = self.text.render(clock, INK).get_width()
         self._shadowed(surface, clock, (self.width - clock_width - 14, 8))
         if hint:

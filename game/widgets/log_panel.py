@@ -21,8 +21,18 @@ TITLE = (200, 206, 214)
 class LogPanel:
     """Draws ``(speaker, text)`` lines wrapped into a panel; recomposed only when they change."""
 
-    def __init__(self, font: pygame.font.Font, rect: tuple[int, int, int, int]) -> None:
+    def __init__(
+        self,
+        font: pygame.font.Font,
+        rect: tuple[int, int, int, int],
+        title: str = "Conversation (H to close)",
+        *,
+        newest_last: bool = True,
+    ) -> None:
         self.font = font
+        self.title = title
+        #: True: when the lines overflow, the first are cut (a log); False: the last (a list).
+        self.newest_last = newest_last
         self.rect = pygame.Rect(rect)
         self.visible = False
         self.text = TextCache(font, capacity=256)
@@ -52,7 +62,7 @@ class LogPanel:
         pygame.draw.rect(panel, PANEL, panel.get_rect(), border_radius=12)
         pygame.draw.rect(panel, EDGE, panel.get_rect(), width=2, border_radius=12)
         line_height = self.font.get_linesize()
-        panel.blit(self.text.render("Conversation (H to close)", TITLE), (14, 10))
+        panel.blit(self.text.render(self.title, TITLE), (14, 10))
         width = self.rect.width - 28
         rows: list[tuple[str, tuple[int, int, int], int]] = []  # text, colour, indent
         for speaker, said in lines:
@@ -60,7 +70,7 @@ class LogPanel:
             rows.extend((row, INK, 24) for row in wrap(said, width - 10, self._width))
         room = (self.rect.height - 44) // line_height
         y = 38
-        for text, color, x in rows[-room:]:
+        for text, color, x in rows[-room:] if self.newest_last else rows[:room]:
             panel.blit(self.text.render(text, color), (x, y))
             y += line_height
         return panel

@@ -1,4 +1,13 @@
-"""Cached text rendering: rendering a line costs ~20 µs, blitting a cached one ~4 µs."""
+"""Cached text rendering that never raises: rendering a line costs ~20 µs, blitting it ~4 µs.
+
+:func:`render_text` and :func:`text_size` draw and measure with any
+``pygame.font.Font``: a :class:`~game.widgets.fonts.ChainFont` handles emoji and
+default-ignorable code points itself; for any other font (pygame's default one)
+the default-ignorable code points are dropped first, so they are never drawn as
+boxes nor measured. A line whose glyphs all have zero width (``"\\u200b"``, a lone
+combining mark) gives a 0-pixel-wide surface instead of pygame's
+``pygame.error: Text has zero width``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +15,35 @@ from collections import OrderedDict
 
 import pygame
 
-__all__ = ["TextCache"]
+from game.text.graphemes import drop_ignorable
+from game.widgets.fonts import ChainFont
+
+__all__ = ["TextCache", "render_text", "shown_text", "text_size"]
 
 Color = tuple[int, int, int]
+
+
+def shown_text(font: pygame.font.Font, text: str) -> str:
+    """What of ``text`` the font is handed: default-ignorables dropped unless it is a chain."""
+    return text if isinstance(font, ChainFont) else drop_ignorable(text)
+
+
+def text_size(font: pygame.font.Font, text: str) -> tuple[int, int]:
+    """Width and height in pixels of ``text`` as :func:`render_text` draws it."""
+    return font.size(shown_text(font, text))
+
+
+def render_text(
+    font: pygame.font.Font, text: str, color: Color, *, antialias: bool = True
+) -> pygame.Surface:
+    """``text`` drawn on a transparent surface; never raises for text of zero width."""
+    shown = shown_text(font, text)
+    try:
+        return font.render(shown, antialias, color)
+    except pygame.error as exc:
+        if "zero width" not in str(exc):
+            raise
+        return pygame.Surface((0, font.get_height()), pygame.SRCALPHA)
 
 
 class TextCache:
@@ -24,6 +59,10 @@ class TextCache:
         #: How many lines were actually rendered (cache misses), for tests and the overlay.
         self.renders = 0
 
+    def __contains__(self, key: tuple[str, Color]) -> bool:
+        """Whether ``(text, color)`` is rendered and kept (it does not count as a use)."""
+        return key in self._surfaces
+
     def render(self, text: str, color: Color) -> pygame.Surface:
         """The surface for ``text`` in ``color``, rendered at most once while cached."""
         key = (text, color)
@@ -31,7 +70,7 @@ class TextCache:
         if surface is not None:
             self._surfaces.move_to_end(key)
             return surface
-        surface = self.font.render(text, True, color)
+        surface = render_text(self.font, text, color)
         self.renders += 1
         self._surfaces[key] = surface
         if len(self._surfaces) > self.capacity:

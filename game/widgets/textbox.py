@@ -27,6 +27,7 @@ import unicodedata
 from typing import Protocol
 
 import pygame
+import regex
 
 from game.engine.events import HANDLED, EventBus, Priority, Subscription
 from game.engine.input_events import (
@@ -41,7 +42,7 @@ from game.engine.platform.bindings import BindingsError, KeyInput, parse_input
 from game.engine.platform.input import SHORTCUT_MODS
 from game.text import graphemes
 from game.widgets.chat_events import ChatClosed, ChatOpened, ChatSubmitted
-from game.widgets.text import TextCache
+from game.widgets.text import TextCache, text_size
 
 __all__ = [
     "HISTORY_SIZE",
@@ -159,10 +160,26 @@ class PygameTextInput:
 # -- the text and its caret (no pygame) ------------------------------------------
 
 
+# Default-ignorable code points that shape their neighbours, kept in the text: the
+# joiners (emoji ZWJ sequences, Persian and Indic), variation selectors, tags
+# (subdivision flags) and the Hangul jamo fillers. The others (zero-width space,
+# U+2060, the BOM, bidi marks, U+034F, soft hyphen, …) are invisible on their own
+# and would reach the NPC as text the player cannot see: they are not inserted.
+_SHAPING = regex.compile(
+    r"[\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef\U000e0020-\U000e007f\u115f\u1160]"
+)
+
+
 def _clean(text: str) -> str:
-    """One line: line breaks and tabs become spaces, other control characters go."""
+    """One line: line breaks and tabs become spaces; control characters and
+    stand-alone invisible characters go."""
     text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    return "".join(c for c in text if unicodedata.category(c) != "Cc")
+    return "".join(
+        c
+        for c in text
+        if unicodedata.category(c) != "Cc"
+        and (not graphemes.is_ignorable(c) or _SHAPING.match(c) is not None)
+    )
 
 
 class LineEditor:
@@ -512,10 +529,10 @@ class TextBox:
         shown = before + self.composition + self.text[self.caret :]
         layout = (
             shown,
-            font.size(before)[0],
-            font.size(before + self.composition)[0],
-            font.size(before + self.composition[: self.composition_cursor])[0],
-            font.size(shown)[0],
+            text_size(font, before)[0],
+            text_size(font, before + self.composition)[0],
+            text_size(font, before + self.composition[: self.composition_cursor])[0],
+            text_size(font, shown)[0],
         )
         self._measured = (key, layout)
         return layout
