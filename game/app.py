@@ -9,6 +9,7 @@ that is letterboxed into the window, whatever its size.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import random
 import time
@@ -23,8 +24,8 @@ from game.assets import BINDINGS
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus, Priority
-from game.engine.input_events import QuitRequested
-from game.engine.loop import FixedStepLoop
+from game.engine.input_events import InputEvent, QuitRequested
+from game.engine.loop import FixedStepLoop, FixedUpdate
 from game.engine.platform.bindings import load_bindings
 from game.engine.platform.gamepads import Gamepads
 from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
@@ -35,6 +36,11 @@ from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
+
+log = logging.getLogger(__name__)
+
+#: Deliveries the bus keeps for "what just happened?" (routine ones are only counted).
+TRACE_CAPACITY = 512
 
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 #: In a window with ``--autoplay``: any other key takes over from the bot, this one gives it back.
@@ -145,6 +151,10 @@ class App:
         self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
+        # Counts per subscription for the wiring view (F4, --wiring), and the
+        # recent deliveries the guide explains; every tick's FixedUpdate and the
+        # keys typed are counted, not kept, so they do not push the rest out.
+        self.bus.start_tracing(TRACE_CAPACITY, quiet=(FixedUpdate, InputEvent))
         self.bus.subscribe(Event, self._count_event, priority=Priority.OBSERVER)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()
@@ -257,6 +267,8 @@ class App:
         steps = self.loop.advance(frame_dt)
         if self.render_enabled:
             self.render()
+            if self.frames == 0:
+                log.debug("first game frame")
         self.frames += 1
         return steps
 
@@ -337,8 +349,14 @@ class App:
 
     def _frame_stats(self) -> dict[str, object]:
         times = self._frame_times
-        fps = len(times) / sum(times) if times and sum(times) > 0 else 0.0
-        return {"fps": f"{fps:.0f}", "ticks this frame": self.loop.steps_last_frame}
+        total = sum(times)
+        fps = len(times) / total if times and total > 0 else 0.0
+        frame_ms = total / len(times) * 1e3 if times else 0.0
+        return {
+            "fps": f"{fps:.0f}",
+            "frame ms": f"{frame_ms:.1f}",
+            "ticks this frame": self.loop.steps_last_frame,
+        }
 
     # -- reporting ---------------------------------------------------------
 

@@ -42,6 +42,16 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}") from None
 
 
+def _entities(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1,000,000, not {text!r}")
+    return value
+
+
 def _png_path(text: str) -> Path:
     path = Path(text)
     folder = path.parent if str(path.parent) else Path(".")
@@ -190,6 +200,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--window", action="store_true", help="--replay: watch it in a window, in real time"
     )
     parser.add_argument(
+        "--stress",
+        type=_entities,
+        metavar="N",
+        help="run the stress scene instead of the village: N bouncing, colliding entities "
+        "(F3 shows the frame time, + and - change N); with --headless --json it prints "
+        "frame-time percentiles and the per-phase split",
+    )
+    parser.add_argument(
         "--quests",
         type=Path,
         metavar="FILE",
@@ -202,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="forget the best time and score before playing (a new player)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
+    parser.add_argument(
+        "--wiring",
+        action="store_true",
+        help="print who reacts to what as Mermaid text, read from the live bus after a headless "
+        "autoplay of --seconds (default 10): event types, handlers, events delivered",
+    )
     parser.add_argument(
         "--chat",
         nargs="?",
@@ -244,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.replay is not None:
             return _run_replay(args)
+        if args.stress is not None:
+            return _run_stress(args)
         if args.chat is not None:
             from game.npc.terminal import run_chat
 
@@ -254,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 brain=args.brain,
                 brain_options=_brain_options(args),
             )
+        if args.wiring:
+            return _run_wiring(args)
         if args.headless:
             return _run_headless(args)
         return _run_window(args)
@@ -307,8 +335,35 @@ def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
                 return f"{flag} does not apply to --chat (no game runs: it talks in the terminal)"
     elif args.fact:
         return "--fact goes with --chat (a running game has its own facts)"
+    if args.stress is not None:
+        for given, flag in (
+            (args.chat is not None, "--chat"),
+            (args.replay is not None, "--replay"),
+            (args.record is not None, "--record"),
+            (args.autoplay, "--autoplay"),
+            (args.brain != "rule", "--brain"),
+            (args.wiring, "--wiring"),
+            (args.quests is not None, "--quests"),
+            (args.new, "--new"),
+        ):
+            if given:
+                return f"{flag} does not apply to --stress (the stress scene has no player or NPCs)"
     if args.replay is not None and args.seconds is not None:
         return "--seconds does not apply to --replay (it plays the whole file)"
+    if args.wiring:  # always headless, so --headless is honoured
+        for given, flag in (
+            (args.json, "--json"),
+            (args.no_render, "--no-render"),
+            (args.screenshot is not None, "--screenshot"),
+            (args.autoplay, "--autoplay"),
+            (args.mute, "--mute"),
+            (args.record is not None, "--record"),
+        ):
+            if given:
+                return (
+                    f"{flag} does not apply to --wiring (it runs the headless autoplay, "
+                    "undrawn, and prints Mermaid)"
+                )
     if args.brain == "rule":
         given = [
             f"--{flag.replace('_', '-')}" for flag in _LLM_FLAGS if getattr(args, flag) is not None
@@ -321,7 +376,39 @@ def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _loading_frame(headless: bool) -> None:
+    """Open the window and draw one line before the game is imported.
+
+    Importing numpy and the game and building the scene take a second or more
+    on a slow machine; with this the window shows at once, as fast as a bare
+    pygame-ce window (``benchmarks/bench_stress.py`` measures both). The App
+    then takes the same window over. Logs ``first frame`` (``-v``). Where no
+    window can open it draws nothing: the App says why.
+    """
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+    import pygame
+
+    try:
+        pygame.display.init()
+        if not headless and pygame.display.get_driver() in ("offscreen", "dummy"):
+            return
+        screen = pygame.display.set_mode((960, 540), 0 if headless else pygame.RESIZABLE)
+        pygame.display.set_caption("Callback Quest")
+        pygame.font.init()
+        font = pygame.font.Font(None, 30)
+        line = font.render("Callback Quest: loading...", True, (236, 240, 232))
+    except pygame.error:
+        return
+    screen.fill((18, 20, 28))
+    screen.blit(line, line.get_rect(center=screen.get_rect().center))
+    pygame.display.flip()
+    log.debug("first frame")
+
+
 def _run_window(args: argparse.Namespace) -> int:
+    _loading_frame(headless=False)
     from game.app import App, NoDisplayError
 
     try:
@@ -359,6 +446,7 @@ def _run_window(args: argparse.Namespace) -> int:
 
 
 def _run_headless(args: argparse.Namespace) -> int:
+    _loading_frame(headless=True)
     from game.app import App
 
     app = App(
@@ -422,6 +510,67 @@ def _quiet_http_logs(verbose: bool) -> None:
         logging.getLogger(name).setLevel(level)
 
 
+def _run_stress(args: argparse.Namespace) -> int:
+    _loading_frame(headless=args.headless)
+    from game.stress import stress_scene
+
+    if not args.headless:
+        from game.app import App, NoDisplayError
+
+        try:
+            app = App(stress_scene(args.stress), seed=args.seed, mute=True)
+        except NoDisplayError as exc:
+            print(
+                f"callback-quest: no display available ({exc}); running --stress headless",
+                file=sys.stderr,
+            )
+        else:
+            try:
+                app.run(seconds=args.seconds)
+                if args.screenshot:
+                    app.save_screenshot(args.screenshot)
+                summary = app.summary()
+            finally:
+                app.close()
+            if args.json:
+                print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+            return EXIT_OK
+    from game.stress.run import run_stress
+
+    seconds = 10.0 if args.seconds is None else args.seconds
+    summary = run_stress(args.stress, seconds=seconds, seed=args.seed, render=not args.no_render)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+    else:
+        print(
+            f"stress N={summary['n']}: {summary['frames']} frames, p50 {summary['p50']:.1f} ms, "
+            f"p95 {summary['p95']:.1f} ms, p99 {summary['p99']:.1f} ms, max "
+            f"{summary['max']:.1f} ms; {summary['events_delivered']} events"
+        )
+    return EXIT_OK
+
+
+def _run_wiring(args: argparse.Namespace) -> int:
+    from game.app import App
+    from game.engine.wiring import edges, to_mermaid
+
+    # The same village as a headless run (--brain, --quests, --new honoured), undrawn.
+    app = App(
+        _scene(args, headless=True),
+        headless=True,
+        seed=args.seed,
+        autoplay=True,
+        render=False,
+        mute=True,
+    )
+    try:
+        app.run_for(10.0 if args.seconds is None else args.seconds)
+        sys.stdout.write(to_mermaid(edges(app.bus)))
+    finally:
+        app.close()
+    return EXIT_OK
+
+
 # -- record and replay ------------------------------------------------------------
 
 
@@ -436,6 +585,7 @@ def _check_replay_args(args: argparse.Namespace) -> None:
             (args.record, "--record"),
             (args.chat, "--chat"),
             (args.autoplay or None, "--autoplay"),
+            (args.wiring or None, "--wiring"),
         ):
             if given is not None:
                 refuse(f"--replay cannot be combined with {flag}")
@@ -445,6 +595,8 @@ def _check_replay_args(args: argparse.Namespace) -> None:
             refuse("--replay plays the village's quest line; drop --quests")
     elif args.window:
         refuse("--window goes with --replay (a normal run opens a window anyway)")
+    if args.wiring and args.chat is not None:
+        refuse("--wiring prints a game run's wiring; --chat runs no game")
     if args.record is not None:
         if args.chat is not None:
             refuse("--record records a game run, not --chat")

@@ -21,6 +21,7 @@ from game.engine.loop import FixedUpdate
 from game.npc.brain import Brain, has_cjk
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
+from game.npc.explain import BusExplainer
 from game.npc.rule_brain import RuleBrain
 from game.quests.events import Signal
 from game.scene import DrawLayer, Mechanic, SceneContext
@@ -88,6 +89,8 @@ class Conversations(Mechanic):
         self.facts = facts
         self.text_speed = 0
         self.log = ConversationLog(50)
+        # The guide answers "what just happened?" and "who listens to X?" from the bus.
+        self.explainer = BusExplainer(self.bus)
         self.player_bubble = self._bubble()
         self.npcs = [self._npc(key, brain) for key in VILLAGERS]
         self._labels = TextCache(load_font(14), capacity=32)
@@ -131,6 +134,7 @@ class Conversations(Mechanic):
             log=self.log,
             layer="npc",
             talk_layer="talk",
+            live=self.explainer if key == "guide" else None,
         )
 
     # -- callbacks ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What is drawn over the village: the HUD, the conversation log (H), the debug overlay (F3)."""
+"""Drawn over the village: the HUD, the conversation log (H), debug (F3) and wiring (F4)."""
 
 from __future__ import annotations
 
@@ -18,14 +18,15 @@ from game.widgets.debug import DebugOverlay
 from game.widgets.fonts import load_font
 from game.widgets.hud import Hud
 from game.widgets.log_panel import LogPanel
+from game.widgets.wiring_view import WiringOverlay
 
 __all__ = ["Overlays"]
 
 
 class Overlays(Mechanic):
-    """The HUD (score, coins left, clock, a hint), the log panel and the debug overlay.
+    """The HUD (score, coins left, clock, a hint), the log panel, the debug and wiring overlays.
 
-    Reacts to the ``log`` and ``debug`` actions (they work while paused too).
+    Reacts to the ``log``, ``debug`` and ``wiring`` actions (they work while paused too).
     Shows game state and changes none, so it has no part in the state hash.
     """
 
@@ -57,11 +58,13 @@ class Overlays(Mechanic):
         self.hud = Hud(load_font(20), width, height)
         self.log_panel = LogPanel(font, (width - 380, 48, 364, 330))
         self.debug = DebugOverlay(self.bus, self.debug_stats)
+        self.wiring = WiringOverlay(self.bus, font=load_font(15))
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.DEBUG_BOXES, self.draw_boxes)
         self.draws(DrawLayer.HUD, self.draw_hud)
         self.draws(DrawLayer.PANELS, self.draw_log)
         self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.debug.draw(surface))
+        self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.wiring.draw(surface))
 
     @property
     def boxes_shown(self) -> bool:
@@ -69,11 +72,13 @@ class Overlays(Mechanic):
         return self.debug.visible
 
     def on_action(self, event: ActionPressed) -> None:
-        """H toggles the log panel, F3 the debug overlay."""
+        """H toggles the log panel, F3 the debug overlay, F4 the wiring."""
         if event.action == "log":
             self.log_panel.toggle()
         elif event.action == "debug":
             self.debug.toggle()
+        elif event.action == "wiring":
+            self.wiring.toggle()
 
     def hint(self) -> str:
         """What the HUD suggests now."""

@@ -34,6 +34,7 @@ CONTROLS = (
     ("H", "conversation log"),
     ("P / Esc", "pause"),
     ("F3", "debug overlay"),
+    ("F4", "who reacts to what"),
     ("F10", "one step while paused"),
 )
 
@@ -195,7 +196,7 @@ class Pause(Mechanic):
             speed_label=lambda: f"Text speed: {TEXT_SPEEDS[people.text_speed][0]}",
             on_quit=self.quit,
             size=context.size,
-            let_through=_keys_of(context.input, ("debug", "step", "log", "quests")),
+            let_through=_keys_of(context.input, ("debug", "wiring", "step", "log", "quests")),
             footer=records.describe if records is not None else str,
         )
         self.on(ActionPressed, self.on_action)

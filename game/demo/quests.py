@@ -36,6 +36,8 @@ __all__ = ["NOTE_TIME", "QUEST_FILE", "Quests", "check_intents"]
 
 #: The village's quest line.
 QUEST_FILE = asset_path("quests", "village.toml")
+#: The villager who explains each quest (the NPC key of Ada, the guide).
+GUIDE = "guide"
 #: Seconds of game time Ada's note stays up after a quest.
 NOTE_TIME = 12.0
 STEP_CHIME = (523.0, 784.0)  # Hz: C5 then G5
@@ -131,7 +133,8 @@ class Quests(Mechanic):
             self.score.add(quest.points, self.people.you.position)
         self.note = (quest.id, self.loop.time)
         self.after(NOTE_TIME, self._note_over, quest.id, name="ada's note")
-        self.people.log.add(self.people.npcs[0].name, self.language.pick(dict(quest.explain)))
+        guide = next((npc for npc in self.people.npcs if npc.key == GUIDE), self.people.npcs[0])
+        self.people.log.add(guide.name, self.language.pick(dict(quest.explain)))
 
     def _note_over(self, quest_id: str) -> None:
         if self.note is not None and self.note[0] == quest_id:

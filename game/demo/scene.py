@@ -115,7 +115,7 @@ class DemoScene:
             pause := Pause(  # P/Esc, F10
                 context, chat=chat, people=people, font=load_font(20), records=self.records
             ),
-            Overlays(  # HUD; H → log panel; F3 → debug overlay
+            Overlays(  # HUD; H → log panel; F3 → debug overlay; F4 → wiring
                 context,
                 score=score,
                 coins=coins,

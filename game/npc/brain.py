@@ -24,9 +24,11 @@ from game.engine.events import Event
 from game.text.cjk import has_cjk
 
 __all__ = [
+    "LIVE_QUESTIONS",
     "Action",
     "Brain",
     "ChatContext",
+    "LiveAnswers",
     "NpcUnderstood",
     "ReplyCallbacks",
     "ReplyRequest",
@@ -89,6 +91,25 @@ class ReplyCallbacks(Protocol):
         """The brain failed; ``message`` is a short apology to show the player."""
 
 
+#: The questions a live-answer provider is asked by name: a dialogue intent with
+#: ``live = "what_happened"`` is answered by the provider, not by its own replies.
+LIVE_QUESTIONS = frozenset({"what_happened", "who_listens"})
+
+
+class LiveAnswers(Protocol):
+    """Answers computed from the running game, which a brain consults before its own.
+
+    ``answer(text, language, question)`` returns the reply to the player's
+    ``text`` in ``language`` (``"en"`` or ``"zh"``), or ``None`` when it has
+    none. ``question`` is one of :data:`LIVE_QUESTIONS` when the brain already
+    knows what was asked (its intent table said so); ``None`` asks the provider
+    to recognise the question itself. The guide's "what just happened?" is one
+    (:class:`game.npc.explain.BusExplainer`).
+    """
+
+    def answer(self, text: str, language: str, question: str | None = None) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ChatContext:
     """What a brain may know when it answers: who speaks, and live game facts."""
@@ -97,6 +118,8 @@ class ChatContext:
     player_name: str | None = None
     #: Live numbers for answers such as "how many coins are left?" (score, coins_left, clock…)
     facts: Mapping[str, object] = field(default_factory=dict)
+    #: Questions answered from the running game (None: this NPC has none).
+    live: LiveAnswers | None = None
     #: The NPC's identity (its dialogue key, "guide"), the same whatever language
     #: ``npc_name`` is in; brains key their memory by it. ``None``: use ``npc_name``.
     npc_key: str | None = None

@@ -22,6 +22,7 @@ from game.npc.brain import (
     Action,
     Brain,
     ChatContext,
+    LiveAnswers,
     NpcUnderstood,
     ReplyRequest,
     ReplyState,
@@ -75,7 +76,8 @@ class ChatNPC:
     """A villager with a brain, a speech bubble and a talk radius.
 
     ``facts()`` returns the live game numbers the brain may quote (score,
-    coins left, clock). The chat ``brain`` may be slow (a language model);
+    coins left, clock); ``live`` answers questions from the running game
+    (the guide's "what just happened?"). The chat ``brain`` may be slow (a language model);
     greetings and farewells always come from the NPC's own dialogue file.
 
     ``layer`` is the collision layer of its solid body, ``talk_layer`` that of
@@ -110,8 +112,10 @@ class ChatNPC:
         talk_layer: str,
         mask: Iterable[str] | None = None,
         talk_mask: Iterable[str] | None = None,
+        live: LiveAnswers | None = None,
     ) -> None:
         self.key = dialogue.key
+        self.live = live
         self.dialogue = dialogue
         self.bus = bus
         self.timers = timers
@@ -178,7 +182,9 @@ class ChatNPC:
         """The player said ``text`` to this NPC: interrupt any reply and answer it."""
         self.language = "zh" if has_cjk(text) else "en"
         self._cancel_reply()
-        context = ChatContext(self.name, player_name, dict(self.facts()), npc_key=self.key)
+        context = ChatContext(
+            self.name, player_name, dict(self.facts()), self.live, npc_key=self.key
+        )
         callbacks = BubbleReply(
             self.bubble,
             think_time=self.THINK_TIME,

@@ -34,7 +34,7 @@ from typing import Any
 from game.assets import asset_path
 from game.engine._toml import tomllib
 from game.engine.errors import DataError
-from game.npc.brain import Action, has_cjk
+from game.npc.brain import LIVE_QUESTIONS, Action, has_cjk
 from game.npc.matcher import IntentIndex, keyword_patterns
 from game.npc.understand import KINDS, Clause, normalise, understand
 
@@ -106,7 +106,7 @@ _NPC_KEYS = {
 }
 _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
-    "social", "share", "topic", *LANGUAGES, *ANSWER_TABLES,
+    "social", "share", "topic", "live", *LANGUAGES, *ANSWER_TABLES,
 }  # fmt: skip
 _TOP_KEYS = {"npc", "fallback", "borrowed", "intents"}
 _NEEDS = frozenset({"player"})
@@ -149,6 +149,9 @@ class Intent:
     topic: bool = False
     names: Mapping[str, str] = field(default_factory=dict)
     borrowed: bool = False
+    #: Answered by the live-answer provider (one of ``LIVE_QUESTIONS``) while the game
+    #: runs; the replies are what the NPC says without one (``--chat``).
+    live: str | None = None
 
     @property
     def replies(self) -> Replies:
@@ -328,12 +331,15 @@ class Dialogue:
         return _Reading(clause, first, score, None, also=second)
 
     def _elliptical(self, clause: Clause) -> bool:
-        """Whether a clause leans on what was said before: a pronoun, or a short Chinese
-        why/example/code question with its topic left out, every character one the
-        examples use (为什么不要钱; not 怎么做红烧肉, nor 怎么跟人说话, a new question)."""
+        """Whether a clause leans on what was said before: a pronoun, a "why" of three
+        words or fewer ("why so cheap?"), or a short Chinese why/example/code question
+        with its topic left out, every character one the examples use (为什么不要钱;
+        not 怎么做红烧肉, nor 怎么跟人说话, a new question)."""
         text = clause.text
         if _PRONOUN.search(text):
             return True
+        if clause.kind == "why" and not has_cjk(text) and len(text.split()) <= 3:
+            return True  # "why so cheap?"
         return (
             has_cjk(text)
             and len(text) <= 6
@@ -562,6 +568,11 @@ class _Parser:
             if not isinstance(value, bool):
                 raise self.error(where, f"'{flag}' must be true or false, not {value!r}")
             flags[flag] = value
+        live = body.get("live")
+        if live is not None and live not in LIVE_QUESTIONS:
+            raise self.error(
+                where, f"unknown 'live' {live!r}; known: {', '.join(sorted(LIVE_QUESTIONS))}"
+            )
         needs = body.get("needs")
         if needs is not None and needs not in _NEEDS:
             raise self.error(
@@ -618,6 +629,7 @@ class _Parser:
             share=flags["share"],
             topic=topic,
             names=names,
+            live=live,
         )
 
     def replies(

@@ -103,8 +103,12 @@ class RuleBrain:
         if match.name is not None:
             self.player_name = match.name
         intent, kind, action = self._resolve(match, context)
-        reply = self._reply(intent, kind, match.language, context)
-        if match.also is not None and intent is match.intent:
+        live = self._live(text, intent, match.language, context)
+        if live is not None:  # a question about the running game, answered from it
+            reply, action = live, None
+        else:
+            reply = self._reply(intent, kind, match.language, context)
+        if live is None and match.also is not None and intent is match.intent:
             # A comparison: what each side is, one after the other.
             reply += "\n" + self._reply(match.also, "what", match.language, context)
         self.last_answer = (intent.name if intent is not None else "fallback", kind)
@@ -155,7 +159,8 @@ class RuleBrain:
         if intent.needs == "player" and not self._name(context):
             kind = "unknown"
         kind = next(k for k in _NEAREST.get(kind, ("what",)) if k in intent.answers or k == "what")
-        if intent.action is not None:
+        if intent.action is not None and kind in ("what", "stop"):
+            # "how does your dance work?" is explained, not danced.
             action = f"stop_{intent.action}" if kind == "stop" else intent.action
             state.action = None if kind == "stop" else intent.action
         state.last_intent, state.last_kind = intent, kind
@@ -174,6 +179,15 @@ class RuleBrain:
         return fresh[0] if fresh else have[(len(given)) % len(have)]
 
     # -- saying it ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _live(text: str, intent: Intent | None, language: str, context: ChatContext) -> str | None:
+        """The live-answer provider's reply: to the intent's live question if it has one,
+        else to whatever the provider recognises in ``text`` ("who listens to KeyDown?")."""
+        if context.live is None:
+            return None
+        question = intent.live if intent is not None else None
+        return context.live.answer(text, language, question)
 
     def _reply(self, intent: Intent | None, kind: str, language: str, context: ChatContext) -> str:
         if intent is None:

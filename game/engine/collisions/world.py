@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -291,8 +292,11 @@ class CollisionWorld:
         if layers is not None or pairs is not None:
             self.declare(layers or (), pairs)
         capacity = 64
-        self._x: _Floats = np.zeros(capacity)
-        self._y: _Floats = np.zeros(capacity)
+        # x and y are the columns of one (capacity, 2) array, so that
+        # set_positions and positions move a whole batch in one numpy call.
+        self._xy: _Floats = np.zeros((capacity, 2))
+        self._x: _Floats = self._xy[:, 0]
+        self._y: _Floats = self._xy[:, 1]
         self._w: _Floats = np.zeros(capacity)
         self._h: _Floats = np.zeros(capacity)
         self._bit: _Bits = np.zeros(capacity, dtype=np.uint64)
@@ -315,6 +319,10 @@ class CollisionWorld:
         self._removed_since = False
         # Slots added, moved or resized since the last update (see _FEW_MOVED).
         self._moved: set[int] = set()
+        # set_positions moved more than _FEW_MOVED at once: the next update sweeps all.
+        self._moved_many = False
+        # The colliders of the last set_positions/positions call and their slots.
+        self._last_batch: tuple[list[Collider], _Ints] | None = None
         # (layer bit, mask bits) -> the alive slots the pair rule lets it meet;
         # emptied whenever a collider is added or removed.
         self._partners: dict[tuple[int, int], list[int]] = {}
@@ -544,6 +552,7 @@ class CollisionWorld:
         self._free.append(slot)
         self._count -= 1
         self._removed_since = True
+        self._last_batch = None
         self._partners.clear()
         if collider._mask is not None:
             self._restricted -= 1
@@ -554,9 +563,13 @@ class CollisionWorld:
     def _publish_exits(self, exits: list[tuple[Collider, Collider]]) -> None:
         """Publish ``exits`` in order; those an exception stops are owed to the next update."""
         publish = self.bus.publish
+        set_a, set_b = _SETTERS[CollisionExit]
         for n, (a, b) in enumerate(exits, 1):
+            event = _new(CollisionExit)
+            set_a(event, a)
+            set_b(event, b)
             try:
-                publish(_event(CollisionExit, a, b))
+                publish(event)
             except BaseException:
                 self._owed_exits[:0] = exits[n:]
                 raise
@@ -592,11 +605,13 @@ class CollisionWorld:
 
     def _grow(self) -> None:
         size = len(self._x) * 2
-        for name in ("_x", "_y", "_w", "_h", "_bit", "_maskbits", "_solid", "_alive", "_ids"):
+        for name in ("_xy", "_w", "_h", "_bit", "_maskbits", "_solid", "_alive", "_ids"):
             old = getattr(self, name)
-            new = np.zeros(size, dtype=old.dtype)
+            new = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
             new[: len(old)] = old
             setattr(self, name, new)
+        self._x = self._xy[:, 0]
+        self._y = self._xy[:, 1]
         self._objs.extend([None] * (size - len(self._objs)))
 
     def __len__(self) -> int:
@@ -610,6 +625,94 @@ class CollisionWorld:
         return iter(sorted(self._by_id.values(), key=_by_id))
 
     # -- moving ------------------------------------------------------------
+
+    def set_positions(self, colliders: Sequence[Collider], positions: npt.ArrayLike) -> None:
+        """Teleport many colliders at once: ``colliders[i].position = positions[i]`` for each i.
+
+        ``positions`` is an array-like of shape (N, 2), N = ``len(colliders)``:
+        the top-left ``x, y`` of each, in pixels. A float64 numpy array is read
+        as it is (no copy); other numbers are converted. Like setting
+        ``position`` one by one (a collider named twice ends at its last
+        position), but one numpy assignment instead of N attribute sets: for a
+        world that moves everything every tick. Nothing is moved unless every
+        check passes.
+
+        Raises ``ValueError`` for a wrong shape or a NaN or infinite value
+        (naming the first such row), ``TypeError`` for positions that are not
+        numbers or an item that is not a :class:`Collider`, and ``KeyError``
+        for a collider that is not in this world.
+        """
+        slots = self._slots_of(colliders, "set_positions")
+        try:
+            xy = np.asarray(positions)
+        except ValueError as exc:  # ragged rows
+            raise ValueError(f"positions must be an (N, 2) array of numbers: {exc}") from None
+        if xy.size == 0 and not len(slots):
+            return
+        if xy.dtype.kind not in "iuf":
+            raise TypeError(f"positions must be numbers, not an array of dtype {xy.dtype}")
+        if xy.shape != (len(slots), 2):
+            raise ValueError(
+                f"positions must have shape ({len(slots)}, 2) for {len(slots)} colliders, "
+                f"not {xy.shape}"
+            )
+        xy = xy.astype(np.float64, copy=False)
+        finite = np.isfinite(xy)
+        if not finite.all():
+            row = int(np.flatnonzero(~finite.all(axis=1))[0])
+            raise ValueError(
+                f"positions must be finite: positions[{row}] is {tuple(xy[row].tolist())} "
+                f"(for {colliders[row]!r})"
+            )
+        self._xy[slots] = xy
+        if len(slots) > _FEW_MOVED:
+            self._moved_many = True
+        else:
+            self._moved.update(slots.tolist())
+
+    def positions(self, colliders: Sequence[Collider]) -> _Floats:
+        """The top-left ``x, y`` of each collider, as a new float64 array of shape (N, 2).
+
+        Row i is ``colliders[i].position``, in pixels. Raises ``TypeError`` for
+        an item that is not a :class:`Collider` and ``KeyError`` for a
+        collider that is not in this world.
+        """
+        return self._xy[self._slots_of(colliders, "positions")]
+
+    def _slots_of(self, colliders: Sequence[Collider], what: str) -> _Ints:
+        """The slots of ``colliders``, checked to be live colliders of this world.
+
+        The last batch's slots are remembered: a game that moves the same
+        colliders every tick pays one list comparison (a C loop over identities),
+        not a lookup per collider. A removal forgets them (a removed collider's
+        slot is reused).
+        """
+        if isinstance(colliders, (Collider, str)) or not isinstance(colliders, Sequence):
+            raise TypeError(
+                f"{what}() takes a sequence of colliders, not {type(colliders).__name__}"
+            )
+        batch = self._last_batch
+        if batch is not None and len(colliders) == len(batch[0]):
+            same = colliders == batch[0] if type(colliders) is list else list(colliders) == batch[0]
+            if same:
+                return batch[1]
+        try:
+            # C loops (map, list.count): a Python loop here would cost as much
+            # as the collision update it feeds.
+            worlds = list(map(_world_of, colliders))
+            slots = np.array(list(map(_slot_of, colliders)), dtype=np.int64)
+        except AttributeError:
+            bad = next(c for c in colliders if not isinstance(c, Collider))
+            raise TypeError(
+                f"{what}(): every item must be a Collider, not {type(bad).__name__} {bad!r}"
+            ) from None
+        if worlds.count(self) != len(worlds):
+            i = next(i for i, world in enumerate(worlds) if world is not self)
+            where = "was removed" if worlds[i] is None else "belongs to another world"
+            raise KeyError(f"{what}(): colliders[{i}] {colliders[i]!r} {where}")
+        slots.flags.writeable = False
+        self._last_batch = (list(colliders), slots)
+        return slots
 
     def move(self, collider: Collider, dx: float, dy: float) -> tuple[float, float]:
         """Move by ``(dx, dy)``, first along x then along y, stopping flush at solids.
@@ -839,7 +942,7 @@ class CollisionWorld:
             self._proven_at = (self._next_id, self._count)
             self._warn_unproven()
         moved = self._moved
-        if len(moved) <= _FEW_MOVED and self._count <= _SMALL:
+        if len(moved) <= _FEW_MOVED and self._count <= _SMALL and not self._moved_many:
             current, entered, exited = self._find_pairs_of_moved(sorted(moved))
             if not (
                 len(entered)
@@ -851,6 +954,7 @@ class CollisionWorld:
             stayed = current[~np.isin(current, entered)] if len(entered) else current
         else:
             moved.clear()
+            self._moved_many = False
             current = self._find_pairs()
             entered, exited, stayed = diff_pair_keys(self._pairs, current)
         self._pairs = current
@@ -925,6 +1029,9 @@ class CollisionWorld:
         """Publish pairs whose colliders are both still in the world, in key order."""
         get = self._by_id.get
         publish = self.bus.publish
+        # _event inlined: this loop runs for every contact begun (thousands a
+        # tick in the stress scene), and a call is a tenth of an event's cost.
+        set_a, set_b = _SETTERS[kind]
         delivered = 0
         try:
             for n, key in enumerate(id_keys.tolist(), 1):
@@ -935,7 +1042,10 @@ class CollisionWorld:
                 if a is None or b is None:  # removed by an earlier callback of this update
                     continue
                 delivered += 1
-                publish(_event(kind, a, b))
+                event = _new(kind)
+                set_a(event, a)
+                set_b(event, b)
+                publish(event)
         finally:
             if entering:
                 self.started += delivered
@@ -1084,10 +1194,17 @@ class CollisionWorld:
         return np.array(keys, dtype=np.int64)
 
 
+_world_of = operator.attrgetter("_world")
+_slot_of = operator.attrgetter("_slot")
+
+
 def _first(box: tuple[float, float, float, float, int]) -> float:
     return box[0]
 
 
+# Events are made as ``_new(kind)`` plus the two slot setters: ``kind(a, b)`` at
+# half the cost, as a frozen dataclass's ``__init__`` assigns through
+# ``object.__setattr__`` while the slots' own descriptors are direct.
 _new = object.__new__
 # Each kind's own slot descriptors: on Python 3.10 a slotted dataclass subclass
 # declares the inherited fields' slots again, shadowing the base class's.
@@ -1095,16 +1212,6 @@ _SETTERS: dict[type[CollisionEvent], tuple[Any, Any]] = {
     kind: (inspect.getattr_static(kind, "a").__set__, inspect.getattr_static(kind, "b").__set__)
     for kind in (CollisionEnter, CollisionStay, CollisionExit)
 }
-
-
-def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEvent:
-    """``kind(a, b)`` at half the cost: a frozen dataclass's ``__init__`` assigns
-    through ``object.__setattr__``, while the slots' own descriptors are direct."""
-    event = _new(kind)
-    set_a, set_b = _SETTERS[kind]
-    set_a(event, a)
-    set_b(event, b)
-    return event
 
 
 _METHODS: dict[type[CollisionEvent], str] = {
@@ -1121,11 +1228,13 @@ class _PairHandler:
     """Filters collision events by layer pair and passes the colliders in layer order."""
 
     # ``__func__`` is what the bus's logs name a failing handler by: the user's callback.
-    __slots__ = ("__func__", "_func", "_ref", "_subscription", "first", "second")
+    __slots__ = ("__func__", "_func", "_ref", "_subscription", "calls", "first", "second")
 
     def __init__(self, first: str, second: str, callback: PairCallback) -> None:
         self.first = first
         self.second = second
+        #: How many matching pairs the callback was called for (the wiring view).
+        self.calls = 0
         self._subscription: Subscription | None = None
         # A bound method, or a partial of one, is held weakly, as by the bus.
         self._ref: weakref.ReferenceType[Any] | None
@@ -1133,6 +1242,16 @@ class _PairHandler:
         self._ref, self._func = weak_method(callback, self._owner_collected)
         # Names the user's function in logs; never the bound method (it would hold its object).
         self.__func__ = getattr(self._func, "__func__", self._func)
+
+    @property
+    def layers(self) -> tuple[str, str]:
+        """The two layers, in the order the callback receives their colliders."""
+        return (self.first, self.second)
+
+    @property
+    def callback(self) -> Callable[..., object]:
+        """The function the game registered (for a bound method, its function: held weakly)."""
+        return self._func
 
     def attach(self, subscription: Subscription) -> None:
         self._subscription = subscription
@@ -1151,6 +1270,7 @@ class _PairHandler:
             a, b = b, a
         else:
             return
+        self.calls += 1
         ref = self._ref
         if ref is None:
             self._func(a, b)
