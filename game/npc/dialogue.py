@@ -97,7 +97,16 @@ _PRONOUN = re.compile(r"\b(?:it|that|this|they|them|those|these|its|one)\b|它|�
 #: Kept for callers of the first version: the normaliser.
 normalize = normalise
 
-_NPC_KEYS = {"name", "name_zh", "stranger", "stranger_zh", "pitch", "borrow", "default_topic"}
+_NPC_KEYS = {
+    "name",
+    "name_zh",
+    "stranger",
+    "stranger_zh",
+    "pitch",
+    "borrow",
+    "default_topic",
+    "persona",
+}
 _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
     "social", "share", "topic", "live", *LANGUAGES, *ANSWER_TABLES,
@@ -223,6 +232,8 @@ class Dialogue:
     intents: tuple[Intent, ...]
     fallback: Replies
     source: str = "<string>"
+    #: Who the NPC is, for a language model's system prompt (``[npc] persona``; may be empty).
+    persona: str = ""
     #: Templates wrapping an answer borrowed from another NPC ({answer} is the answer).
     borrowed: Replies = field(default_factory=dict)
     #: The key of the NPC whose shared intents this one borrows (``[npc] borrow``).
@@ -444,6 +455,7 @@ def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
         intents=dialogue.intents + extra,
         fallback=dialogue.fallback,
         source=dialogue.source,
+        persona=dialogue.persona,
         borrowed=dialogue.borrowed,
         lender=dialogue.lender,
         default_topic=dialogue.default_topic or lender.default_topic,
@@ -488,6 +500,9 @@ class _Parser:
             "en": self.text("[npc]", npc, "stranger", default="friend"),
             "zh": self.text("[npc]", npc, "stranger_zh", default="朋友"),
         }
+        persona = npc.get("persona", "")
+        if not isinstance(persona, str):
+            raise self.error("[npc]", f"'persona' must be a string, not {persona!r}")
         pitch = npc.get("pitch", 440.0)
         if isinstance(pitch, bool) or not isinstance(pitch, int | float) or not 50 <= pitch <= 4000:
             raise self.error("[npc]", f"'pitch' must be hertz in 50..4000, not {pitch!r}")
@@ -538,6 +553,7 @@ class _Parser:
             borrowed=borrowed,
             lender=lender,
             default_topic=default_topic,
+            persona=persona.strip(),
         )
 
     def intent(self, name: str, body: object, names: Mapping[str, str]) -> Intent:
