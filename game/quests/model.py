@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from game.engine._toml import tomllib
 from game.engine.collisions import CollisionEnter
 from game.engine.datafile import MAX_TOML_BYTES, DataFileError, parse_toml, read_text
 from game.engine.errors import DataError
