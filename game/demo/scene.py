@@ -23,6 +23,7 @@ from game.demo.daylight import DayNight
 from game.demo.door import PlateDoor
 from game.demo.hazard import HazardPatrol
 from game.demo.layers import LAYERS, PAIRS
+from game.demo.on_screen_text import OnScreenText, VisibleText
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.player import PlayerCharacter
@@ -74,7 +75,7 @@ class DemoScene:
             ),
             day := DayNight(context),  # timers.every(1.0) turns the sun; the night tint
             pause := Pause(context, chat=chat, people=people, font=load_font(20)),  # P/Esc, F10
-            Overlays(  # HUD; H → log panel; F3 → debug overlay
+            overlays := Overlays(  # HUD; H → log panel (scrolls); F3 → debug overlay
                 context,
                 score=score,
                 coins=coins,
@@ -86,7 +87,10 @@ class DemoScene:
                 font=font,
             ),
             PlateDoor(context),  # on_enter player/plate → a timer opens the door 3 s later
+            # Each frame, before any text: places bubbles, labels and the hint.
+            text := OnScreenText(context, people=people, overlays=overlays, chat=chat),
         ]
+        self.on_screen_text = text
         self._painters: list[Painter] = []
         self._drawn_by: list[tuple[int, int]] = []
         # What the rest of the game (the bot, the tests) asks about.
@@ -133,6 +137,10 @@ class DemoScene:
             self._painters = paint_in_order(self.mechanics)
         for painter in self._painters:
             painter(surface, alpha)
+
+    def visible_text(self) -> list[VisibleText]:
+        """Every piece of text on screen in the last frame: ``(kind, owner, rect, text)``."""
+        return self.on_screen_text.visible_text()
 
     def state(self) -> Mapping[str, object]:
         """Everything that decides what happens next, by part, for the state hash."""
