@@ -11,6 +11,9 @@ loop": the floor pays that too.
 * ``dict by type + loop``: the same after looking the tuple up by ``type(event)``.
 * ``EventBus.publish``: ours, with every contract (priorities, base classes,
   weak references, once, cancellation, error policy, depth limit, recording).
+* ``EventBus.publish, tracing``: ours after ``start_tracing()`` (what the game
+  runs with: per-subscription counts and the recent deliveries, for the
+  wiring view and the guide's "what just happened?").
 * ``pyglet dispatch_event``, ``blinker send``, ``psygnal emit``: the field.
 
 Run alone: ``python -m benchmarks.bench_dispatch [--quick]``.
@@ -40,6 +43,7 @@ from game.engine.events import Event, EventBus
 FLOOR = "plain loop (floor)"
 DICT = "dict by type + loop"
 OURS = "EventBus.publish"
+TRACED = "EventBus.publish, tracing"
 PYGLET = "pyglet dispatch_event"
 BLINKER = "blinker send"
 PSYGNAL = "psygnal emit"
@@ -115,13 +119,17 @@ def _variants(count: int) -> tuple[dict[str, Callable[[Ping], object]], list[Res
             handler(event)
 
     bus = EventBus(on_error="raise")
+    traced = EventBus(on_error="raise")
+    traced.start_tracing()
     for listener in listeners:
         bus.subscribe(Ping, listener.handle)
+        traced.subscribe(Ping, listener.handle)
 
     variants: dict[str, Callable[[Ping], object]] = {
         FLOOR: plain_loop,
         DICT: dict_loop,
         OURS: bus.publish,
+        TRACED: traced.publish,
     }
     skips: list[Result] = []
     for name, module, build in (
@@ -135,7 +143,7 @@ def _variants(count: int) -> tuple[dict[str, Callable[[Ping], object]], list[Res
         else:
             variants[name] = build(library, listeners)
     _check_delivery(variants, listeners)
-    return variants, skips, [listeners, bus]
+    return variants, skips, [listeners, bus, traced]
 
 
 def _check_delivery(

@@ -23,8 +23,8 @@ from game.assets import BINDINGS
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus, Priority
-from game.engine.input_events import QuitRequested
-from game.engine.loop import FixedStepLoop
+from game.engine.input_events import InputEvent, QuitRequested
+from game.engine.loop import FixedStepLoop, FixedUpdate
 from game.engine.platform.bindings import load_bindings
 from game.engine.platform.gamepads import Gamepads
 from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
@@ -36,7 +36,16 @@ from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
 
+#: Deliveries the bus keeps for "what just happened?" (routine ones are only counted).
+TRACE_CAPACITY = 512
+
 _WINDOWLESS_DRIVERS = frozenset({"offscreen", "dummy"})
+#: In a window with ``--autoplay``: any other key takes over from the bot, this one gives it back.
+BOT_KEY = pygame.K_F2
+BOT_LABEL = {
+    True: "The bot is playing: press any key to take over",
+    False: "You are playing: F2 lets the bot play",
+}
 _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
 
 
@@ -131,6 +140,10 @@ class App:
         self._frame_times: deque[float] = deque(maxlen=60)
 
         self.bus = EventBus(on_error="log")
+        # Counts per subscription for the wiring view (F4, --wiring), and the
+        # recent deliveries the guide explains; every tick's FixedUpdate and the
+        # keys typed are counted, not kept, so they do not push the rest out.
+        self.bus.start_tracing(TRACE_CAPACITY, quiet=(FixedUpdate, InputEvent))
         self.bus.subscribe(Event, self._count_event, priority=Priority.OBSERVER)
         # Headless runs are played by the bot alone: a real pad must not join in.
         self.gamepads = None if headless else Gamepads()
@@ -165,8 +178,13 @@ class App:
         self.bus.subscribe(QuitRequested, self._on_quit)
         # The bot has its own RNG, so whether it plays does not change the game's draws.
         self.autoplay = (
-            self.scene.make_bot(self.post, random.Random(f"autoplay-{seed}")) if autoplay else None
+            self.scene.make_bot(self._bot_post, random.Random(f"autoplay-{seed}"))
+            if autoplay
+            else None
         )
+        #: Whether the bot has the controls (in a window a key from the player takes them).
+        self.bot_playing = self.autoplay is not None
+        self._bot_font: pygame.font.Font | None = None
 
     # -- callbacks ---------------------------------------------------------
 
@@ -183,10 +201,35 @@ class App:
         """Queue a pygame event as if it came from the OS."""
         pygame.event.post(event)
 
+    def _bot_post(self, event: pygame.event.Event) -> None:
+        """The bot's events, marked, so a key from the player can be told from them."""
+        pygame.event.post(pygame.event.Event(event.type, {**event.dict, "bot": True}))
+
+    def _hand_over(self, event: pygame.event.Event) -> bool:
+        """In a window with the bot: the player's key takes the controls, F2 gives them back.
+
+        Returns whether the event was the F2 that only switches (it goes no further).
+        """
+        if self.autoplay is None or self.headless or event.type != pygame.KEYDOWN:
+            return False
+        if event.dict.get("bot"):
+            return False
+        if event.key == BOT_KEY:
+            self.bot_playing = not self.bot_playing
+            if not self.bot_playing:
+                self.autoplay.release()
+            return True
+        if self.bot_playing:
+            self.bot_playing = False
+            self.autoplay.release()
+        return False
+
     def pump(self) -> None:
         """Hand every waiting OS event to the input mapper, stamped with the next tick."""
         tick = self.loop.tick
         for event in pygame.event.get():
+            if self._hand_over(event):
+                continue
             if event.type in _MOUSE_EVENTS:
                 # The game thinks in canvas pixels, whatever the window's size.
                 event = pygame.event.Event(
@@ -202,7 +245,7 @@ class App:
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
-        if self.autoplay is not None:
+        if self.autoplay is not None and self.bot_playing:
             self.autoplay.before_tick(self.loop.tick)
         self.pump()
         steps = self.loop.advance(frame_dt)
@@ -255,10 +298,22 @@ class App:
         else:
             target = self.canvas
         self.scene.render(target, self.loop.alpha)
+        if self.autoplay is not None and not self.headless:
+            self._draw_bot_label(target)
         if target is not window:
             self.viewport.present(target, window)
         self.last_frame = target
         pygame.display.flip()
+
+    def _draw_bot_label(self, target: pygame.Surface) -> None:
+        if self._bot_font is None:
+            from game.widgets.fonts import load_font
+
+            self._bot_font = load_font(16)
+        label = self._bot_font.render(BOT_LABEL[self.bot_playing], True, (250, 230, 160))
+        place = label.get_rect(bottomright=(WIDTH - 10, HEIGHT - 8))
+        target.fill((16, 20, 28), place.inflate(12, 6))
+        target.blit(label, place)
 
     @property
     def screen(self) -> pygame.Surface:

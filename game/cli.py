@@ -18,6 +18,8 @@ from game.npc.brain_spec import MissingExtraError, brain_argument
 if TYPE_CHECKING:
     from game.app import App
     from game.playback import Recorder
+    from game.records import Records
+    from game.scene import SceneFactory
 
 __all__ = ["main", "parse_args"]
 
@@ -129,7 +131,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--window", action="store_true", help="--replay: watch it in a window, in real time"
     )
+    parser.add_argument(
+        "--quests",
+        type=Path,
+        metavar="FILE",
+        help="play another quest line (a TOML file, docs/quests.md); "
+        "a malformed one exits 2 naming the file, quest and step",
+    )
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="forget the best time and score before playing (a new player)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages to stderr")
+    parser.add_argument(
+        "--wiring",
+        action="store_true",
+        help="print who reacts to what as Mermaid text, read from the live bus after a headless "
+        "autoplay of --seconds (default 10): event types, handlers, events delivered",
+    )
     parser.add_argument(
         "--chat",
         nargs="?",
@@ -175,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from game.npc.terminal import run_chat
 
             return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
+        if args.wiring:
+            return _run_wiring(args)
         if args.headless:
             return _run_headless(args)
         return _run_window(args)
@@ -183,6 +205,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         # one line naming the file and the problem, not a traceback.
         print(f"callback-quest: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _records(args: argparse.Namespace, *, headless: bool) -> Records:
+    """The best time and score: in the user's data folder, except for a headless run
+    (unless ``CALLBACK_QUEST_DATA_DIR`` points somewhere), which keeps them in memory."""
+    from game.records import DATA_DIR_VARIABLE, Records, records_path
+
+    use_file = not headless or bool(os.environ.get(DATA_DIR_VARIABLE))
+    records = Records.load(records_path() if use_file else None)
+    if args.new:
+        records.forget()
+    return records
+
+
+def _scene(args: argparse.Namespace, *, headless: bool) -> SceneFactory:
+    from game.demo.scene import demo_scene
+
+    return demo_scene(args.brain, quests=args.quests, records=_records(args, headless=headless))
 
 
 def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
@@ -207,6 +247,20 @@ def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
         return "--fact goes with --chat (a running game has its own facts)"
     if args.replay is not None and args.seconds is not None:
         return "--seconds does not apply to --replay (it plays the whole file)"
+    if args.wiring:  # always headless, so --headless is honoured
+        for given, flag in (
+            (args.json, "--json"),
+            (args.no_render, "--no-render"),
+            (args.screenshot is not None, "--screenshot"),
+            (args.autoplay, "--autoplay"),
+            (args.mute, "--mute"),
+            (args.record is not None, "--record"),
+        ):
+            if given:
+                return (
+                    f"{flag} does not apply to --wiring (it runs the headless autoplay, "
+                    "undrawn, and prints Mermaid)"
+                )
     return None
 
 
@@ -214,7 +268,9 @@ def _run_window(args: argparse.Namespace) -> int:
     from game.app import App, NoDisplayError
 
     try:
-        app = App(seed=args.seed, autoplay=args.autoplay, brain=args.brain, mute=args.mute)
+        app = App(
+            _scene(args, headless=False), seed=args.seed, autoplay=args.autoplay, mute=args.mute
+        )
     except NoDisplayError as exc:
         print(
             f"callback-quest: no display available ({exc}); running the headless autoplay instead",
@@ -249,11 +305,11 @@ def _run_headless(args: argparse.Namespace) -> int:
     from game.app import App
 
     app = App(
+        _scene(args, headless=True),
         headless=True,
         seed=args.seed,
         autoplay=True,
         render=not args.no_render,
-        brain=args.brain,
         mute=True,
     )
     recorder = _recorder(app, args)
@@ -280,6 +336,19 @@ def _run_headless(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_wiring(args: argparse.Namespace) -> int:
+    from game.app import App
+    from game.engine.wiring import edges, to_mermaid
+
+    app = App(headless=True, seed=args.seed, autoplay=True, render=False, brain=args.brain)
+    try:
+        app.run_for(10.0 if args.seconds is None else args.seconds)
+        sys.stdout.write(to_mermaid(edges(app.bus)))
+    finally:
+        app.close()
+    return EXIT_OK
+
+
 # -- record and replay ------------------------------------------------------------
 
 
@@ -294,16 +363,23 @@ def _check_replay_args(args: argparse.Namespace) -> None:
             (args.record, "--record"),
             (args.chat, "--chat"),
             (args.autoplay or None, "--autoplay"),
+            (args.wiring or None, "--wiring"),
         ):
             if given is not None:
                 refuse(f"--replay cannot be combined with {flag}")
         if args.brain != "rule":
             refuse("--replay takes the brain from the file; drop --brain")
+        if args.quests is not None:
+            refuse("--replay plays the village's quest line; drop --quests")
     elif args.window:
         refuse("--window goes with --replay (a normal run opens a window anyway)")
+    if args.wiring and args.chat is not None:
+        refuse("--wiring prints a game run's wiring; --chat runs no game")
     if args.record is not None:
         if args.chat is not None:
             refuse("--record records a game run, not --chat")
+        if args.quests is not None:
+            refuse("--record records the village's quest line (a replay plays it); drop --quests")
         if args.brain != "rule":
             refuse(
                 f"--record needs --brain rule: {args.brain!r} answers on the wall clock's "

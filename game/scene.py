@@ -87,6 +87,9 @@ class Bot(Protocol):
     def before_tick(self, tick: int) -> None:
         """Look at the scene and post this tick's input."""
 
+    def release(self) -> None:
+        """Let go of every key held (the player takes over); ``before_tick`` resumes play."""
+
 
 class Scene(Protocol):
     """What the App needs of a scene; nothing else of it is the App's business."""

@@ -243,7 +243,7 @@ class FakeWindowApp:
 
     made: ClassVar[list[FakeWindowApp]] = []
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, scene_factory: object = None, **kwargs: object) -> None:
         self.autoplay = None
         self.headless = False
         self.ran_for: float | None = None

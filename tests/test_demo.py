@@ -197,11 +197,12 @@ def stand_on_hazard(app: App) -> None:
     put_player(app, (hx + 2, hy + 2))
 
 
-def test_hazard_penalty_takes_five_points_but_never_below_zero(game: App) -> None:
+def test_hazard_penalty_takes_five_points_even_below_zero(game: App) -> None:
+    # The floating "−5" always tells the truth: at 0 the score goes to −5.
     scene = game.scene
     stand_on_hazard(game)
     assert scene.scoreboard.hazard_hits == 1
-    assert scene.scoreboard.score == 0
+    assert scene.scoreboard.score == -5
     game.run_ticks(int(hazard_module.SAFE_TIME * SECOND) + 1)
     scene.scoreboard.score = 12
     put_player(game, OPEN_GROUND)

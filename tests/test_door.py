@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+import pygame
 import pytest
 
 from game.app import App
 from game.demo.autoplay import Autoplay
-from game.demo.door import DOOR, OPEN_DELAY, PLATE, PlateDoor
+from game.demo.door import DOOR, OPEN_DELAY, OPEN_TIME, PLATE, PlateDoor
 from game.demo.entities import Player
 from game.engine.collisions import Box
 
@@ -111,5 +112,44 @@ def test_the_door_has_its_own_part_of_the_state_hash(game: App) -> None:
 def test_the_demo_declares_its_layer_pairs(game: App) -> None:
     with pytest.raises(ValueError, match="never lets these layers meet"):
         game.world.on_enter("coin", "hazard", lambda a, b: None)
-    with pytest.raises(ValueError, match="unknown layer 'lamp'"):
-        game.world.add((0, 0, 1, 1), layer="lamp")
+    with pytest.raises(ValueError, match="unknown layer 'cloud'"):
+        game.world.add((0, 0, 1, 1), layer="cloud")
+
+
+def test_the_open_door_shuts_when_its_timer_fires_and_the_plate_opens_it_again(game: App) -> None:
+    door = game.scene.mechanic(PlateDoor)  # type: ignore[attr-defined]
+    step_on_the_plate(game)
+    put_player(game, NORTH_OF_DOOR)
+    game.run_ticks(round(OPEN_DELAY * SECOND))
+    assert door.is_open
+    game.run_ticks(round(OPEN_TIME * SECOND) - 2)
+    assert door.is_open
+    game.run_ticks(2)
+    assert not door.is_open and game.world.query_rect(DOOR, mask="door")
+    step_on_the_plate(game)
+    assert door.pressed_down()
+
+
+def test_the_door_does_not_shut_on_someone_standing_in_the_gap(game: App) -> None:
+    door = game.scene.mechanic(PlateDoor)  # type: ignore[attr-defined]
+    step_on_the_plate(game)
+    game.run_ticks(round(OPEN_DELAY * SECOND))
+    put_player(game, (DOOR[0] + 10, DOOR[1] - 10))  # in the gap
+    game.run_ticks(round(OPEN_TIME * SECOND) + SECOND)
+    assert door.is_open  # it waits
+    put_player(game, SOUTH_OF_DOOR)
+    game.run_ticks(SECOND)
+    assert not door.is_open
+
+
+def test_the_doorway_is_touched_only_through_the_open_door(game: App) -> None:
+    entered: list[object] = []
+    game.world.on_enter("player", "doorway", lambda a, b: entered.append(b))
+    put_player(game, NORTH_OF_DOOR)
+    game.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_DOWN, mod=0, unicode="", scancode=0))
+    game.run_ticks(SECOND)
+    assert not entered  # shut: the player is stopped at the door
+    step_on_the_plate(game)
+    put_player(game, NORTH_OF_DOOR)
+    game.run_ticks(round(OPEN_DELAY * SECOND) + SECOND)
+    assert entered

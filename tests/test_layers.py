@@ -16,8 +16,10 @@ LAYERS = {
     "game.text": 1,
     "game.widgets": 2,
     "game.npc": 3,
+    "game.quests": 3,  # the quest engine: the core's events and the brain's NpcUnderstood
     "game.scene": 3,
     "game.assets": 1,  # where the data files are: a leaf any layer above may use
+    "game.records": 1,  # the best time and score in the user's data folder: a leaf too
     "game.audio": 3,
     "game.demo": 4,
 }
@@ -25,7 +27,7 @@ ENTRY = 5  # app, cli, playback, __main__
 #: Modules that must not import pygame (the pure core, text algorithms, the brains).
 NO_PYGAME = ("game.engine.", "game.text.", "game.scene", "game.npc.brain", "game.npc.rule_brain",
              "game.npc.dialogue", "game.npc.brain_spec", "game.npc.understand",
-             "game.npc.matcher")  # fmt: skip
+             "game.npc.matcher", "game.quests.", "game.records")  # fmt: skip
 
 
 def module_name(path: Path) -> str:

@@ -111,14 +111,21 @@ def test_bruno_following_to_ada_never_covers_her_answer(app: App) -> None:
     frames(app, 10 * SECOND)
 
 
-def test_the_hint_speaks_the_ui_language_after_a_chinese_line(app: App) -> None:
+def test_the_hint_speaks_the_ui_language_whatever_the_npc_last_spoke(app: App) -> None:
     hold(app, pygame.K_UP, 20)
-    say(app, "你好")
+    say(app, "你好")  # the UI follows the player into Chinese
     frames(app, 6 * SECOND)
     hints = [text for kind, _, _, text in app.visible_text() if kind == "hint"]
+    assert hints == ["按回车和艾达说话"]
+    assert "艾达" in [text for kind, _, _, text in app.visible_text() if kind == "label"]
+    # An English UI with Ada still speaking Chinese (she last heard Chinese): her
+    # label follows the conversation, the hint the UI.
+    language = next(m for m in app.scene.mechanics if type(m).__name__ == "UiLanguage")
+    language.code = "en"  # type: ignore[attr-defined]
+    frames(app, 2)
+    assert npc(app, "guide").name == "艾达"
+    hints = [text for kind, _, _, text in app.visible_text() if kind == "hint"]
     assert hints == ["Enter: talk to Ada"]
-    labels = [text for kind, _, _, text in app.visible_text() if kind == "label"]
-    assert "艾达" in labels  # the label follows the conversation's language
 
 
 def test_name_labels_draw_over_the_player_sprite(app: App) -> None:

@@ -85,6 +85,9 @@ def test_a_compound_line_splits_into_clauses_with_their_acts() -> None:
         ("ok that's enough dancing", "negated"),
         ("don't follow me", "negated"),
         ("不要跟着我了", "negated"),
+        ("I don't want you to follow me", "negated"),
+        ("我不想让你跟着我", "negated"),
+        ("why not dance", "question"),  # a suggestion, not a refusal
         ("别跟着我了", "negated"),
         ("dance!", "request"),
         ("follow me", "request"),
@@ -133,6 +136,8 @@ def test_a_follow_up_that_names_a_topic_is_not_bare() -> None:
         ("Sam here", "Sam"),
         ("call me Zoë", "Zoë"),
         ("My name is Mary Jane", "Mary Jane"),
+        ("actually my name is Tom", "Tom"),
+        ("其实我叫小明", "小明"),
         ("This is Ravi speaking", "Ravi"),
         ("我叫小明", "小明"),
         ("我是小红！", "小红"),

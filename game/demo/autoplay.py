@@ -2,7 +2,9 @@
 
 It looks at the scene the way a player looks at the screen, decides where to
 go, and presses arrow keys, Enter and types text as pygame events: the game
-cannot tell it from a person. Its errands: pick up coins, keep away from the
+cannot tell it from a person. First it plays the quest line, reading the
+tracker's step as a player reads it; when the completion card shows it presses
+Enter; then, in free play, its errands: pick up coins, keep away from the
 hazard, walk to each NPC and talk, in English and in Chinese.
 """
 
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.demo.door import PlateDoor
 from game.demo.entities import Coin, Hazard, Player
 from game.engine.collisions import Box
 from game.scene import HEIGHT, WIDTH
@@ -40,6 +43,7 @@ REPLAN_EVERY = 20  # ticks
 RETRY_EVERY = 6  # ticks
 STUCK_TICKS = 45
 GIVE_UP_TICKS = 900  # an errand that takes longer than 15 s is dropped
+STEP_ASIDE = 48.0  # px: how far the bot steps off a trigger to walk onto it again
 
 #: What the bot says, per NPC, one visit's worth per entry, round robin.
 CONVERSATIONS: dict[str, list[list[str]]] = {
@@ -54,6 +58,16 @@ CONVERSATIONS: dict[str, list[list[str]]] = {
         ["hi there", "what's my score?", "bye"],
     ],
 }
+
+#: What the bot types for a quest step that waits for one of these intents.
+INTENT_LINES: dict[str, str] = {
+    "greeting": "你好",  # the first minute of a run holds both languages
+    "buy": "I want to buy bread",
+    "bread": "I want to buy bread",
+    "menu": "what do you sell?",
+}
+#: Ticks the bot looks at the completion card before pressing Enter (as a person reads it).
+CARD_TICKS = 360
 
 #: An NPC's bubble in these states is still answering: the bot waits.
 _BUSY = (BubbleState.THINKING, BubbleState.TYPING)
@@ -118,42 +132,174 @@ class Autoplay:
         next(self._errands)
         self._walk(tick)
 
+    def release(self) -> None:
+        """The player takes over: let go of every key, drop what was being typed."""
+        self._chat.clear()
+        self._release_all()
+
     # -- errands ------------------------------------------------------------------
 
     def _plan(self) -> Iterator[None]:
         """The bot's day, as a generator: each ``yield`` is one tick of deciding."""
         scene = self.scene
+        book = scene.quests.book
+        while not book.finished:
+            yield from self._quest_step()
+        yield from self._close_card()
         order = ["guide", "coins", "baker", "coins", "guide", "coins"]
         for errand in _cycle(order):
             if errand == "coins":
-                for _ in range(3):
-                    coin = self._nearest_coin()
-                    if coin is None:
-                        break
-                    give_up = scene.loop.tick + GIVE_UP_TICKS
-                    while coin in scene.coins and scene.loop.tick < give_up:
-                        self._goal = _cell_of(coin.spot)
-                        yield
+                yield from self._collect_coins(3)
             else:
-                npc = next(n for n in scene.npcs if n.key == errand)
-                give_up = scene.loop.tick + GIVE_UP_TICKS
-                while (not npc.in_range or self._distance_to(npc) > 60) and (
-                    scene.loop.tick < give_up
-                ):
-                    self._goal = _cell_of(_centre(npc.position, npc.SIZE))
-                    yield
-                self._goal = None
+                npc = self._npc(errand)
+                yield from self._walk_to(npc)
                 if not npc.in_range:
                     continue  # gave up on the way: no talking to no one
                 lines = CONVERSATIONS[errand][self._visits[errand] % len(CONVERSATIONS[errand])]
                 self._visits[errand] += 1
                 for line in lines:
-                    self._say(line)
-                    yield
-                    while self._chat or npc.bubble.state in _BUSY:
-                        yield
-                    self._wait_until = scene.loop.tick + 60
-                    yield
+                    yield from self._talk(npc, line)
+
+    # -- the quest line: do what the tracker says -----------------------------------
+
+    def _quest_step(self) -> Iterator[None]:
+        """One try at the active step, chosen by its condition, as a player reads the tracker."""
+        scene = self.scene
+        book = scene.quests.book
+        step = book.step
+        assert step is not None
+        condition = step.condition
+        where = (book.quest_index, book.step_index)
+        if condition.kind == "intent":
+            npc = self._npc(condition.who or "")
+            yield from self._walk_to(npc)
+            if npc.in_range:
+                said = next((INTENT_LINES[n] for n in condition.names if n in INTENT_LINES), "hi")
+                yield from self._talk(npc, said)
+        elif condition.kind == "delivered":
+            npc = self._npc(condition.who or "")
+            yield from self._walk_to(npc)
+        elif condition.kind == "collision" and condition.names[1] == "coin":
+            yield from self._collect_coins(1)
+        elif condition.kind == "collision" and condition.names[1] == "doorway":
+            door = scene.mechanic(PlateDoor)
+            if not door.is_open and door.opening is None:  # shut again: the plate first
+                yield from self._walk_onto(
+                    self._trigger_of("plate"), where, until=door.pressed_down
+                )
+            yield from self._walk_onto(self._trigger_of("doorway"), where)
+        elif condition.kind == "collision":
+            yield from self._walk_onto(self._trigger_of(condition.names[1]), where)
+        elif condition.names == ("bell",):
+            yield from self._walk_onto(self._trigger_of("bell"), where)
+        elif condition.names == ("lamp_lit",):
+            if scene.day.dark:
+                yield from self._walk_onto(self._trigger_of("lamp"), where)
+            else:
+                yield from self._collect_coins(1)  # until dusk
+        else:  # a step that waits for others (the bell heard, the lamplighter's timer)
+            self._goal = None
+            while (book.quest_index, book.step_index) == where:
+                yield
+
+    def _trigger_of(self, layer: str) -> tuple[float, float]:
+        """The centre of the nearest collider on ``layer``, as the player sees the thing."""
+        px, py = _centre(self.scene.player.position, Player.SIZE)
+        centres = [
+            (box.x + box.w / 2, box.y + box.h / 2)
+            for box in (c.rect for c in self.scene.context.world if c.layer == layer)
+        ]
+        if not centres:
+            raise LookupError(f"the bot cannot find anything on layer {layer!r}")
+        return min(centres, key=lambda c: (math.dist(c, (px, py)), c))
+
+    def _walk_onto(
+        self,
+        point: tuple[float, float],
+        where: tuple[int, int],
+        until: Callable[[], bool] = lambda: False,
+    ) -> Iterator[None]:
+        """Walk to ``point`` until the step moves on, ``until()``, or a while has passed.
+
+        A trigger reacts when the player *enters* it: standing on one that did
+        nothing (the bell resting, the lamps in daylight), the bot steps off
+        and back on, as a player would.
+        """
+        scene = self.scene
+        book = scene.quests.book
+        give_up = scene.loop.tick + GIVE_UP_TICKS
+        goal = _cell_of(point)
+        aside = _cell_of((point[0], point[1] + STEP_ASIDE))
+        arrived = None
+        while (
+            (book.quest_index, book.step_index) == where
+            and scene.loop.tick < give_up
+            and not until()
+        ):
+            here = _cell_of(_centre(scene.player.position, Player.SIZE))
+            if here == goal and arrived is None:
+                arrived = scene.loop.tick
+            if arrived is not None and scene.loop.tick - arrived > 30:
+                self._goal = aside
+                if here == aside:
+                    arrived = None
+            else:
+                self._goal = goal
+            yield
+        self._goal = None
+
+    def _close_card(self) -> Iterator[None]:
+        """Look at the completion card a moment, then Enter: free play.
+
+        One press, then a second's patience: in a window several frames pass
+        before the tick that delivers it, and a second Enter would open the chat.
+        """
+        scene = self.scene
+        self._goal = None
+        shown = scene.loop.tick
+        pressed = -CARD_TICKS
+        while scene.ending.visible:
+            tick = scene.loop.tick
+            if tick - shown >= CARD_TICKS and tick - pressed >= 60 and not self._chat:
+                self._press(pygame.K_RETURN)
+                pressed = tick
+            yield
+
+    # -- errands --------------------------------------------------------------------
+
+    def _npc(self, key: str) -> ChatNPC:
+        return next(n for n in self.scene.npcs if n.key == key)
+
+    def _collect_coins(self, how_many: int) -> Iterator[None]:
+        scene = self.scene
+        for _ in range(how_many):
+            coin = self._nearest_coin()
+            if coin is None:
+                self._goal = None
+                yield
+                return
+            give_up = scene.loop.tick + GIVE_UP_TICKS
+            while coin in scene.coins and scene.loop.tick < give_up:
+                self._goal = _cell_of(coin.spot)
+                yield
+
+    def _walk_to(self, npc: ChatNPC) -> Iterator[None]:
+        """Walk up to ``npc`` (within its talk radius and 60 px), or give up after a while."""
+        scene = self.scene
+        give_up = scene.loop.tick + GIVE_UP_TICKS
+        while (not npc.in_range or self._distance_to(npc) > 60) and scene.loop.tick < give_up:
+            self._goal = _cell_of(_centre(npc.position, npc.SIZE))
+            yield
+        self._goal = None
+
+    def _talk(self, npc: ChatNPC, line: str) -> Iterator[None]:
+        """Say ``line``, wait for the answer to be typed out, then read it for a second."""
+        self._say(line)
+        yield
+        while self._chat or npc.bubble.state in _BUSY:
+            yield
+        self._wait_until = self.scene.loop.tick + 60
+        yield
 
     def _nearest_coin(self) -> Coin | None:
         px, py = _centre(self.scene.player.position, Player.SIZE)
@@ -183,6 +329,10 @@ class Autoplay:
             ]
         )
         self.said += 1
+
+    def _press(self, key: int) -> None:
+        tick = self.scene.loop.tick
+        self._chat.extend([(tick, _key(pygame.KEYDOWN, key)), (tick, _key(pygame.KEYUP, key))])
 
     def _type(self, tick: int) -> None:
         while self._chat and self._chat[0][0] <= tick:

@@ -56,7 +56,7 @@ class Coins(Mechanic):
         self.remove_collider(coin_body)
         coin.collider = None
         self.coins.remove(coin)
-        self.score.score += COIN_POINTS
+        self.score.add(COIN_POINTS, coin.spot)
         self.score.coins_collected += 1
         self.after(self.rng.uniform(*COIN_RESPAWN), self.respawn, name="coin respawn")
 

@@ -21,7 +21,9 @@ from game.engine.loop import FixedUpdate
 from game.npc.brain import Brain, has_cjk
 from game.npc.chat import ChatNPC, ConversationLog, NpcAction, NpcSpoke
 from game.npc.dialogue import load_npc
+from game.npc.explain import BusExplainer
 from game.npc.rule_brain import RuleBrain
+from game.quests.events import Signal
 from game.scene import DrawLayer, Mechanic, SceneContext
 from game.widgets.bubble import BubbleStyle, SpeechBubble, layout_at
 from game.widgets.chat_events import ChatSubmitted
@@ -87,6 +89,8 @@ class Conversations(Mechanic):
         self.facts = facts
         self.text_speed = 0
         self.log = ConversationLog(50)
+        # The guide answers "what just happened?" and "who listens to X?" from the bus.
+        self.explainer = BusExplainer(self.bus)
         self.player_bubble = self._bubble()
         self.npcs = [self._npc(key, brain) for key in VILLAGERS]
         self._labels = TextCache(load_font(14), capacity=32)
@@ -102,6 +106,7 @@ class Conversations(Mechanic):
         self.on(ChatSubmitted, self.say)
         self.on(NpcAction, self.perform)
         self.on(NpcSpoke, self.count_reply)
+        self.on(Signal, self.hear_signal)
         self.on(ActionPressed, self.on_action)
         self.on(MouseDown, self.on_click)
         self.draws(DrawLayer.FIGURES, self.draw_villagers)
@@ -134,6 +139,7 @@ class Conversations(Mechanic):
             log=self.log,
             layer="npc",
             talk_layer="talk",
+            live=self.explainer if key == "guide" else None,
         )
 
     # -- callbacks ----------------------------------------------------------------------
@@ -172,6 +178,17 @@ class Conversations(Mechanic):
         """An NPC was asked to do something."""
         npc = next(n for n in self.npcs if n.key == event.npc)
         npc.perform(event.action)
+
+    def hear_signal(self, event: Signal) -> None:
+        """The bell rang: each villager turns to it a moment later and dances."""
+        if event.name != "bell":
+            return
+        for n, npc in enumerate(self.npcs):
+            self.after(0.3 + 0.4 * n, self._bell_heard, npc, name=f"{npc.key} hears the bell")
+
+    def _bell_heard(self, npc: ChatNPC) -> None:
+        npc.dance()
+        self.bus.publish(Signal("bell_heard", npc.key))
 
     def count_reply(self, event: NpcSpoke) -> None:
         """Count the NPCs' answers (for the summary)."""
@@ -235,18 +252,15 @@ class Conversations(Mechanic):
     # -- drawing ---------------------------------------------------------------------------
 
     def draw_villagers(self, surface: pygame.Surface, alpha: float) -> None:
-        """Each NPC: a robe, a face, eyes (spinning while dancing), a name label."""
+        """Each NPC: a robe, a face, eyes, a name label; dancing, it hops, sways and sings."""
+        time = self.loop.time + alpha * self.loop.step
         for npc in self.npcs:
             x, y = lerp(npc.previous, npc.position, alpha)
-            robe, face = NPC_LOOKS.get(npc.key, ((120, 160, 200), (240, 210, 180)))
             body = pygame.Rect(round(x), round(y), ChatNPC.SIZE, ChatNPC.SIZE)
-            facing = (math.sin(npc.spin), math.cos(npc.spin)) if npc.spin else npc.facing
-            pygame.draw.rect(surface, robe, body, border_radius=10)
-            pygame.draw.rect(surface, OUTLINE, body, width=2, border_radius=10)
-            head = pygame.Rect(0, 0, 18, 14)
-            head.midtop = (body.centerx, body.top + 3)
-            pygame.draw.ellipse(surface, face, head)
-            eyes(surface, body, facing)
+            if npc.dancing:
+                self._draw_dancer(surface, npc, body, time)
+            else:
+                self._draw_figure(surface, npc, body, npc.facing)
 
     def label(self, npc: ChatNPC) -> pygame.Surface:
         """The name label of ``npc`` (cached)."""
@@ -267,6 +281,45 @@ class Conversations(Mechanic):
                 place = placed
             surface.blit(self._labels.render(npc.name, NAME_SHADOW), place.move(1, 1))
             surface.blit(label, place)
+
+    def _draw_figure(
+        self, surface: pygame.Surface, npc: ChatNPC, body: pygame.Rect, facing: tuple[float, float]
+    ) -> None:
+        robe, face = NPC_LOOKS.get(npc.key, ((120, 160, 200), (240, 210, 180)))
+        pygame.draw.rect(surface, robe, body, border_radius=10)
+        pygame.draw.rect(surface, OUTLINE, body, width=2, border_radius=10)
+        head = pygame.Rect(0, 0, 18, 14)
+        head.midtop = (body.centerx, body.top + 3)
+        pygame.draw.ellipse(surface, face, head)
+        eyes(surface, body, facing)
+
+    def _draw_dancer(
+        self, surface: pygame.Surface, npc: ChatNPC, body: pygame.Rect, time: float
+    ) -> None:
+        """Hop on every beat, lean left and right, arms up, notes rising: a dance."""
+        beat = time * 2.5 * math.tau  # 2.5 hops a second
+        hop = round(abs(math.sin(beat / 2)) * 14)
+        lean = math.sin(beat / 4) * 18  # degrees
+        size = ChatNPC.SIZE + 16
+        sprite = pygame.Surface((size, size), pygame.SRCALPHA)
+        figure = pygame.Rect(8, 8, ChatNPC.SIZE, ChatNPC.SIZE)
+        robe = NPC_LOOKS.get(npc.key, ((120, 160, 200), (240, 210, 180)))[0]
+        for side in (-1, 1):  # arms waving above the head
+            shoulder = (figure.centerx + side * 10, figure.top + 14)
+            hand = (figure.centerx + side * 16, figure.top - 4 + round(math.sin(beat) * 4 * side))
+            pygame.draw.line(sprite, OUTLINE, shoulder, hand, 5)
+            pygame.draw.line(sprite, robe, shoulder, hand, 3)
+        self._draw_figure(sprite, npc, figure, (math.sin(npc.spin), 1.0))
+        turned = pygame.transform.rotate(sprite, lean)
+        surface.blit(turned, turned.get_rect(center=(body.centerx, body.centery - hop)))
+        for n in range(2):  # notes drifting up on alternate sides
+            rise = (time * 1.2 + n * 0.5) % 1.0
+            side = 1 if n == 0 else -1
+            nx = body.centerx + side * (20 + round(rise * 6))
+            ny = body.top - 6 - round(rise * 30)
+            pygame.draw.circle(surface, OUTLINE, (nx, ny), 4)
+            pygame.draw.line(surface, OUTLINE, (nx + 3, ny), (nx + 3, ny - 12), 2)
+            pygame.draw.line(surface, OUTLINE, (nx + 3, ny - 12), (nx + 8, ny - 9), 2)
 
     def draw_bubbles(self, surface: pygame.Surface, alpha: float) -> None:
         """Every bubble where the layout step put it (then the labels); without one, of

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 __all__ = ["LAYERS", "PAIRS"]
 
-LAYERS = ("wall", "player", "npc", "talk", "coin", "hazard", "door", "plate")
+LAYERS = (
+    "wall",
+    "player",
+    "npc",
+    "talk",
+    "coin",
+    "hazard",
+    "door",
+    "plate",
+    "doorway",
+    "bell",
+    "lamp",
+)
 
 PAIRS = (
     ("player", "wall"),  # walls stop the player ...
@@ -22,4 +34,7 @@ PAIRS = (
     ("player", "door"),  # a closed door is a wall
     ("npc", "door"),
     ("player", "plate"),  # the pressure plate that opens it
+    ("player", "doorway"),  # the open door's gap: passing through it (a trigger)
+    ("player", "bell"),  # the bell in the square (a trigger)
+    ("player", "lamp"),  # the street lamps' posts (triggers)
 )

@@ -1,4 +1,4 @@
-"""What is drawn over the village: the HUD, the conversation log (H), the debug overlay (F3)."""
+"""Drawn over the village: the HUD, the conversation log (H), debug (F3) and wiring (F4)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from game.demo.chat_box import ChatBox
 from game.demo.coins import Coins
 from game.demo.conversations import Conversations
 from game.demo.daylight import DayNight
+from game.demo.language import UiLanguage
 from game.demo.pause import Pause
 from game.demo.score import Scoreboard
 from game.demo.toast import Toast
@@ -19,6 +20,7 @@ from game.widgets.debug import DebugOverlay
 from game.widgets.fonts import load_font
 from game.widgets.hud import Hud
 from game.widgets.log_panel import LogPanel
+from game.widgets.wiring_view import WiringOverlay
 
 __all__ = ["LOG_PRIORITY", "Overlays"]
 
@@ -27,9 +29,9 @@ LOG_PRIORITY = 300
 
 
 class Overlays(Mechanic):
-    """The HUD (score, coins left, clock, a hint), the log panel and the debug overlay.
+    """The HUD (score, coins left, clock, a hint), the log panel, the debug and wiring overlays.
 
-    Reacts to the ``log`` and ``debug`` actions (they work while paused too).
+    Reacts to the ``log``, ``debug`` and ``wiring`` actions (they work while paused too).
     Shows game state and changes none, so it has no part in the state hash.
     """
 
@@ -45,8 +47,10 @@ class Overlays(Mechanic):
         pause: Pause,
         toast: Toast,
         font: pygame.font.Font,
+        language: UiLanguage,
     ) -> None:
         super().__init__(context)
+        self.language = language
         self.score = score
         self.coins = coins
         self.day = day
@@ -62,6 +66,7 @@ class Overlays(Mechanic):
         #: Where the layout step put the hint this frame (``None``: no room, not drawn);
         #: unset, the hint sits at its home spot.
         self.hint_placement: Callable[[], tuple[int, int] | None] | None = None
+        self.wiring = WiringOverlay(self.bus, font=load_font(15))
         self.on(ActionPressed, self.on_action)
         # Above the chat box and the pause panel (P/Esc), which take keys at 100 and 200:
         # while the log is open its scroll keys and the wheel are its own.
@@ -71,6 +76,7 @@ class Overlays(Mechanic):
         self.draws(DrawLayer.HUD, self.draw_hud)
         self.draws(DrawLayer.MODAL, self.draw_log)  # opaque, over the pause panel
         self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.debug.draw(surface))
+        self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.wiring.draw(surface))
 
     @property
     def boxes_shown(self) -> bool:
@@ -78,11 +84,13 @@ class Overlays(Mechanic):
         return self.debug.visible
 
     def on_action(self, event: ActionPressed) -> None:
-        """H toggles the log panel, F3 the debug overlay."""
+        """H toggles the log panel, F3 the debug overlay, F4 the wiring."""
         if event.action == "log":
             self.log_panel.toggle()
         elif event.action == "debug":
             self.debug.toggle()
+        elif event.action == "wiring":
+            self.wiring.toggle()
 
     def on_key(self, event: KeyDown) -> bool | None:
         """PageUp/PageDown scroll the open log a page, Up/Down an entry (not while typing)."""
@@ -110,13 +118,21 @@ class Overlays(Mechanic):
         """What the HUD suggests now."""
         if self.toast.text:
             return self.toast.text
+        zh = self.language.code == "zh"
         if self.loop.paused and not self.pause.visible:
-            return "Paused while the window is in the background: click or press a key"
+            return (
+                "窗口在后台，游戏已暂停：点击或按任意键继续"
+                if zh
+                else "Paused while the window is in the background: click or press a key"
+            )
         if self.chat.is_open or self.loop.paused:
             return ""
         npc = self.people.nearest_npc()
-        # The UI speaks English: the NPC's English name, whatever language they last spoke.
-        return f"Enter: talk to {npc.dialogue.name}" if npc is not None else ""
+        if npc is None:
+            return ""
+        # The UI's language names the NPC, whatever language they last spoke.
+        name = npc.dialogue.names.get("zh" if zh else "en", npc.dialogue.name)
+        return f"按回车和{name}说话" if zh else f"Enter: talk to {name}"
 
     def debug_stats(self) -> dict[str, object]:
         """Lines for the debug overlay."""
@@ -149,7 +165,7 @@ class Overlays(Mechanic):
         self.hud.draw(
             surface,
             score=self.score.score,
-            coins_left=len(self.coins.coins),
+            score_label="分数" if self.language.code == "zh" else "Score",
             clock=self.day.clock(),
             hint=hint,
             hint_at=hint_at,

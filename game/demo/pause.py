@@ -19,6 +19,7 @@ from game.engine.input_events import (
 )
 from game.engine.platform.bindings import KeyInput
 from game.engine.platform.input import InputMapper
+from game.records import Records
 from game.scene import DrawLayer, Mechanic, SceneContext
 from game.widgets.button import Button, Menu
 from game.widgets.text import TextCache
@@ -29,9 +30,11 @@ __all__ = ["CONTROLS", "Pause", "PausePanel"]
 CONTROLS = (
     ("Arrows / WASD", "walk"),
     ("Enter or T", "talk (Enter sends, Esc cancels)"),
+    ("J", "quest log"),
     ("H", "conversation log"),
     ("P / Esc", "pause"),
     ("F3", "debug overlay"),
+    ("F4", "who reacts to what"),
     ("F10", "one step while paused"),
 )
 
@@ -58,8 +61,11 @@ class PausePanel:
         on_quit: Callable[[], object],
         size: tuple[int, int],
         let_through: Collection[int] = (),
+        footer: Callable[[], str] = str,
     ) -> None:
         self.bus = bus
+        #: A line under the controls (the best time and score), read each frame.
+        self.footer = footer
         #: Keys that still reach the game under the panel (debug overlay, single step, log).
         self.let_through = frozenset(let_through)
         self.size = size
@@ -73,7 +79,7 @@ class PausePanel:
                 Button("Quit", on_quit),
             ]
         )
-        self.panel = pygame.Rect(0, 0, 760, 300)
+        self.panel = pygame.Rect(0, 0, 760, 380)
         self.panel.center = (size[0] // 2, size[1] // 2)
         self.menu.layout((self.panel.right - 28 - 110, self.panel.centery + 10))
         self._modal: Modal | None = None
@@ -138,6 +144,10 @@ class PausePanel:
             self._backdrop = self._compose()
         surface.blit(self._backdrop, (0, 0))
         self.menu.draw(surface, self.text)
+        footer = self.footer()
+        if footer:
+            place = (self.panel.left + 28, self.panel.bottom - 40)
+            surface.blit(self.text.render(footer, KEY), place)
 
     def _compose(self) -> pygame.Surface:
         backdrop = pygame.Surface(self.size, pygame.SRCALPHA)
@@ -164,7 +174,13 @@ class Pause(Mechanic):
     """
 
     def __init__(
-        self, context: SceneContext, *, chat: ChatBox, people: Conversations, font: pygame.font.Font
+        self,
+        context: SceneContext,
+        *,
+        chat: ChatBox,
+        people: Conversations,
+        font: pygame.font.Font,
+        records: Records | None = None,
     ) -> None:
         super().__init__(context)
         self.chat = chat
@@ -180,7 +196,8 @@ class Pause(Mechanic):
             speed_label=lambda: f"Text speed: {TEXT_SPEEDS[people.text_speed][0]}",
             on_quit=self.quit,
             size=context.size,
-            let_through=_keys_of(context.input, ("debug", "step", "log")),
+            let_through=_keys_of(context.input, ("debug", "wiring", "step", "log", "quests")),
+            footer=records.describe if records is not None else str,
         )
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.MODAL, lambda surface, alpha: self.panel.draw(surface))

@@ -11,28 +11,38 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TypeVar
 
 import pygame
 
 from game.demo.autoplay import Autoplay
+from game.demo.bell import Bell
 from game.demo.chat_box import ChatBox
 from game.demo.coins import Coins
 from game.demo.conversations import BrainFactory, Conversations
 from game.demo.daylight import DayNight
 from game.demo.door import PlateDoor
+from game.demo.ending import Ending
+from game.demo.errands import Errands
+from game.demo.feedback import FloatingPoints
 from game.demo.hazard import HazardPatrol
+from game.demo.help import ControlsHelp
+from game.demo.lamps import Lamps
+from game.demo.language import UiLanguage
 from game.demo.layers import LAYERS, PAIRS
 from game.demo.on_screen_text import OnScreenText, VisibleText
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.player import PlayerCharacter
+from game.demo.quests import Quests
 from game.demo.score import Scoreboard
 from game.demo.toast import Toast
 from game.demo.village import Village
 from game.npc.brain import Brain
 from game.npc.brain_spec import make_brain, parse_brain_spec
 from game.npc.rule_brain import RuleBrain
+from game.records import Records
 from game.scene import Mechanic, Painter, Post, SceneContext, SceneFactory, paint_in_order
 from game.widgets.fonts import load_font
 
@@ -45,11 +55,21 @@ class DemoScene:
     """The village: a player, coins, a patrolling hazard, two NPCs and a day that turns.
 
     ``brain(rules)`` makes each NPC's chat brain from its rule brain (default:
-    the rule brain answers). Implements :class:`game.scene.Scene`.
+    the rule brain answers); ``quest_file`` is the quest file (default: the
+    village's, ``assets/quests/village.toml``); ``records`` keeps the best
+    time and score (default: in memory only). Implements :class:`game.scene.Scene`.
     """
 
-    def __init__(self, context: SceneContext, *, brain: BrainFactory | None = None) -> None:
+    def __init__(
+        self,
+        context: SceneContext,
+        *,
+        brain: BrainFactory | None = None,
+        quest_file: Path | None = None,
+        records: Records | None = None,
+    ) -> None:
         self.context = context
+        self.records = records if records is not None else Records()
         context.world.declare(LAYERS, PAIRS)  # which layers meet: game/demo/layers.py
         font = load_font(18)
         # Order matters where two mechanics react to the same event: a FixedUpdate
@@ -57,6 +77,7 @@ class DemoScene:
         # ids (the order of collision events) in this order too.
         self.mechanics: list[Mechanic] = [
             score := Scoreboard(context),  # points and tallies; reacts to nothing
+            language := UiLanguage(context),  # ChatSubmitted: the language hints are shown in
             Village(context),  # walls and the map's edges; the painted ground
             chat := ChatBox(context, font),  # Enter/T opens it; Enter → ChatSubmitted
             you := PlayerCharacter(context, chat),  # FixedUpdate: steer, slide along walls
@@ -74,8 +95,22 @@ class DemoScene:
                 brain=brain,
             ),
             day := DayNight(context),  # timers.every(1.0) turns the sun; the night tint
-            pause := Pause(context, chat=chat, people=people, font=load_font(20)),  # P/Esc, F10
-            overlays := Overlays(  # HUD; H → log panel (scrolls); F3 → debug overlay
+            Errands(
+                context, you, people.npcs
+            ),  # StepCompleted gives an item; on_enter player/talk hands it over
+            Bell(context),  # on_enter player/bell → Signal("bell"); villagers and slime react
+            Lamps(
+                context, day=day, toast=toast, language=language
+            ),  # on_enter player/lamp, every()
+            quests := Quests(  # the quest engine on the bus; tracker; J → quest log
+                context, score=score, people=people, language=language, path=quest_file
+            ),
+            FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
+            ControlsHelp(context, language),  # move/ChatSubmitted tick it off; F1 hides it
+            pause := Pause(  # P/Esc, F10
+                context, chat=chat, people=people, font=load_font(20), records=self.records
+            ),
+            overlays := Overlays(  # HUD; H → log (scrolls); F3 → debug overlay; F4 → wiring
                 context,
                 score=score,
                 coins=coins,
@@ -85,8 +120,14 @@ class DemoScene:
                 pause=pause,
                 toast=toast,
                 font=font,
+                language=language,
             ),
-            PlateDoor(context),  # on_enter player/plate → a timer opens the door 3 s later
+            ending := Ending(  # QuestLineCompleted → the completion card, the records
+                context, score=score, language=language, records=self.records
+            ),
+            PlateDoor(
+                context
+            ),  # on_enter player/plate → timers open the door 3 s later, shut it 6 s on
             # Each frame, before any text: places bubbles, labels and the hint.
             text := OnScreenText(context, people=people, overlays=overlays, chat=chat),
         ]
@@ -96,6 +137,9 @@ class DemoScene:
         # What the rest of the game (the bot, the tests) asks about.
         self.loop = context.loop
         self.scoreboard = score
+        self.quests = quests
+        self.ending = ending
+        self.language = language
         self.day = day
         self.people = people
         self.chat = chat.box
@@ -152,10 +196,15 @@ class DemoScene:
     def summary(self) -> dict[str, object]:
         """The village's fields in the headless JSON summary."""
         score = self.scoreboard
+        book = self.quests.book
         return {
             "npc_replies": score.npc_replies,
             "score": score.score,
             "coins_collected": score.coins_collected,
+            "quests_completed": book.quest_index,
+            "quests_total": len(book.line.quests),
+            "game_completed": book.finished,
+            "completed_at_tick": book.completed_at_tick,
         }
 
     def text_entry_active(self) -> bool:
@@ -172,21 +221,26 @@ class DemoScene:
             mechanic.close()
 
 
-def demo_scene(brain: str = "rule") -> SceneFactory:
+def demo_scene(
+    brain: str = "rule", *, quests: Path | None = None, records: Records | None = None
+) -> SceneFactory:
     """A factory for ``App``: the village, its NPCs answering through ``brain``.
 
     ``brain`` is a spec (``"rule"``, ``"fake-llm"``, ``"module:factory"``), checked
     now, so a bad one fails before a window opens (``ValueError`` naming it).
+    ``quests`` replaces the quest file (a malformed one raises
+    :class:`~game.quests.QuestDataError` when the scene is built); ``records``
+    keeps the best time and score (default: in memory only).
     """
     spec = parse_brain_spec(brain)
 
     def build(context: SceneContext) -> DemoScene:
         if spec.kind == "rule":
-            return DemoScene(context)
+            return DemoScene(context, quest_file=quests, records=records)
 
         def chat_brain(rules: RuleBrain) -> Brain:
             return make_brain(spec, context.bus, rule=lambda: rules)
 
-        return DemoScene(context, brain=chat_brain)
+        return DemoScene(context, brain=chat_brain, quest_file=quests, records=records)
 
     return build

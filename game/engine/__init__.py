@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from game.engine.platform.viewport import *  # noqa: F403
     from game.engine.replay import *  # noqa: F403
     from game.engine.timers import *  # noqa: F403
+    from game.engine.wiring import *  # noqa: F403
 
 #: module -> the public names it gives this namespace
 _MODULES: dict[str, tuple[str, ...]] = {
@@ -34,6 +35,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "game.engine.events": (
         "HANDLED",
         "CascadeError",
+        "Delivery",
         "DispatchDepthError",
         "Event",
         "EventBus",
@@ -71,6 +73,13 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "LayerPairWarning",
         "PairCallback",
         "RectLike",
+    ),
+    # the live wiring: who reacts to what (F4, --wiring)
+    "game.engine.wiring": (
+        "Edge",
+        "RecentlyFired",
+        "edges",
+        "to_mermaid",
     ),
     # errors shared by the data readers
     "game.engine.errors": ("DataError",),

@@ -20,12 +20,16 @@ from enum import Enum
 from typing import Protocol
 
 # Re-exported: the NPC code asks the brain module which language a line is in.
+from game.engine.events import Event
 from game.text.cjk import has_cjk
 
 __all__ = [
+    "LIVE_QUESTIONS",
     "Action",
     "Brain",
     "ChatContext",
+    "LiveAnswers",
+    "NpcUnderstood",
     "ReplyCallbacks",
     "ReplyRequest",
     "ReplyState",
@@ -59,6 +63,18 @@ class ReplyState(str, Enum):
     CANCELLED = "cancelled"
 
 
+@dataclass(frozen=True, slots=True)
+class NpcUnderstood(Event):
+    """An NPC's brain understood the player's line as ``intent`` and finished answering it.
+
+    ``ChatNPC`` publishes it from the reply's end (``ReplyRequest.intent``); a quest step
+    may wait for it. Here, with the protocol, so the quest engine needs no pygame.
+    """
+
+    npc: str
+    intent: str
+
+
 class ReplyCallbacks(Protocol):
     """What an NPC implements to receive a reply (named like LangChain's callbacks)."""
 
@@ -75,6 +91,25 @@ class ReplyCallbacks(Protocol):
         """The brain failed; ``message`` is a short apology to show the player."""
 
 
+#: The questions a live-answer provider is asked by name: a dialogue intent with
+#: ``live = "what_happened"`` is answered by the provider, not by its own replies.
+LIVE_QUESTIONS = frozenset({"what_happened", "who_listens"})
+
+
+class LiveAnswers(Protocol):
+    """Answers computed from the running game, which a brain consults before its own.
+
+    ``answer(text, language, question)`` returns the reply to the player's
+    ``text`` in ``language`` (``"en"`` or ``"zh"``), or ``None`` when it has
+    none. ``question`` is one of :data:`LIVE_QUESTIONS` when the brain already
+    knows what was asked (its intent table said so); ``None`` asks the provider
+    to recognise the question itself. The guide's "what just happened?" is one
+    (:class:`game.npc.explain.BusExplainer`).
+    """
+
+    def answer(self, text: str, language: str, question: str | None = None) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ChatContext:
     """What a brain may know when it answers: who speaks, and live game facts."""
@@ -83,6 +118,8 @@ class ChatContext:
     player_name: str | None = None
     #: Live numbers for answers such as "how many coins are left?" (score, coins_left, clock…)
     facts: Mapping[str, object] = field(default_factory=dict)
+    #: Questions answered from the running game (None: this NPC has none).
+    live: LiveAnswers | None = None
 
 
 class Unheard:
@@ -133,6 +170,9 @@ class ReplyRequest:
         #: What the reply asks the NPC to do ("dance", "follow"), set by the brain before
         #: :meth:`end`; the NPC turns it into a bus event.
         self.action: str | None = None
+        #: The intent the brain understood the line as (``None``: not understood, or a
+        #: brain that does not say), set before :meth:`end`; the NPC publishes it.
+        self.intent: str | None = None
 
     @property
     def active(self) -> bool:

@@ -22,6 +22,8 @@ from game.npc.brain import (
     Action,
     Brain,
     ChatContext,
+    LiveAnswers,
+    NpcUnderstood,
     ReplyRequest,
     ReplyState,
     Unheard,
@@ -32,7 +34,7 @@ from game.npc.dialogue import Dialogue
 from game.npc.rule_brain import RuleBrain
 from game.widgets.bubble import SpeechBubble
 
-__all__ = ["ChatNPC", "ConversationLog", "NpcAction", "NpcSpoke"]
+__all__ = ["ChatNPC", "ConversationLog", "NpcAction", "NpcSpoke", "NpcUnderstood"]
 
 Vec = tuple[float, float]
 
@@ -72,7 +74,8 @@ class ChatNPC:
     """A villager with a brain, a speech bubble and a talk radius.
 
     ``facts()`` returns the live game numbers the brain may quote (score,
-    coins left, clock). The chat ``brain`` may be slow (a language model);
+    coins left, clock); ``live`` answers questions from the running game
+    (the guide's "what just happened?"). The chat ``brain`` may be slow (a language model);
     greetings and farewells always come from the NPC's own dialogue file.
 
     ``layer`` is the collision layer of its solid body, ``talk_layer`` that of
@@ -87,7 +90,7 @@ class ChatNPC:
     FOLLOW_TIME = 10.0
     FOLLOW_GAP = 44.0  # how close a following NPC walks behind the player
     SPEED = 150.0
-    DANCE_TIME = 1.5
+    DANCE_TIME = 3.0  # seconds: long enough to see a few hops
     THINK_TIME = 0.4
 
     def __init__(
@@ -107,8 +110,10 @@ class ChatNPC:
         talk_layer: str,
         mask: Iterable[str] | None = None,
         talk_mask: Iterable[str] | None = None,
+        live: LiveAnswers | None = None,
     ) -> None:
         self.key = dialogue.key
+        self.live = live
         self.dialogue = dialogue
         self.bus = bus
         self.timers = timers
@@ -175,7 +180,7 @@ class ChatNPC:
         """The player said ``text`` to this NPC: interrupt any reply and answer it."""
         self.language = "zh" if has_cjk(text) else "en"
         self._cancel_reply()
-        context = ChatContext(self.name, player_name, dict(self.facts()))
+        context = ChatContext(self.name, player_name, dict(self.facts()), self.live)
         callbacks = BubbleReply(self.bubble, think_time=self.THINK_TIME, on_done=self._replied)
         self._request = None
         request = self.brain.ask(text, context, callbacks)
@@ -216,6 +221,11 @@ class ChatNPC:
         self._dance = self.timers.every(
             self.DANCE_TIME / steps, self._spin_step, steps, times=steps, name=f"{self.key} dance"
         )
+
+    @property
+    def dancing(self) -> bool:
+        """Whether the dance's timer is still running."""
+        return self._dance is not None and self._dance.active
 
     def _spin_step(self, steps: int) -> None:
         self.spin = (self.spin + 2 * math.tau / steps) % math.tau
@@ -275,6 +285,9 @@ class ChatNPC:
             self._act(self._request)
 
     def _act(self, request: ReplyRequest) -> None:
+        if request.intent is not None and request.state is ReplyState.DONE:
+            intent, request.intent = request.intent, None  # once, like the action
+            self.bus.publish(NpcUnderstood(self.key, intent))
         action = request.action
         if action is not None and request.state is ReplyState.DONE:
             request.action = None  # once, whichever path gets here first

@@ -34,7 +34,7 @@ from typing import Any
 from game.assets import asset_path
 from game.engine._toml import tomllib
 from game.engine.errors import DataError
-from game.npc.brain import Action, has_cjk
+from game.npc.brain import LIVE_QUESTIONS, Action, has_cjk
 from game.npc.matcher import IntentIndex, keyword_patterns
 from game.npc.understand import KINDS, Clause, normalise, understand
 
@@ -97,7 +97,7 @@ normalize = normalise
 _NPC_KEYS = {"name", "name_zh", "stranger", "stranger_zh", "pitch", "borrow", "default_topic"}
 _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
-    "social", "share", "topic", *LANGUAGES, *ANSWER_TABLES,
+    "social", "share", "topic", "live", *LANGUAGES, *ANSWER_TABLES,
 }  # fmt: skip
 _TOP_KEYS = {"npc", "fallback", "borrowed", "intents"}
 _NEEDS = frozenset({"player"})
@@ -140,6 +140,9 @@ class Intent:
     topic: bool = False
     names: Mapping[str, str] = field(default_factory=dict)
     borrowed: bool = False
+    #: Answered by the live-answer provider (one of ``LIVE_QUESTIONS``) while the game
+    #: runs; the replies are what the NPC says without one (``--chat``).
+    live: str | None = None
 
     @property
     def replies(self) -> Replies:
@@ -329,12 +332,6 @@ class Dialogue:
             and clause.kind != "how"
             and self.index.knows_characters(text)
         )
-
-    def replies(self, match: Match) -> tuple[str, ...]:
-        """The plain reply templates for ``match`` in its language (the fallback's when
-        there is no intent)."""
-        table = match.intent.replies if match.intent is not None else self.fallback
-        return table[match.language]
 
 
 def fill(template: str, values: Mapping[str, object]) -> str:
@@ -552,6 +549,11 @@ class _Parser:
             if not isinstance(value, bool):
                 raise self.error(where, f"'{flag}' must be true or false, not {value!r}")
             flags[flag] = value
+        live = body.get("live")
+        if live is not None and live not in LIVE_QUESTIONS:
+            raise self.error(
+                where, f"unknown 'live' {live!r}; known: {', '.join(sorted(LIVE_QUESTIONS))}"
+            )
         needs = body.get("needs")
         if needs is not None and needs not in _NEEDS:
             raise self.error(
@@ -608,6 +610,7 @@ class _Parser:
             share=flags["share"],
             topic=topic,
             names=names,
+            live=live,
         )
 
     def replies(

@@ -173,6 +173,8 @@ class IntentIndex:
     ) -> None:
         self.keywords = keywords
         self.patterns = patterns
+        self._with_keywords = [(i, k) for i, k in enumerate(keywords) if k]
+        self._with_patterns = [(i, p) for i, p in enumerate(patterns) if p]
         self._frequency: Counter[str] = Counter(vocabulary)
         for phrasings in examples:
             for text in phrasings:
@@ -306,12 +308,12 @@ class IntentIndex:
             if value > best.get(i, 0.0):
                 best[i] = value
         exact: set[int] = set()
-        for i, compiled in enumerate(self.keywords):
+        for i, compiled in self._with_keywords:
             if any(p.search(text) for p in compiled):
                 # Enough to pass the threshold alone; any close example still beats it.
                 best[i] = min(1.0, max(best.get(i, 0.0) + KEYWORD_BONUS, KEYWORD_SCORE))
                 exact.add(i)
-        for i, compiled in enumerate(self.patterns):
+        for i, compiled in self._with_patterns:
             if any(p.search(text) for p in compiled):
                 best[i] = 1.0
                 exact.add(i)

@@ -103,12 +103,17 @@ class RuleBrain:
         if match.name is not None:
             self.player_name = match.name
         intent, kind, action = self._resolve(match, context)
-        reply = self._reply(intent, kind, match.language, context)
-        if match.also is not None and intent is match.intent:
+        live = self._live(text, intent, match.language, context)
+        if live is not None:  # a question about the running game, answered from it
+            reply, action = live, None
+        else:
+            reply = self._reply(intent, kind, match.language, context)
+        if live is None and match.also is not None and intent is match.intent:
             # A comparison: what each side is, one after the other.
             reply += "\n" + self._reply(match.also, "what", match.language, context)
         self.last_answer = (intent.name if intent is not None else "fallback", kind)
         request.action = action
+        request.intent = intent.name if intent is not None else None
         request.start()
         pieces = split_tokens(reply) if self.tokens == "words" else [reply]
         for piece in pieces:
@@ -173,6 +178,15 @@ class RuleBrain:
         return fresh[0] if fresh else have[(len(given)) % len(have)]
 
     # -- saying it ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _live(text: str, intent: Intent | None, language: str, context: ChatContext) -> str | None:
+        """The live-answer provider's reply: to the intent's live question if it has one,
+        else to whatever the provider recognises in ``text`` ("who listens to KeyDown?")."""
+        if context.live is None:
+            return None
+        question = intent.live if intent is not None else None
+        return context.live.answer(text, language, question)
 
     def _reply(self, intent: Intent | None, kind: str, language: str, context: ChatContext) -> str:
         if intent is None:
@@ -245,11 +259,7 @@ def time_of_day(clock: object, language: str) -> tuple[str, str]:
     if found is None or int(found.group(1)) > 24:
         return ("Hello", "day") if language == "en" else ("你好", "白天")
     hour = int(found.group(1)) % 24
-    part = _DAYPARTS[-1]
-    for row in _DAYPARTS:
-        if hour >= row[0]:
-            part = row
-    if hour < _DAYPARTS[0][0]:
-        part = _DAYPARTS[-1]
+    # The last part begun by this hour; before 05:00 it is still the night.
+    part = next((row for row in reversed(_DAYPARTS) if hour >= row[0]), _DAYPARTS[-1])
     _, en_part, en_greeting, zh_part, zh_greeting = part
     return (en_greeting, en_part) if language == "en" else (zh_greeting, zh_part)

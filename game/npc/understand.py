@@ -13,7 +13,7 @@ Choosing the intent is the matcher's job (:mod:`game.npc.matcher`); filling
 slots such as the name comes last, and only from a statement: ``我叫什么名字？``
 is a question, so it never names anyone.
 
-Traditional Chinese is folded to Simplified with OpenCC's ``t2s`` table (the
+Traditional Chinese is folded to Simplified with OpenCC's ``tw2s`` table (the
 ``opencc`` package), so one set of Simplified example phrasings serves both.
 """
 
@@ -27,15 +27,16 @@ from functools import lru_cache
 
 import opencc
 
-from game.npc.brain import has_cjk
-from game.text.cjk import is_cjk_punctuation
+from game.text.cjk import BLOCKS, Kind
 
 __all__ = [
     "KINDS",
+    "MAX_CLAUSES",
     "MAX_LINE",
     "Clause",
     "detect_language",
     "extract_name",
+    "has_cjk",
     "normalise",
     "split_clauses",
     "understand",
@@ -47,8 +48,26 @@ KINDS = ("what", "how", "why", "example", "code")
 #: Longest line read whole; a longer one keeps its start and its end (where the
 #: question usually is), so the cost per line stays bounded.
 MAX_LINE = 4000
+#: Most clauses of one line that are read: the first 4 and the last 16.
+MAX_CLAUSES = 20
 #: Longest remembered player name, in characters.
 MAX_NAME = 20
+
+
+def _cjk_class(kind: Kind) -> str:
+    return "".join(f"\\U{b.first:08x}-\\U{b.last:08x}" for b in BLOCKS if b.kind is kind)
+
+
+# One regex search instead of a block lookup per character: lines may be 4,000 long.
+_CJK_LETTER = re.compile(f"[{_cjk_class(Kind.LETTER)}]")
+_CJK_PUNCTUATION = re.compile(f"[{_cjk_class(Kind.PUNCTUATION)}]")
+_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` has a CJK letter (as :func:`game.text.cjk.has_cjk`, faster)."""
+    return _CJK_LETTER.search(text) is not None
+
 
 # Taiwan-standard Traditional to Simplified: like t2s, and it also knows that 著 in
 # 跟著/看著 is 着 (t2s keeps it, since 著 is Simplified too, as in 著名).
@@ -166,8 +185,15 @@ def normalise(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """``"zh"`` for a line with Chinese characters, or with CJK / full-width punctuation that
-    only a Chinese input method types (``？？``, ``ＯＫ``); ``"en"`` otherwise."""
-    return "zh" if has_cjk(text) or any(is_cjk_punctuation(c) for c in text) else "en"
+    only a Chinese input method types (``？？``, ``ＯＫ``) and not two English words;
+    ``"en"`` otherwise."""
+    if has_cjk(text):
+        return "zh"
+    if _CJK_PUNCTUATION.search(text) is None:
+        return "en"
+    # Full-width forms: "ＯＫ" or "？？" come from a Chinese input method, but a whole
+    # English sentence in full width ("ＨＯＷ ＤＯ ＴＩＭＥＲＳ ＷＯＲＫ") is English.
+    return "en" if len(_LATIN_WORDS.findall(unicodedata.normalize("NFKC", text))) >= 2 else "zh"
 
 
 # -- clauses ------------------------------------------------------------------------------------
@@ -184,7 +210,7 @@ _JOIN = re.compile(
     re.IGNORECASE,
 )
 _CJK_JOIN = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?:然后|另外|还有|顺便问一下|顺便问下|顺便)(?=[\u4e00-\u9fff])"
+    r"(?<=[\u4e00-\u9fff])(?:然后|另外|顺便问一下|顺便问下|顺便)(?=[\u4e00-\u9fff])"
 )
 
 
@@ -244,10 +270,12 @@ _NEGATED_EN = re.compile(
     r"|\bno more\s+\w+ing\b|\bno (?:dancing|following)\b|\bnot follow\b|\bstop\s*$"
     r"|\b(?:enough|stop|quit|cease|no more|cut out|knock off)\b.*\b(?:danc|follow|spin)"
     r"|\bthat is enough\b|\bleave me be\b"
+    r"|\b(?:do not|never|not)\b.*\b(?:danc|follow|spin)"
 )
 _NEGATED_ZH = re.compile(
     r"(?:^|你|请|就)(?:别|不要|不用|甭|不许|不准|停|停止|不必)"
     r"|够了|算了|停下|停一下|别再|不要再|回去吧|站住|待在|留在|呆在"
+    r"|(?:不想|不需要|不用|不要|别).{0,6}(?:跟|跳|转)"
 )
 _REQUEST_EN = re.compile(
     r"^(?:(?:ok|okay|please|now|hey|ada|bruno|come on|go on)\s+)*"
@@ -259,7 +287,7 @@ _REQUEST_ZH = re.compile(r"^(?:请|帮我|给我|来|跟|跳|讲|说|教|告诉|
 
 def speech_act(text: str, ending: str) -> str:
     """``"negated"``, ``"question"``, ``"request"`` or ``"statement"`` for a normalised clause."""
-    if _NEGATED_EN.search(text) or _NEGATED_ZH.search(text):
+    if (_NEGATED_EN.search(text) and not text.startswith("why not")) or _NEGATED_ZH.search(text):
         return "negated"
     if "?" in ending or "？" in ending or _QUESTION_EN.search(text) or _QUESTION_ZH.search(text):
         return "question"
@@ -380,7 +408,7 @@ fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seve
 ninety hundred years year old me him her them myself
 """)
 _NAME_EN = r"(?P<name>[^\W\d_][\w'-]{0,19}(?:\s+[^\W\d_][\w'-]{0,19})??)"
-_HELLO_EN = r"^(?:(?:hi|hello|hey|ok|well|so|oh|yo)\s+)*"
+_HELLO_EN = r"^(?:(?:hi|hello|hey|ok|well|so|oh|yo|actually|no|wait|sorry|and|but|by the way)\s+)*"
 _TAIL_EN = r"(?:\s+(?:here|speaking|by the way|please|thanks|thank you))?[\W_]*$"
 # (pattern, whether the name must be written with a capital): "this is Sam" is an
 # introduction, "this is fun" is not.
@@ -412,11 +440,11 @@ _NAME_ZH = r"(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fff\w'-]{0,9}?)"
 _END_ZH = r"(?:[啊呀哦吧呢啦哈喔嘛]|就行|就好|就可以|好了|哦|噢)*$"
 _INTRO_ZH = (
     re.compile(
-        r"^(?:你好|嗨|哈喽|您好)?(?:我的名字叫做|我的名字是|我的名字叫|我名字叫|我名字是|我姓名是|"
+        r"^(?:你好|嗨|哈喽|您好|其实|对了|不过|顺便说一下)?(?:我的名字叫做|我的名字是|我的名字叫|我名字叫|我名字是|我姓名是|"
         r"我叫做|我叫|本人叫|本人|(?:大家|别人|朋友们|朋友|他们|你可以|你就|你)?都?叫我)"
         rf"{_NAME_ZH}{_END_ZH}"
     ),
-    re.compile(rf"^(?:你好|嗨|哈喽|您好)?(?:我就是|我是){_NAME_ZH}{_END_ZH}"),
+    re.compile(rf"^(?:你好|嗨|哈喽|您好|其实|对了)?(?:我就是|我是){_NAME_ZH}{_END_ZH}"),
     re.compile(rf"^{_NAME_ZH}(?:在此|在这儿|在这里|来了){_END_ZH}"),
 )
 _NOT_NAMES_ZH = re.compile(
@@ -505,6 +533,11 @@ def understand(text: str, spell: Callable[[str], str] | None = None) -> tuple[st
     normalised = split_clauses(normalise(text))
     if len(originals) != len(normalised):
         originals = [body for body, _ in normalised]
+    if len(normalised) > MAX_CLAUSES:
+        # A rambling line: its opening and its end (where the question usually is).
+        keep = [*range(4), *range(len(normalised) - MAX_CLAUSES + 4, len(normalised))]
+        normalised = [normalised[i] for i in keep]
+        originals = [originals[i] for i in keep]
     for position, ((body, ending), original) in enumerate(zip(normalised, originals, strict=True)):
         if spell is not None:
             body = spell(body)

@@ -1,4 +1,4 @@
-"""The heads-up display: score, coins left, the clock, and a context hint."""
+"""The heads-up display: the score, the clock, and a context hint."""
 
 from __future__ import annotations
 
@@ -55,21 +55,21 @@ class Hud:
         surface: pygame.Surface,
         *,
         score: int,
-        coins_left: int,
         clock: str,
         hint: str = "",
+        score_label: str = "Score",
         hint_at: tuple[int, int] | None = None,
     ) -> None:
-        """Draw the HUD for this frame's values; the hint at ``hint_at`` (default: its home).
+        """Draw the HUD for this frame's values: "● Score 105" on the left, the clock right.
 
+        The hint goes at ``hint_at`` (its top-left; default: its home spot).
         :attr:`shown` lists what was drawn: ``(kind, rect, text)``.
         """
         self.shown = []
         surface.blit(self._bar, (0, 0))
         pygame.draw.circle(surface, GOLD, (22, 18), 9)
         pygame.draw.circle(surface, GOLD_EDGE, (22, 18), 9, width=2)
-        x = 38 + self._shadowed(surface, f"{score}", (38, 8))
-        self._shadowed(surface, f"coins left {coins_left}", (x + 24, 8))
+        self._shadowed(surface, f"{score_label} {score}", (38, 8))
         clock_width = self.text.render(clock, INK).get_width()
         self._shadowed(surface, clock, (self.width - clock_width - 14, 8))
         if hint:

@@ -29,8 +29,18 @@ TOP, BOTTOM_PAD, LEFT = 38, 8, 14
 class LogPanel:
     """Draws ``(speaker, text)`` entries wrapped into a panel; recomposed only on a change."""
 
-    def __init__(self, font: pygame.font.Font, rect: tuple[int, int, int, int]) -> None:
+    def __init__(
+        self,
+        font: pygame.font.Font,
+        rect: tuple[int, int, int, int],
+        title: str = "Conversation (H to close)",
+        *,
+        newest_last: bool = True,
+    ) -> None:
         self.font = font
+        self.title = title
+        #: True: when the lines overflow, the first are cut (a log); False: the last (a list).
+        self.newest_last = newest_last
         self.rect = pygame.Rect(rect)
         self.visible = False
         self.text = TextCache(font, capacity=256)
@@ -82,30 +92,42 @@ class LogPanel:
         line_height = self.font.get_linesize()
         room = (self.rect.height - TOP - BOTTOM_PAD) // line_height
         width = self.rect.width - 2 * LEFT - 10
-        # Whole entries, newest (after the offset) at the bottom, as many as fit.
-        end = len(lines) - self.offset
+
+        def rows_of(entry: tuple[str, str]) -> list[tuple[str, tuple[int, int, int], int]]:
+            speaker, said = entry
+            rows = [(speaker, NAME, LEFT)]
+            return rows + [(row, INK, LEFT + 10) for row in wrap(said, width, self._width)]
+
+        # Whole entries, as many as fit: a log ends at the newest (less the offset),
+        # a list starts at its first (plus the offset).
+        entries = list(lines)
+        if self.newest_last:
+            end = len(entries) - self.offset
+            order = list(reversed(entries[:end]))
+        else:
+            end = len(entries)
+            order = entries[self.offset :]
         chosen: list[list[tuple[str, tuple[int, int, int], int]]] = []
         used = 0
-        for speaker, said in reversed(list(lines)[:end]):
-            rows = [(speaker, NAME, LEFT)]
-            rows += [(row, INK, LEFT + 10) for row in wrap(said, width, self._width)]
+        for entry in order:
+            rows = rows_of(entry)
             if used + len(rows) > room:
                 if not chosen:  # one entry taller than the panel: its start, cut
                     chosen.append(rows[:room])
                 break
             chosen.append(rows)
             used += len(rows)
+        if self.newest_last:
+            chosen.reverse()
         self._page = max(1, len(chosen))
-        self.shown = [
-            (entry[0][0], " ".join(r[0] for r in entry[1:])) for entry in reversed(chosen)
-        ]
-        title = "Conversation (H to close)"
-        if self.offset or end - len(chosen) > 0:
-            title = f"Conversation {end}/{len(lines)} (PgUp/PgDn, wheel)"
+        self.shown = [(entry[0][0], " ".join(r[0] for r in entry[1:])) for entry in chosen]
+        title = self.title
+        if len(chosen) < len(entries):
+            title = f"{self.title}  {end}/{len(entries)} · PgUp/PgDn"
         panel.blit(self.text.render(title, TITLE), (LEFT, 10))
         y = TOP
-        for entry in reversed(chosen):
-            for text, color, x in entry:
+        for rows in chosen:
+            for text, color, x in rows:
                 panel.blit(self.text.render(text, color), (x, y))
                 y += line_height
         return panel

@@ -1121,11 +1121,13 @@ class _PairHandler:
     """Filters collision events by layer pair and passes the colliders in layer order."""
 
     # ``__func__`` is what the bus's logs name a failing handler by: the user's callback.
-    __slots__ = ("__func__", "_func", "_ref", "_subscription", "first", "second")
+    __slots__ = ("__func__", "_func", "_ref", "_subscription", "calls", "first", "second")
 
     def __init__(self, first: str, second: str, callback: PairCallback) -> None:
         self.first = first
         self.second = second
+        #: How many matching pairs the callback was called for (the wiring view).
+        self.calls = 0
         self._subscription: Subscription | None = None
         # A bound method, or a partial of one, is held weakly, as by the bus.
         self._ref: weakref.ReferenceType[Any] | None
@@ -1133,6 +1135,16 @@ class _PairHandler:
         self._ref, self._func = weak_method(callback, self._owner_collected)
         # Names the user's function in logs; never the bound method (it would hold its object).
         self.__func__ = getattr(self._func, "__func__", self._func)
+
+    @property
+    def layers(self) -> tuple[str, str]:
+        """The two layers, in the order the callback receives their colliders."""
+        return (self.first, self.second)
+
+    @property
+    def callback(self) -> Callable[..., object]:
+        """The function the game registered (for a bound method, its function: held weakly)."""
+        return self._func
 
     def attach(self, subscription: Subscription) -> None:
         self._subscription = subscription
@@ -1151,6 +1163,7 @@ class _PairHandler:
             a, b = b, a
         else:
             return
+        self.calls += 1
         ref = self._ref
         if ref is None:
             self._func(a, b)

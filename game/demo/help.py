@@ -1,0 +1,96 @@
+"""First-minute help: the controls on screen until the player has walked and talked (F1: hide)."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.demo.language import UiLanguage
+from game.engine.input_events import ActionPressed
+from game.scene import DrawLayer, Mechanic, SceneContext
+from game.widgets.chat_events import ChatSubmitted
+from game.widgets.fonts import load_font
+from game.widgets.text import TextCache
+
+__all__ = ["ROWS", "ControlsHelp"]
+
+#: ``(keys, what, what in Chinese, the thing that ticks it off)``.
+ROWS = (
+    ("Arrows / WASD", "walk", "走路", "walked"),
+    ("Enter", "talk to someone near you", "和附近的人说话", "talked"),
+    ("", "type, Enter says it", "输入，再按回车说出", "talked"),
+    ("J", "quests", "任务", ""),
+    ("H", "conversation log", "对话记录", ""),
+    ("P / Esc", "pause, all keys", "暂停，全部按键", ""),
+    ("F1", "hide this help", "隐藏帮助", ""),
+)
+TITLE = {"en": "How to play", "zh": "怎么玩"}
+PANEL = (16, 20, 28, 232)
+EDGE = (240, 226, 180)
+KEY = (250, 210, 110)
+INK = (240, 240, 234)
+DONE = (150, 210, 140)
+_MOVES = frozenset({"move_left", "move_right", "move_up", "move_down"})
+
+
+class ControlsHelp(Mechanic):
+    """Shown from the start; reacts to the ``move_*`` actions and ``ChatSubmitted``
+    (ticking off "walk" and "talk": both done, it goes) and to ``help`` (F1:
+    hide or show it). Only drawing depends on it: no part in the state hash.
+    """
+
+    def __init__(self, context: SceneContext, language: UiLanguage) -> None:
+        super().__init__(context)
+        self.language = language
+        self.visible = True
+        self.done: set[str] = set()
+        self.text = TextCache(load_font(17), capacity=64)
+        self._panel: tuple[tuple[str, frozenset[str]], pygame.Surface] | None = None
+        self.on(ActionPressed, self.on_action)
+        self.on(ChatSubmitted, self.talked)
+        self.draws(DrawLayer.PANELS, self.draw)
+
+    def on_action(self, event: ActionPressed) -> None:
+        """Walking ticks off a row; F1 toggles the panel."""
+        if event.action in _MOVES:
+            self._tick_off("walked")
+        elif event.action == "help":
+            self.visible = not self.visible
+
+    def talked(self, _event: ChatSubmitted) -> None:
+        """Saying something ticks off the talking row."""
+        self._tick_off("talked")
+
+    def _tick_off(self, what: str) -> None:
+        if what in self.done:
+            return
+        self.done.add(what)
+        if {"walked", "talked"} <= self.done:
+            self.visible = False
+
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        """A panel at the bottom left, above the hint line: each control, ticked once done."""
+        if not self.visible:
+            return
+        key = (self.language.code, frozenset(self.done))
+        if self._panel is None or self._panel[0] != key:
+            self._panel = (key, self._compose(zh=self.language.code == "zh"))
+        panel = self._panel[1]
+        # Bottom left, narrow: left of the hint line ("Enter: talk to Ada"), below the
+        # west road, so the slime on it stays in sight.
+        surface.blit(panel, panel.get_rect(left=10, bottom=surface.get_height() - 10))
+
+    def _compose(self, *, zh: bool) -> pygame.Surface:
+        line = 22
+        panel = pygame.Surface((370, 38 + line * len(ROWS)), pygame.SRCALPHA)
+        pygame.draw.rect(panel, PANEL, panel.get_rect(), border_radius=12)
+        pygame.draw.rect(panel, EDGE, panel.get_rect(), width=2, border_radius=12)
+        panel.blit(self.text.render(TITLE["zh" if zh else "en"], KEY), (14, 8))
+        y = 32
+        for keys, what, what_zh, ticks in ROWS:
+            done = ticks in self.done
+            if keys:
+                mark = "●" if done else "○"
+                panel.blit(self.text.render(f"{mark} {keys}", DONE if done else KEY), (14, y))
+            panel.blit(self.text.render(what_zh if zh else what, DONE if done else INK), (160, y))
+            y += line
+        return panel

@@ -1,0 +1,234 @@
+"""The village's quest line: the quest engine wired to the scene, the tracker and the quest log (J).
+
+The engine (:mod:`game.quests`) knows nothing of the village; this mechanic
+loads ``assets/quests/village.toml``, checks that its intents exist in the
+villagers' dialogue, runs a :class:`~game.quests.QuestBook`, pays each
+quest's points, and has Ada say which callback the player just used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pygame
+
+from game.assets import asset_path
+from game.demo.conversations import Conversations
+from game.demo.language import UiLanguage
+from game.demo.score import Scoreboard
+from game.engine.input_events import ActionPressed
+from game.quests import (
+    QuestBook,
+    QuestCompleted,
+    QuestDataError,
+    QuestLine,
+    StepCompleted,
+    load_quest_line,
+)
+from game.scene import DrawLayer, Mechanic, SceneContext
+from game.text.wrap import wrap
+from game.widgets.fonts import load_font
+from game.widgets.log_panel import LogPanel
+from game.widgets.text import TextCache
+
+__all__ = ["NOTE_TIME", "QUEST_FILE", "Quests", "check_intents"]
+
+#: The village's quest line.
+QUEST_FILE = asset_path("quests", "village.toml")
+#: The villager who explains each quest (the NPC key of Ada, the guide).
+GUIDE = "guide"
+#: Seconds of game time Ada's note stays up after a quest.
+NOTE_TIME = 12.0
+STEP_CHIME = (523.0, 784.0)  # Hz: C5 then G5
+PILL = (16, 20, 28, 170)
+INK = (250, 248, 238)
+GOLD = (250, 210, 110)
+NOTE = (34, 30, 52, 230)
+NOTE_EDGE = (190, 160, 236)
+LABELS = {
+    "en": {"quest": "Quest", "done": "All quests done: free play", "ada": "Ada"},
+    "zh": {"quest": "任务", "done": "任务全部完成：自由游戏", "ada": "艾达"},
+}
+
+
+def check_intents(line: QuestLine, people: Conversations) -> None:
+    """Every intent step must name an NPC of the village and an intent it knows.
+
+    Raises :class:`~game.quests.QuestDataError` naming the file, quest and step.
+    """
+    npcs = {npc.key: {i.name for i in npc.dialogue.intents} for npc in people.npcs}
+    for quest in line.quests:
+        for step in quest.steps:
+            condition = step.condition
+            if condition.kind != "intent":
+                continue
+            known = npcs.get(condition.who or "")
+            if known is None:
+                problem = f"no NPC {condition.who!r}; the village has {sorted(npcs)}"
+                raise QuestDataError(line.source, quest.id, step.id, problem)
+            if not known.intersection(condition.names):
+                problem = f"{condition.who!r} knows none of the intents {list(condition.names)}"
+                raise QuestDataError(line.source, quest.id, step.id, problem)
+
+
+class Quests(Mechanic):
+    """Runs the quest line; owns the ``quests`` state part.
+
+    Reacts to ``StepCompleted`` (a chime), ``QuestCompleted`` (points, and Ada's
+    note for ``NOTE_TIME`` seconds, also written in the conversation log) and
+    the ``quests`` action (J: the quest log panel, in both languages).
+    """
+
+    def __init__(
+        self,
+        context: SceneContext,
+        *,
+        score: Scoreboard,
+        people: Conversations,
+        language: UiLanguage,
+        path: Path | None = None,
+    ) -> None:
+        super().__init__(context)
+        self.score = score
+        self.people = people
+        self.language = language
+        self.blips = context.blips
+        self.size = context.size
+        self.line = load_quest_line(path or QUEST_FILE)
+        check_intents(self.line, people)
+        self.book = QuestBook(self.bus, self.line, tick=lambda: self.loop.tick)
+        #: ``(quest id, game time)`` of Ada's note on screen, or ``None``.
+        self.note: tuple[str, float] | None = None
+        font = load_font(17)
+        self.font = font
+        self.text = TextCache(font, capacity=128)
+        width, height = context.size
+        self.panel = LogPanel(
+            font,
+            (40, 48, width - 80, height - 130),
+            "Quests · 任务 (J to close · 按 J 关闭)",
+            newest_last=False,
+        )
+        # Composed once per text and language: wrapping each frame costs milliseconds.
+        self._tracker_surface: tuple[str, pygame.Surface] | None = None
+        self._note_surface: tuple[tuple[str, str], pygame.Surface] | None = None
+        self.on(StepCompleted, self.step_done)
+        self.on(QuestCompleted, self.quest_done)
+        self.on(ActionPressed, self.on_action)
+        self.draws(DrawLayer.HUD, self.draw_tracker)
+        self.draws(DrawLayer.PANELS, self.draw_panel)
+
+    # -- callbacks ------------------------------------------------------------------------
+
+    def step_done(self, event: StepCompleted) -> None:
+        """A step is done: a rising two-note chime."""
+        for n, pitch in enumerate(STEP_CHIME):
+            self.after(n * 0.1, self.blips.play, pitch, name="step chime")
+
+    def quest_done(self, event: QuestCompleted) -> None:
+        """A quest is done: pay its points; Ada says which callback it was."""
+        quest = self.line.quest(event.quest)
+        if quest.points:
+            self.score.add(quest.points, self.people.you.position)
+        self.note = (quest.id, self.loop.time)
+        self.after(NOTE_TIME, self._note_over, quest.id, name="ada's note")
+        guide = next((npc for npc in self.people.npcs if npc.key == GUIDE), self.people.npcs[0])
+        self.people.log.add(guide.name, self.language.pick(dict(quest.explain)))
+
+    def _note_over(self, quest_id: str) -> None:
+        if self.note is not None and self.note[0] == quest_id:
+            self.note = None
+
+    def on_action(self, event: ActionPressed) -> None:
+        """J shows or hides the quest log."""
+        if event.action == "quests":
+            self.panel.toggle()
+
+    # -- questions --------------------------------------------------------------------------
+
+    def tracker(self) -> str:
+        """The tracker line: "Quest 2/6 · Coins for Bruno: Pick up coins 3/5"."""
+        labels = LABELS[self.language.code]
+        book = self.book
+        quest, step = book.quest, book.step
+        if quest is None or step is None:
+            return labels["done"]
+        pick = self.language.pick
+        count = f" {book.progress}/{step.count}" if step.count > 1 else ""
+        total = len(self.line.quests)
+        return (
+            f"{labels['quest']} {book.quest_index + 1}/{total} · "
+            f"{pick(dict(quest.title))}: {pick(dict(step.text))}{count}"
+        )
+
+    def log_lines(self) -> list[tuple[str, str]]:
+        """The quest log's rows, in both languages: each quest, its state, the step now."""
+        rows: list[tuple[str, str]] = []
+        book = self.book
+        for n, quest in enumerate(self.line.quests):
+            mark = "●" if n < book.quest_index else ("→" if n == book.quest_index else "○")
+            rows.append((f"{mark} {quest.title['en']} · {quest.title['zh']}", ""))
+            if n == book.quest_index and book.step is not None:
+                step = book.step
+                count = f" ({book.progress}/{step.count})" if step.count > 1 else ""
+                rows[-1] = (rows[-1][0], f"{step.text['en']}{count}\n{step.text['zh']}{count}")
+        done = book.quest_index - 1
+        if done >= 0:
+            quest = self.line.quests[done]
+            rows.append(("Ada · 艾达", f"{quest.explain['en']}\n{quest.explain['zh']}"))
+        return rows
+
+    def state(self) -> Mapping[str, object]:
+        return {"quests": self.book.state()}
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def draw_tracker(self, surface: pygame.Surface, alpha: float) -> None:
+        """The tracker under the top bar; Ada's note below it after a quest."""
+        tracker = self.tracker()
+        if self._tracker_surface is None or self._tracker_surface[0] != tracker:
+            text = self.text.render(tracker, INK)
+            pill = pygame.Surface((text.get_width() + 24, text.get_height() + 8), pygame.SRCALPHA)
+            pygame.draw.rect(pill, PILL, pill.get_rect(), border_radius=8)
+            pill.blit(text, (12, 4))
+            self._tracker_surface = (tracker, pill)
+        surface.blit(self._tracker_surface[1], (8, 40))
+        if self.note is not None:
+            key = (self.note[0], self.language.code)
+            if self._note_surface is None or self._note_surface[0] != key:
+                explain = self.line.quest(self.note[0]).explain
+                self._note_surface = (key, self._compose_note(explain))
+            card = self._note_surface[1]
+            # Low, above the hint line, on the side away from the player: clear of
+            # the square (Ada's bubble) and of the player's own bubble.
+            width, height = self.size
+            player_x = self.people.you.position[0]
+            if player_x > width / 2:
+                place = card.get_rect(bottomleft=(12, height - 100))
+            else:
+                place = card.get_rect(bottomright=(width - 12, height - 100))
+            surface.blit(card, place)
+
+    def _compose_note(self, explain: Mapping[str, str]) -> pygame.Surface:
+        labels = LABELS[self.language.code]
+        width = min(420, self.size[0] - 40)
+        rows = wrap(self.language.pick(dict(explain)), width - 32, lambda t: self.font.size(t)[0])
+        line = self.font.get_linesize()
+        card = pygame.Surface((width, 44 + line * len(rows)), pygame.SRCALPHA)
+        pygame.draw.rect(card, NOTE, card.get_rect(), border_radius=12)
+        pygame.draw.rect(card, NOTE_EDGE, card.get_rect(), width=2, border_radius=12)
+        card.blit(self.text.render(labels["ada"], GOLD), (16, 10))
+        for n, row in enumerate(rows):
+            card.blit(self.text.render(row, INK), (16, 34 + n * line))
+        return card
+
+    def draw_panel(self, surface: pygame.Surface, alpha: float) -> None:
+        """The quest log (J), recomposed only when the quest line moves."""
+        if not self.panel.visible:
+            return
+        self.panel.draw(surface, self.log_lines(), self.book.state())
+
+    def close(self) -> None:
+        self.book.close()
+        super().close()

@@ -1,0 +1,133 @@
+"""Best time and best score, kept in the user's data folder (found with platformdirs).
+
+``records_path()`` is ``$CALLBACK_QUEST_DATA_DIR/records.json`` when that
+variable is set (tests and headless runs point it at a temporary folder), else
+``records.json`` in ``platformdirs.user_data_dir("callback-quest")``. A file
+that is missing starts empty; one that is corrupt or cannot be read or
+written is logged as a warning and the game goes on with what it has: losing
+a best time must never end a game.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["DATA_DIR_VARIABLE", "Records", "records_path"]
+
+log = logging.getLogger(__name__)
+
+#: Environment variable that overrides the folder the records live in.
+DATA_DIR_VARIABLE = "CALLBACK_QUEST_DATA_DIR"
+FILE_NAME = "records.json"
+
+
+def records_path() -> Path:
+    """Where the records file lives (the variable, else the platform's user data folder)."""
+    folder = os.environ.get(DATA_DIR_VARIABLE)
+    if folder:
+        return Path(folder) / FILE_NAME
+    return Path(platformdirs.user_data_dir("callback-quest", appauthor=False)) / FILE_NAME
+
+
+@dataclass
+class Records:
+    """The best run so far: ``best_time`` in seconds of game time, ``best_score`` in points.
+
+    ``path=None`` keeps them in memory only (what tests and headless runs get
+    unless :data:`DATA_DIR_VARIABLE` is set).
+    """
+
+    path: Path | None = None
+    best_time: float | None = None
+    best_score: int | None = None
+
+    @classmethod
+    def load(cls, path: Path | None) -> Records:
+        """Read ``path``; missing → empty, corrupt or unreadable → empty with a warning."""
+        records = cls(path)
+        if path is None:
+            return records
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return records
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("records: cannot read %s (%s); starting without best times", path, exc)
+            return records
+        try:
+            data = json.loads(text)
+            best_time = data.get("best_time")
+            best_score = data.get("best_score")
+            if best_time is not None and not (
+                isinstance(best_time, (int, float)) and 0 < best_time < 1e9
+            ):
+                raise ValueError(f"best_time {best_time!r}")
+            if best_score is not None and not (
+                isinstance(best_score, int) and not isinstance(best_score, bool)
+            ):
+                raise ValueError(f"best_score {best_score!r}")
+        except (ValueError, AttributeError) as exc:
+            log.warning("records: %s is corrupt (%s); starting without best times", path, exc)
+            return records
+        records.best_time = float(best_time) if best_time is not None else None
+        records.best_score = best_score
+        return records
+
+    def offer(self, seconds: float, score: int) -> tuple[bool, bool]:
+        """A finished run: keep what beats the records and save; returns (faster, higher)."""
+        faster = self.best_time is None or seconds < self.best_time
+        higher = self.best_score is None or score > self.best_score
+        if faster:
+            self.best_time = seconds
+        if higher:
+            self.best_score = score
+        if faster or higher:
+            self.save()
+        return faster, higher
+
+    def save(self) -> bool:
+        """Write the file (atomically); an unwritable place is a warning. Returns success."""
+        if self.path is None:
+            return True
+        data = {"best_time": self.best_time, "best_score": self.best_score}
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            log.warning(
+                "records: cannot save %s (%s); best times are kept for this run", self.path, exc
+            )
+            return False
+        return True
+
+    def forget(self) -> None:
+        """``--new``: forget the best time and score, and delete the file."""
+        self.best_time = self.best_score = None
+        if self.path is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("records: cannot delete %s (%s)", self.path, exc)
+
+    def describe(self) -> str:
+        """One line for the pause panel: "Best: 11:32 · 240 points" (or "no finished run yet")."""
+        if self.best_time is None and self.best_score is None:
+            return "Best: no finished run yet / 最佳：还没有完成过"
+        time = format_time(self.best_time) if self.best_time is not None else "–"
+        score = self.best_score if self.best_score is not None else "–"
+        return f"Best: time {time}, score {score} / 最佳：用时 {time}，得分 {score}"
+
+
+def format_time(seconds: float) -> str:
+    """``"m:ss"`` of game seconds."""
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
