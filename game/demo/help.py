@@ -67,6 +67,13 @@ class ControlsHelp(Mechanic):
         if {"walked", "talked"} <= self.done:
             self.visible = False
 
+    def text_rects(self) -> list[tuple[str, pygame.Rect, str]]:
+        """The panel as the last frame drew it, for the layout step."""
+        if not self.visible or self._panel is None:
+            return []
+        panel = self._panel[1]
+        return [("hud", panel.get_rect(left=10, bottom=self.context.size[1] - 10), "")]
+
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         """A panel at the bottom left, above the hint line: each control, ticked once done."""
         if not self.visible:

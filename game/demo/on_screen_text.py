@@ -24,6 +24,8 @@ put them; a claim with no room yields (is not drawn this frame, its timers go on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 
 from game.demo.chat_box import ChatBox
@@ -60,6 +62,9 @@ class OnScreenText(Mechanic):
         self.overlays = overlays
         self.chat = chat
         self.layout = TextLayout(pygame.Rect((0, 0), context.size))
+        #: Other mechanics' fixed text, ``() -> [(kind, rect, text)]`` each (the quest
+        #: tracker, the controls panel): obstacles for the layout, and visible text.
+        self.fixed_text: list[Callable[[], list[tuple[str, pygame.Rect, str]]]] = []
         #: This frame's place of each claim (``None``: it yields), by key.
         self.places: dict[str, pygame.Rect | None] = {}
         self._claims: dict[str, Claim] = {}
@@ -89,6 +94,10 @@ class OnScreenText(Mechanic):
         if panel.visible:
             claims.append(
                 Claim("log", "log", None, "", panel.rect.size, panel.rect.topleft, 0, fixed=True)
+            )
+        for n, (kind, rect, text) in enumerate(self._fixed()):
+            claims.append(
+                Claim(f"fixed:{n}", kind, None, text, rect.size, rect.topleft, 0, fixed=True)
             )
         people = self.people
         answering = people.answering
@@ -159,6 +168,9 @@ class OnScreenText(Mechanic):
             gap=bubble.style.tail_height,
         )
 
+    def _fixed(self) -> list[tuple[str, pygame.Rect, str]]:
+        return [shown for provider in self.fixed_text for shown in provider()]
+
     def solve(self, surface: pygame.Surface, alpha: float) -> None:
         """Place every claim of this frame (called once a frame, before any text is drawn)."""
         claims = self.claims(alpha)
@@ -183,7 +195,7 @@ class OnScreenText(Mechanic):
             if claim is None or rect is None or claim.fixed or claim.kind == "hint":
                 continue
             shown.append((claim.kind, claim.owner, pygame.Rect(rect), claim.text))
-        for kind, rect, text in self.overlays.hud.shown:
+        for kind, rect, text in [*self.overlays.hud.shown, *self._fixed()]:
             shown.append((kind, None, pygame.Rect(rect), text))
         box = self.chat.box
         if box.is_open:

@@ -184,6 +184,24 @@ class Quests(Mechanic):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def text_rects(self) -> list[tuple[str, pygame.Rect, str]]:
+        """The tracker (and Ada's note) as the last frame drew them, for the layout step."""
+        shown: list[tuple[str, pygame.Rect, str]] = []
+        if self._tracker_surface is not None:
+            tracker, pill = self._tracker_surface
+            shown.append(("hud", pill.get_rect(topleft=(8, 40)), tracker))
+        if self.note is not None and self._note_surface is not None:
+            shown.append(("hud", self._note_place(self._note_surface[1]), ""))
+        return shown
+
+    def _note_place(self, card: pygame.Surface) -> pygame.Rect:
+        # Low, above the hint line, on the side away from the player: clear of
+        # the square (Ada's bubble) and of the player's own bubble.
+        width, height = self.size
+        if self.people.you.position[0] > width / 2:
+            return card.get_rect(bottomleft=(12, height - 100))
+        return card.get_rect(bottomright=(width - 12, height - 100))
+
     def draw_tracker(self, surface: pygame.Surface, alpha: float) -> None:
         """The tracker under the top bar; Ada's note below it after a quest."""
         tracker = self.tracker()
@@ -200,15 +218,7 @@ class Quests(Mechanic):
                 explain = self.line.quest(self.note[0]).explain
                 self._note_surface = (key, self._compose_note(explain))
             card = self._note_surface[1]
-            # Low, above the hint line, on the side away from the player: clear of
-            # the square (Ada's bubble) and of the player's own bubble.
-            width, height = self.size
-            player_x = self.people.you.position[0]
-            if player_x > width / 2:
-                place = card.get_rect(bottomleft=(12, height - 100))
-            else:
-                place = card.get_rect(bottomright=(width - 12, height - 100))
-            surface.blit(card, place)
+            surface.blit(card, self._note_place(card))
 
     def _compose_note(self, explain: Mapping[str, str]) -> pygame.Surface:
         labels = LABELS[self.language.code]

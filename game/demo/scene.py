@@ -106,7 +106,7 @@ class DemoScene:
                 context, score=score, people=people, language=language, path=quest_file
             ),
             FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
-            ControlsHelp(context, language),  # move/ChatSubmitted tick it off; F1 hides it
+            controls := ControlsHelp(context, language),  # walk/ChatSubmitted tick off; F1 hides
             pause := Pause(  # P/Esc, F10
                 context, chat=chat, people=people, font=load_font(20), records=self.records
             ),
@@ -132,6 +132,7 @@ class DemoScene:
             text := OnScreenText(context, people=people, overlays=overlays, chat=chat),
         ]
         self.on_screen_text = text
+        text.fixed_text += [quests.text_rects, controls.text_rects]
         self._painters: list[Painter] = []
         self._drawn_by: list[tuple[int, int]] = []
         # What the rest of the game (the bot, the tests) asks about.

@@ -562,7 +562,7 @@ class SpeechBubble:
             if s.border:
                 pygame.draw.line(layer, s.border_color, local[0], local[1], s.border)
                 pygame.draw.line(layer, s.border_color, local[1], local[2], s.border)
-        layer.set_alpha(alpha if alpha < 255 else None)
+        layer.set_alpha(alpha)  # 255: opaque, per-pixel alpha still applies
         surface.blit(layer, area.topleft)
 
     def _compose(self) -> pygame.Surface:
