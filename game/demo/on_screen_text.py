@@ -24,7 +24,7 @@ put them; a claim with no room yields (is not drawn this frame, its timers go on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 import pygame
 
@@ -35,7 +35,6 @@ from game.demo.overlays import Overlays
 from game.npc.chat import ChatNPC
 from game.scene import DrawLayer, Mechanic, SceneContext
 from game.widgets.bubble import SpeechBubble
-from game.widgets.hud import Hud
 from game.widgets.layout import Claim, TextLayout
 
 __all__ = ["OnScreenText", "VisibleText"]
@@ -62,9 +61,10 @@ class OnScreenText(Mechanic):
         self.overlays = overlays
         self.chat = chat
         self.layout = TextLayout(pygame.Rect((0, 0), context.size))
-        #: Other mechanics' fixed text, ``() -> [(kind, rect, text)]`` each (the quest
-        #: tracker, the controls panel): obstacles for the layout, and visible text.
-        self.fixed_text: list[Callable[[], list[tuple[str, pygame.Rect, str]]]] = []
+        #: Other mechanics' fixed text (the quest tracker, the controls panel): each has
+        #: ``text_rects() -> [(kind, rect, text)]`` and a ``yielded`` flag this step sets
+        #: when the newest answer has no other room (the mechanic then does not draw).
+        self.fixed_text: list[Any] = []
         #: This frame's place of each claim (``None``: it yields), by key.
         self.places: dict[str, pygame.Rect | None] = {}
         self._claims: dict[str, Claim] = {}
@@ -79,9 +79,8 @@ class OnScreenText(Mechanic):
         """Every piece of text that wants room this frame."""
         claims: list[Claim] = []
         width, _ = self.context.size
-        claims.append(
-            Claim("hud:bar", "hud", None, "", (width, Hud.BAR_HEIGHT), (0, 0), 0, fixed=True)
-        )
+        bar = self.overlays.hud.bar_height  # the strip and its text
+        claims.append(Claim("hud:bar", "hud", None, "", (width, bar), (0, 0), 0, fixed=True))
         box = self.chat.box
         if box.is_open:
             rect = box.rect.inflate(0, 0)
@@ -169,13 +168,36 @@ class OnScreenText(Mechanic):
         )
 
     def _fixed(self) -> list[tuple[str, pygame.Rect, str]]:
-        return [shown for provider in self.fixed_text for shown in provider()]
+        return [
+            shown
+            for provider in self.fixed_text
+            if not provider.yielded
+            for shown in provider.text_rects()
+        ]
 
     def solve(self, surface: pygame.Surface, alpha: float) -> None:
-        """Place every claim of this frame (called once a frame, before any text is drawn)."""
+        """Place every claim of this frame (called once a frame, before any text is drawn).
+
+        If the newest answer finds no free spot, the other mechanics' panels yield to it
+        (they are not drawn this frame) and the layout is solved again without them.
+        """
+        for provider in self.fixed_text:
+            provider.yielded = False
         claims = self.claims(alpha)
         self._claims = {claim.key: claim for claim in claims}
         self.places = self.layout.solve(claims)
+        answer = next((c for c in claims if c.priority >= ANSWER), None)
+        rect = self.places.get(answer.key) if answer is not None else None
+        if rect is None:
+            return
+        crowded = False
+        for provider in self.fixed_text:
+            if any(rect.colliderect(r) for _, r, _ in provider.text_rects()):
+                provider.yielded = crowded = True
+        if crowded:
+            claims = self.claims(alpha)
+            self._claims = {claim.key: claim for claim in claims}
+            self.places = self.layout.solve(claims)
 
     def place_of(self, key: str) -> pygame.Rect | None:
         """Where the claim ``key`` goes this frame (``None``: not shown)."""

@@ -100,6 +100,8 @@ class Quests(Mechanic):
         self.book = QuestBook(self.bus, self.line, tick=lambda: self.loop.tick)
         #: ``(quest id, game time)`` of Ada's note on screen, or ``None``.
         self.note: tuple[str, float] | None = None
+        #: Set by the layout step for a frame where an answer needs the tracker's room.
+        self.yielded = False
         font = load_font(17)
         self.font = font
         self.text = TextCache(font, capacity=128)
@@ -184,12 +186,20 @@ class Quests(Mechanic):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def _tracker_pill(self) -> tuple[str, pygame.Surface]:
+        tracker = self.tracker()
+        if self._tracker_surface is None or self._tracker_surface[0] != tracker:
+            text = self.text.render(tracker, INK)
+            pill = pygame.Surface((text.get_width() + 24, text.get_height() + 8), pygame.SRCALPHA)
+            pygame.draw.rect(pill, PILL, pill.get_rect(), border_radius=8)
+            pill.blit(text, (12, 4))
+            self._tracker_surface = (tracker, pill)
+        return self._tracker_surface
+
     def text_rects(self) -> list[tuple[str, pygame.Rect, str]]:
-        """The tracker (and Ada's note) as the last frame drew them, for the layout step."""
-        shown: list[tuple[str, pygame.Rect, str]] = []
-        if self._tracker_surface is not None:
-            tracker, pill = self._tracker_surface
-            shown.append(("hud", pill.get_rect(topleft=(8, 40)), tracker))
+        """The tracker (and Ada's note) where they are drawn, for the layout step."""
+        tracker, pill = self._tracker_pill()
+        shown = [("hud", pill.get_rect(topleft=(8, 40)), tracker)]
         if self.note is not None and self._note_surface is not None:
             shown.append(("hud", self._note_place(self._note_surface[1]), ""))
         return shown
@@ -204,14 +214,9 @@ class Quests(Mechanic):
 
     def draw_tracker(self, surface: pygame.Surface, alpha: float) -> None:
         """The tracker under the top bar; Ada's note below it after a quest."""
-        tracker = self.tracker()
-        if self._tracker_surface is None or self._tracker_surface[0] != tracker:
-            text = self.text.render(tracker, INK)
-            pill = pygame.Surface((text.get_width() + 24, text.get_height() + 8), pygame.SRCALPHA)
-            pygame.draw.rect(pill, PILL, pill.get_rect(), border_radius=8)
-            pill.blit(text, (12, 4))
-            self._tracker_surface = (tracker, pill)
-        surface.blit(self._tracker_surface[1], (8, 40))
+        if self.yielded:
+            return  # giving its room to an answer this frame
+        surface.blit(self._tracker_pill()[1], (8, 40))
         if self.note is not None:
             key = (self.note[0], self.language.code)
             if self._note_surface is None or self._note_surface[0] != key:

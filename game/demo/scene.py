@@ -132,7 +132,7 @@ class DemoScene:
             text := OnScreenText(context, people=people, overlays=overlays, chat=chat),
         ]
         self.on_screen_text = text
-        text.fixed_text += [quests.text_rects, controls.text_rects]
+        text.fixed_text += [quests, controls]
         self._painters: list[Painter] = []
         self._drawn_by: list[tuple[int, int]] = []
         # What the rest of the game (the bot, the tests) asks about.

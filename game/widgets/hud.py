@@ -25,6 +25,8 @@ class Hud:
         self._bar = pygame.Surface((width, 36), pygame.SRCALPHA)
         self._bar.fill(BAR)
         self._hint_panels: dict[tuple[int, int], pygame.Surface] = {}
+        #: The strip's height with its text, in pixels: other text keeps below it.
+        self.bar_height = max(self.BAR_HEIGHT, 8 + font.get_height())
         #: What the last :meth:`draw` showed: ``(kind, rect, text)``, kind "hud" or "hint".
         self.shown: list[tuple[str, pygame.Rect, str]] = []
 
