@@ -9,17 +9,19 @@ that is letterboxed into the window, whatever its size.
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import os
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pygame
 
-from game.assets import BINDINGS
+from game.assets import BINDINGS, GAME_ACTIONS, GAME_AXES
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus, Priority
@@ -31,10 +33,14 @@ from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.platform.viewport import Viewport
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
+from game.interrupt import check_signals
 from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
+from game.widgets.fonts import close_fonts
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
+
+log = logging.getLogger(__name__)
 
 #: Deliveries the bus keeps for "what just happened?" (routine ones are only counted).
 TRACE_CAPACITY = 512
@@ -47,6 +53,15 @@ BOT_LABEL = {
     False: "You are playing: F2 lets the bot play",
 }
 _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
+
+
+def _finite_point(pos: object) -> bool:
+    """Whether ``pos`` is an ``(x, y)`` pair of finite numbers."""
+    return (
+        isinstance(pos, tuple | list)
+        and len(pos) == 2
+        and all(isinstance(v, int | float) and math.isfinite(v) for v in pos)
+    )
 
 
 class NoDisplayError(RuntimeError):
@@ -79,6 +94,13 @@ class App:
     ``autoplay`` attaches the scene's bot, which plays through posted pygame
     events; ``render=False`` skips drawing frames; ``mute`` silences the blips;
     ``clipboard`` replaces the system clipboard pastes read from.
+    ``brain_options`` configure the demo's LangChain brain (``persona``,
+    ``timeout``, ``history``, ``max_tokens``, …).
+
+    A scene whose answers come from another thread (the demo with a LangChain
+    brain) may define ``await_replies() -> bool``: a headless App calls it
+    before every frame, so game time stands still while a reply is pending,
+    and once more at the end of :meth:`run_for`.
     """
 
     #: Seconds per fixed step.
@@ -93,6 +115,7 @@ class App:
         autoplay: bool = False,
         render: bool = True,
         brain: str = "rule",
+        brain_options: Mapping[str, Any] | None = None,
         mute: bool = False,
         clipboard: ClipboardSource | None = None,
     ) -> None:
@@ -102,11 +125,11 @@ class App:
         if scene_factory is None:
             from game.demo.scene import demo_scene
 
-            scene_factory = demo_scene(brain)  # a bad spec fails before a window opens
-        elif brain != "rule":
-            raise ValueError(
-                f"brain={brain!r} is the demo's option; pass it to your scene's factory"
-            )
+            # A bad spec fails before a window opens.
+            scene_factory = demo_scene(brain, brain_options)
+        elif brain != "rule" or brain_options:
+            option = f"brain={brain!r}" if brain != "rule" else "brain_options"
+            raise ValueError(f"{option} is the demo's option; pass it to your scene's factory")
         try:
             pygame.display.init()
             driver = pygame.display.get_driver()
@@ -152,7 +175,10 @@ class App:
             lambda: self.scene.text_entry_active(),
         )
         self.input = InputMapper(
-            self.bus, load_bindings(BINDINGS), devices=self.gamepads, clipboard=chat_clipboard
+            self.bus,
+            load_bindings(BINDINGS, required_actions=GAME_ACTIONS, required_axes=GAME_AXES),
+            devices=self.gamepads,
+            clipboard=chat_clipboard,
         )
         self.timers = Timers(self.bus)
         self.world = CollisionWorld(self.bus)
@@ -182,6 +208,9 @@ class App:
             if autoplay
             else None
         )
+        hold: Callable[[], bool] | None = getattr(self.scene, "await_replies", None)
+        #: Headless only: a window runs in real time while the reply streams in.
+        self._await_replies = hold if headless else None
         #: Whether the bot has the controls (in a window a key from the player takes them).
         self.bot_playing = self.autoplay is not None
         self._bot_font: pygame.font.Font | None = None
@@ -231,6 +260,8 @@ class App:
             if self._hand_over(event):
                 continue
             if event.type in _MOUSE_EVENTS:
+                if not _finite_point(event.dict.get("pos")):
+                    continue  # a malformed event (posted by code; SDL never sends one)
                 # The game thinks in canvas pixels, whatever the window's size.
                 event = pygame.event.Event(
                     event.type, {**event.dict, "pos": self.viewport.to_canvas(event.pos)}
@@ -245,12 +276,17 @@ class App:
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
+        check_signals()  # a stop signal whose exception a callback swallowed
+        if self._await_replies is not None:
+            self._await_replies()  # headless: game time waits for a reply in flight
         if self.autoplay is not None and self.bot_playing:
             self.autoplay.before_tick(self.loop.tick)
         self.pump()
         steps = self.loop.advance(frame_dt)
         if self.render_enabled:
             self.render()
+            if self.frames == 0:
+                log.debug("first game frame")
         self.frames += 1
         return steps
 
@@ -261,16 +297,27 @@ class App:
         """
         started = time.perf_counter()
         steps = 0
-        for _ in range(n):
-            steps += self.frame(self.loop.step)
-            if not self.running:
-                break
-        self.wall_time += time.perf_counter() - started
+        try:
+            for _ in range(n):
+                steps += self.frame(self.loop.step)
+                if not self.running:
+                    break
+        finally:  # a run stopped by a signal still reports its wall time
+            self.wall_time += time.perf_counter() - started
         return steps
 
     def run_for(self, seconds: float) -> None:
-        """Run ``seconds`` of game time as fast as possible (the headless run)."""
+        """Run ``seconds`` of game time as fast as possible (the headless run).
+
+        Then, headless, it waits (bounded) for replies still in flight and
+        delivers them, so an answer asked for in the last tick counts.
+        """
         self.run_ticks(round(seconds / self.loop.step))
+        if self._await_replies is not None:
+            started = time.perf_counter()
+            if self._await_replies():
+                self.bus.flush()
+            self.wall_time += time.perf_counter() - started
 
     def run(self, max_fps: int = 144, *, seconds: float | None = None) -> None:
         """The real-time loop: until the window closes or a ``QuitRequested``.
@@ -322,8 +369,14 @@ class App:
 
     def _frame_stats(self) -> dict[str, object]:
         times = self._frame_times
-        fps = len(times) / sum(times) if times and sum(times) > 0 else 0.0
-        return {"fps": f"{fps:.0f}", "ticks this frame": self.loop.steps_last_frame}
+        total = sum(times)
+        fps = len(times) / total if times and total > 0 else 0.0
+        frame_ms = total / len(times) * 1e3 if times else 0.0
+        return {
+            "fps": f"{fps:.0f}",
+            "frame ms": f"{frame_ms:.1f}",
+            "ticks this frame": self.loop.steps_last_frame,
+        }
 
     # -- reporting ---------------------------------------------------------
 
@@ -382,10 +435,13 @@ class App:
         pygame.image.save(self.last_frame, os.fspath(Path(path)))
 
     def close(self) -> None:
-        """Close the scene (its NPCs' brains too), release the window and pygame's subsystems."""
+        """Close the scene (its NPCs' brains too); release the fonts, the audio device, the window
+        and pygame's subsystems: an App leaves no file open (tests build and close 30)."""
         self.running = False
         self.scene.close()
         if self.gamepads is not None:
             self.gamepads.close()
+        close_fonts()
         pygame.font.quit()
+        pygame.mixer.quit()  # the audio device the blips opened
         pygame.display.quit()

@@ -7,13 +7,14 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine._checks import non_negative
+from game.engine._checks import non_negative, positive, whole
 from game.engine.errors import DataError
-from game.npc.brain_spec import MissingExtraError, brain_argument
+from game.interrupt import Interrupted, check_signals, poll_signals, signals_stop_the_run
+from game.npc.brain_spec import BrainSpecError, MissingExtraError, brain_argument, load_factory
 
 if TYPE_CHECKING:
     from game.app import App
@@ -40,6 +41,16 @@ def _seconds(text: str) -> float:
         return non_negative("seconds", float(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}") from None
+
+
+def _entities(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1,000,000, not {text!r}")
+    return value
 
 
 def _png_path(text: str) -> Path:
@@ -74,6 +85,31 @@ def _fact(text: str) -> tuple[str, str]:
     if not sep or key not in known:
         raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE, KEY one of {known}")
     return key, value
+
+
+def _count(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            return whole("the value", int(text), low)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number >= {low}, not {text!r}"
+            ) from None
+
+    return parse
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        return positive("seconds", float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}") from None
+
+
+def _persona(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty persona: leave --persona out for the NPC's own")
+    return text.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +150,39 @@ def build_parser() -> argparse.ArgumentParser:
         "replies streamed through LangChain callbacks) or module:function returning a "
         "LangChain Runnable; the last two need the llm extra (docs/langchain.md)",
     )
+    llm = parser.add_argument_group(
+        "LangChain brain", "with --brain fake-llm or module:function (docs/langchain.md)"
+    )
+    llm.add_argument(
+        "--persona",
+        type=_persona,
+        metavar="TEXT",
+        help="who the NPCs are, for the model (default: each NPC's persona from its dialogue file)",
+    )
+    llm.add_argument(
+        "--llm-timeout",
+        type=_positive_seconds,
+        metavar="S",
+        help="seconds a reply may stay silent before the NPC gives up (default: 30)",
+    )
+    llm.add_argument(
+        "--history",
+        type=_count(0),
+        metavar="N",
+        help="past exchanges per NPC the model is shown (default: 6; 0: none)",
+    )
+    llm.add_argument(
+        "--max-tokens",
+        type=_count(1),
+        metavar="N",
+        help="token limit of a reply, where the model takes one (default: 200)",
+    )
+    llm.add_argument(
+        "--max-chars",
+        type=_count(20),
+        metavar="N",
+        help="characters a reply is cut to, at a sentence end (default: 280)",
+    )
     parser.add_argument("--mute", action="store_true", help="no typing blips")
     parser.add_argument(
         "--record",
@@ -130,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--window", action="store_true", help="--replay: watch it in a window, in real time"
+    )
+    parser.add_argument(
+        "--stress",
+        type=_entities,
+        metavar="N",
+        help="run the stress scene instead of the village: N bouncing, colliding entities "
+        "(F3 shows the frame time, + and - change N); with --headless --json it prints "
+        "frame-time percentiles and the per-phase split",
     )
     parser.add_argument(
         "--quests",
@@ -155,9 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="guide",
         metavar="NPC",
-        help="talk to an NPC in the terminal (default: guide): one line in, 'Name: reply' out, "
-        "until end of input; no window. No game runs, so live questions see a fixed state: "
-        "score 0, 0 coins left, clock 00:00 (change it with --fact)",
+        help="talk to an NPC in the terminal (default: guide) through --brain: one line in, "
+        "'Name: reply' out, until end of input; no window. No game runs, so live questions "
+        "see a fixed state: score 0, 0 coins left, clock 00:00 (change it with --fact)",
     )
     parser.add_argument(
         "--fact",
@@ -171,35 +248,91 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse ``argv``; exits with status 2 and a message naming the bad argument."""
-    return build_parser().parse_args(argv)
+    """Parse ``argv``; exits with status 2 and a message naming the bad argument.
+
+    A ``--brain module:function`` is imported last, once every other argument
+    was accepted: importing a module runs its code.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_replay_args(args)
+    if args.brain.count(":") == 1 and _flags_that_do_not_apply(args) is None:
+        try:
+            load_factory(args.brain)
+        except (BrainSpecError, MissingExtraError) as exc:
+            parser.error(f"argument --brain: {exc}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the game as the command line asks; return the exit status."""
+    """Run the game as the command line asks; return the exit status.
+
+    SIGINT and SIGTERM end any mode with 130 and 143; a closed stdout ends
+    it quietly with the status the run would have had.
+    """
+    try:
+        with signals_stop_the_run():
+            return _main(argv)
+    except Interrupted as exc:
+        print(f"callback-quest: stopped by {exc}", file=sys.stderr)
+        return exc.status
+    except BrokenPipeError:
+        _stdout_closed()
+        return EXIT_OK
+
+
+def _stdout_closed() -> None:
+    # Whoever read stdout is gone: send what is left (and the interpreter's
+    # final flush) to the null device, so nothing complains on the way out.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
+
+
+def _out(line: str) -> None:
+    """Print ``line`` on stdout; a closed stdout is not an error of the run."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        _stdout_closed()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    _check_replay_args(args)
+    _quiet_http_logs(args.verbose)
     problem = _flags_that_do_not_apply(args)
     if problem is not None:
         print(f"callback-quest: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
         if args.replay is not None:
-            return _run_replay(args)
+            with poll_signals():
+                return _run_replay(args)
+        if args.stress is not None:
+            with poll_signals():
+                return _run_stress(args)
         if args.chat is not None:
             from game.npc.terminal import run_chat
 
-            return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
+            return run_chat(
+                args.chat,
+                seed=args.seed,
+                facts=dict(args.fact),
+                brain=args.brain,
+                brain_options=_brain_options(args),
+            )
         if args.wiring:
             return _run_wiring(args)
-        if args.headless:
-            return _run_headless(args)
-        return _run_window(args)
+        with poll_signals():
+            return _run_headless(args) if args.headless else _run_window(args)
     except _DATA_ERRORS as exc:
         # A broken data file (dialogue, bindings, font) is the user's to fix:
         # one line naming the file and the problem, not a traceback.
@@ -222,7 +355,12 @@ def _records(args: argparse.Namespace, *, headless: bool) -> Records:
 def _scene(args: argparse.Namespace, *, headless: bool) -> SceneFactory:
     from game.demo.scene import demo_scene
 
-    return demo_scene(args.brain, quests=args.quests, records=_records(args, headless=headless))
+    return demo_scene(
+        args.brain,
+        _brain_options(args),
+        quests=args.quests,
+        records=_records(args, headless=headless),
+    )
 
 
 def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
@@ -245,6 +383,19 @@ def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
                 return f"{flag} does not apply to --chat (no game runs: it talks in the terminal)"
     elif args.fact:
         return "--fact goes with --chat (a running game has its own facts)"
+    if args.stress is not None:
+        for given, flag in (
+            (args.chat is not None, "--chat"),
+            (args.replay is not None, "--replay"),
+            (args.record is not None, "--record"),
+            (args.autoplay, "--autoplay"),
+            (args.brain != "rule", "--brain"),
+            (args.wiring, "--wiring"),
+            (args.quests is not None, "--quests"),
+            (args.new, "--new"),
+        ):
+            if given:
+                return f"{flag} does not apply to --stress (the stress scene has no player or NPCs)"
     if args.replay is not None and args.seconds is not None:
         return "--seconds does not apply to --replay (it plays the whole file)"
     if args.wiring:  # always headless, so --headless is honoured
@@ -261,10 +412,51 @@ def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
                     f"{flag} does not apply to --wiring (it runs the headless autoplay, "
                     "undrawn, and prints Mermaid)"
                 )
+    if args.brain == "rule":
+        given = [
+            f"--{flag.replace('_', '-')}" for flag in _LLM_FLAGS if getattr(args, flag) is not None
+        ]
+        if given:
+            return (
+                f"{', '.join(given)} set{'s' if len(given) == 1 else ''} up a LangChain brain: "
+                "add --brain fake-llm or --brain module:function"
+            )
     return None
 
 
+def _loading_frame(headless: bool) -> None:
+    """Open the window and draw one line before the game is imported.
+
+    Importing numpy and the game and building the scene take a second or more
+    on a slow machine; with this the window shows at once, as fast as a bare
+    pygame-ce window (``benchmarks/bench_stress.py`` measures both). The App
+    then takes the same window over. Logs ``first frame`` (``-v``). Where no
+    window can open it draws nothing: the App says why.
+    """
+    if headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+    import pygame
+
+    try:
+        pygame.display.init()
+        if not headless and pygame.display.get_driver() in ("offscreen", "dummy"):
+            return
+        screen = pygame.display.set_mode((960, 540), 0 if headless else pygame.RESIZABLE)
+        pygame.display.set_caption("Callback Quest")
+        pygame.font.init()
+        font = pygame.font.Font(None, 30)
+        line = font.render("Callback Quest: loading...", True, (236, 240, 232))
+    except pygame.error:
+        return
+    screen.fill((18, 20, 28))
+    screen.blit(line, line.get_rect(center=screen.get_rect().center))
+    pygame.display.flip()
+    log.debug("first frame")
+
+
 def _run_window(args: argparse.Namespace) -> int:
+    _loading_frame(headless=False)
     from game.app import App, NoDisplayError
 
     try:
@@ -297,11 +489,12 @@ def _run_window(args: argparse.Namespace) -> int:
             recorder.close()
         app.close()
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+        _out(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     return EXIT_OK
 
 
 def _run_headless(args: argparse.Namespace) -> int:
+    _loading_frame(headless=True)
     from game.app import App
 
     app = App(
@@ -313,25 +506,104 @@ def _run_headless(args: argparse.Namespace) -> int:
         mute=True,
     )
     recorder = _recorder(app, args)
+    stopped: Interrupted | None = None
     try:
-        app.run_for(10.0 if args.seconds is None else args.seconds)
-        if recorder is not None:
+        try:
+            app.run_for(10.0 if args.seconds is None else args.seconds)
+            check_signals()  # one that came during the last frame
+        except Interrupted as exc:
+            # The summary still comes out, saying so; the recording keeps no end line.
+            stopped = exc
+        if recorder is not None and stopped is None:
             recorder.finish()
         if args.screenshot:
             app.save_screenshot(args.screenshot)
         summary = app.summary()
+        summary["interrupted"] = stopped is not None
     finally:
         if recorder is not None:
             recorder.close()
         app.close()
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+        _out(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     else:
-        print(
+        _out(
             f"{summary['ticks']} ticks ({summary['game_time']:.2f} s of game time) "
             f"in {summary['wall_time']:.2f} s, {summary['realtime_factor']}x real time; "
             f"score {summary['score']}, handler errors {summary['handler_errors']}, "
-            f"state {summary['state_hash']}"
+            f"state {summary['state_hash']}" + (f" (stopped by {stopped})" if stopped else "")
+        )
+    if stopped is not None:
+        print(f"callback-quest: stopped by {stopped}", file=sys.stderr)
+        return stopped.status
+    return EXIT_OK
+
+
+# -- the LangChain brain's options ------------------------------------------------
+
+#: Command-line flag → LangChainBrain keyword.
+_LLM_FLAGS = {
+    "persona": "persona",
+    "llm_timeout": "timeout",
+    "history": "history",
+    "max_tokens": "max_tokens",
+    "max_chars": "max_chars",
+}
+
+
+def _brain_options(args: argparse.Namespace) -> dict[str, object]:
+    """The LangChain brain's keywords the command line set (the rest keep their defaults)."""
+    return {
+        keyword: getattr(args, flag)
+        for flag, keyword in _LLM_FLAGS.items()
+        if getattr(args, flag) is not None
+    }
+
+
+def _quiet_http_logs(verbose: bool) -> None:
+    """HTTP client libraries log every request at INFO (and every byte at DEBUG); a chatting
+    NPC makes many requests. ``-v`` shows the requests, never the bytes."""
+    level = logging.INFO if verbose else logging.WARNING
+    for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "ollama"):
+        logging.getLogger(name).setLevel(level)
+
+
+def _run_stress(args: argparse.Namespace) -> int:
+    _loading_frame(headless=args.headless)
+    from game.stress import stress_scene
+
+    if not args.headless:
+        from game.app import App, NoDisplayError
+
+        try:
+            app = App(stress_scene(args.stress), seed=args.seed, mute=True)
+        except NoDisplayError as exc:
+            print(
+                f"callback-quest: no display available ({exc}); running --stress headless",
+                file=sys.stderr,
+            )
+        else:
+            try:
+                app.run(seconds=args.seconds)
+                if args.screenshot:
+                    app.save_screenshot(args.screenshot)
+                summary = app.summary()
+            finally:
+                app.close()
+            if args.json:
+                print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+            return EXIT_OK
+    from game.stress.run import run_stress
+
+    seconds = 10.0 if args.seconds is None else args.seconds
+    summary = run_stress(args.stress, seconds=seconds, seed=args.seed, render=not args.no_render)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+    else:
+        print(
+            f"stress N={summary['n']}: {summary['frames']} frames, p50 {summary['p50']:.1f} ms, "
+            f"p95 {summary['p95']:.1f} ms, p99 {summary['p99']:.1f} ms, max "
+            f"{summary['max']:.1f} ms; {summary['events_delivered']} events"
         )
     return EXIT_OK
 
@@ -340,7 +612,15 @@ def _run_wiring(args: argparse.Namespace) -> int:
     from game.app import App
     from game.engine.wiring import edges, to_mermaid
 
-    app = App(headless=True, seed=args.seed, autoplay=True, render=False, brain=args.brain)
+    # The same village as a headless run (--brain, --quests, --new honoured), undrawn.
+    app = App(
+        _scene(args, headless=True),
+        headless=True,
+        seed=args.seed,
+        autoplay=True,
+        render=False,
+        mute=True,
+    )
     try:
         app.run_for(10.0 if args.seconds is None else args.seconds)
         sys.stdout.write(to_mermaid(edges(app.bus)))
@@ -417,29 +697,40 @@ def _run_replay(args: argparse.Namespace) -> int:
             )
     if app is None:
         app = App(headless=True, seed=replay.header.seed, render=not args.no_render, mute=True)
+    stopped: Interrupted | None = None
     try:
         playback = Playback(app, replay, render=app.render_enabled, watch=not app.headless)
-        result = playback.run()
+        try:
+            result = playback.run()
+            check_signals()
+        except Interrupted as exc:
+            stopped, result = exc, playback.result
+            result.stopped = True
+            result.ticks = app.loop.tick
         if args.screenshot:
             app.save_screenshot(args.screenshot)
         summary = app.summary()
+        summary["interrupted"] = stopped is not None
     finally:
         app.close()
     for warning in result.warnings:
         log.warning("%s: %s", args.replay, warning)
     if args.json:
         summary["replay"] = {"file": str(args.replay), **result.as_json()}
-        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+        _out(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     elif result.mismatch is not None:
-        print(f"replay {args.replay}: {result.mismatch.describe()}")
+        _out(f"replay {args.replay}: {result.mismatch.describe()}")
     else:
         notes = ""
         if result.stopped:
             notes = f" (stopped at tick {result.ticks})"
         elif not result.complete:
             notes = " (no end line: the recording was cut short)"
-        print(
+        _out(
             f"replay {args.replay}: {result.checked}/{result.checkpoints} checkpoints match "
             f"over {result.ticks} ticks{notes}; state {summary['state_hash']}"
         )
+    if stopped is not None:
+        print(f"callback-quest: stopped by {stopped}", file=sys.stderr)
+        return stopped.status
     return EXIT_OK if result.ok else EXIT_MISMATCH

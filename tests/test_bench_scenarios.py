@@ -47,3 +47,38 @@ def test_the_long_reply_benchmark_streams_every_token_into_a_bounded_bubble() ->
     assert result["text_length"] > 8000 and result["pages"] > 40
     # Four lines at most, however long the reply (the old bubble grew to 8,278 px).
     assert 0 < result["tallest_bubble_px"] <= 4 * 27 + 16
+
+
+# -- the stress benchmark: its search and its two baselines ---------------------------
+
+
+def test_the_stress_search_finds_the_largest_n_within_five_percent() -> None:
+    from benchmarks.bench_stress import largest_n
+
+    def cost(n: int) -> float:
+        return n / 1000  # 16.7 ms at N = 16,700
+
+    best, probes = largest_n(cost, 3000)
+    assert 16_700 * 0.95 <= best <= 16_700
+    assert all(p <= 16.7 for n, p in probes.items() if n <= best)
+    assert largest_n(lambda n: 100.0, 64)[0] == 0  # nothing fits: no N at all
+
+
+@pytest.mark.parametrize("name", ["SpriteGroups", "PymunkIndex"])
+def test_the_stress_baselines_play_the_same_rules(name: str) -> None:
+    """Two seconds of the scene run, and contacts begin and end."""
+    import pygame
+
+    if name == "PymunkIndex":
+        pytest.importorskip("pymunk")
+    import benchmarks.stress_baselines as baselines
+
+    pygame.display.init()
+    try:
+        scene = getattr(baselines, name)(600)
+        for _ in range(120):
+            scene.frame()
+        assert scene.events > 20
+        scene.close()
+    finally:
+        pygame.display.quit()

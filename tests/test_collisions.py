@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
+import numpy as np
 import pygame
 import pytest
 from hypothesis import given, settings
@@ -1256,3 +1257,125 @@ def test_obstacles_are_the_solids_move_stops_at(bus: EventBus) -> None:
     assert world.obstacles(mover) == [wall]
     with pytest.raises(KeyError, match="not in this world"):
         world.obstacles(far)
+
+
+# -- set_positions / positions: the batch path equals the single one --------------
+
+batch_steps = st.lists(
+    st.lists(st.tuples(st.integers(0, 1000), coords, coords), max_size=14), max_size=5
+)
+
+
+@pytest.mark.parametrize("mode", [*MODES, *SWITCHING])
+@given(items=st.lists(specs, min_size=1, max_size=40), steps=batch_steps)
+def test_set_positions_equals_setting_each_position_and_pairs_equal_brute_force(
+    items: list[tuple[tuple[float, float, float, float], str, frozenset[str] | None, bool]],
+    steps: list[list[tuple[int, float, float]]],
+    mode: str,
+) -> None:
+    """Two worlds get the same moves, one through set_positions, one collider at a time."""
+    buses = {"batch": EventBus(on_error="raise"), "single": EventBus(on_error="raise")}
+    worlds = {name: CollisionWorld(bus) for name, bus in buses.items()}
+    live = {name: add_all(world, items) for name, world in worlds.items()}
+    for step in [[], *steps]:
+        # A collider may be named twice: the last position wins, as one at a time.
+        picks = [pick % len(items) for pick, _, _ in step]
+        xy = np.array([(x, y) for _, x, y in step], dtype=np.float64).reshape(-1, 2)
+        worlds["batch"].set_positions([live["batch"][i] for i in picks], xy)
+        for i, (x, y) in zip(picks, xy.tolist(), strict=True):
+            live["single"][i].position = (x, y)
+        traces = {}
+        for name, world in worlds.items():
+            with sweep_mode(mode), buses[name].recording() as trace:
+                world.update()
+            traces[name] = [(type(e), e.a.id, e.b.id) for e in trace]
+        assert traces["batch"] == traces["single"]
+        for name, world in worlds.items():
+            positions = world.positions(live[name])
+            assert positions.shape == (len(items), 2)
+            assert positions.tolist() == [list(c.position) for c in live[name]]
+        assert brute_pairs(worlds["batch"]) == brute_pairs(worlds["single"])
+        assert worlds["batch"].positions(live["batch"]).tolist() == (
+            worlds["single"].positions(live["single"]).tolist()
+        )
+
+
+def test_set_positions_takes_lists_ints_and_numpy_arrays_alike(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    colliders = [world.add((0, 0, 10, 10)) for _ in range(3)]
+    world.set_positions(colliders, [(1, 2), (3.5, 4), (5, 6)])
+    assert [c.position for c in colliders] == [(1.0, 2.0), (3.5, 4.0), (5.0, 6.0)]
+    world.set_positions(colliders, np.arange(6, dtype=np.int32).reshape(3, 2))
+    assert [c.position for c in colliders] == [(0.0, 1.0), (2.0, 3.0), (4.0, 5.0)]
+    world.set_positions(tuple(colliders[:2]), np.array([[7.0, 8.0], [9.0, 10.0]]))
+    assert world.positions(colliders).tolist() == [[7, 8], [9, 10], [4, 5]]
+    world.set_positions([], np.zeros((0, 2)))
+    assert world.positions([]).shape == (0, 2)
+
+
+def test_positions_is_a_copy_that_does_not_move_anything(bus: EventBus) -> None:
+    world = CollisionWorld(bus)
+    collider = world.add((1, 2, 10, 10))
+    read = world.positions([collider])
+    read[0] = (50, 50)
+    assert collider.position == (1.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("positions", "error", "message"),
+    [
+        ([(1, 2), (math.nan, 0)], ValueError, r"positions\[1\] is \(nan, 0.0\)"),
+        ([(1, 2), (0, math.inf)], ValueError, r"must be finite: positions\[1\]"),
+        ([(1, 2)], ValueError, r"shape \(2, 2\) for 2 colliders, not \(1, 2\)"),
+        ([1, 2, 3, 4], ValueError, r"shape \(2, 2\) for 2 colliders, not \(4,\)"),
+        ([(1, 2, 3), (4, 5, 6)], ValueError, r"not \(2, 3\)"),
+        ([(1, 2), (3,)], ValueError, r"an \(N, 2\) array of numbers"),
+        ([(1, 2), (0, 2e9)], ValueError, r"within ±1e\+09 pixels: positions\[1\]"),
+        ([("a", "b"), ("c", "d")], TypeError, "must be numbers"),
+        ([(True, False), (True, True)], TypeError, "must be numbers"),
+    ],
+)
+def test_set_positions_rejects_bad_positions_and_moves_nothing(
+    bus: EventBus, positions: object, error: type[Exception], message: str
+) -> None:
+    world = CollisionWorld(bus)
+    colliders = [world.add((0, 0, 10, 10)), world.add((20, 0, 10, 10))]
+    with pytest.raises(error, match=message):
+        world.set_positions(colliders, positions)  # type: ignore[arg-type]
+    assert [c.position for c in colliders] == [(0.0, 0.0), (20.0, 0.0)]
+
+
+def test_set_positions_and_positions_name_a_collider_that_is_not_in_the_world(
+    bus: EventBus,
+) -> None:
+    world = CollisionWorld(bus)
+    other = CollisionWorld(bus).add((0, 0, 1, 1))
+    kept, gone = world.add((0, 0, 10, 10)), world.add((20, 0, 10, 10))
+    world.remove(gone)
+    with pytest.raises(KeyError, match=r"colliders\[1\] .*#1.* was removed"):
+        world.set_positions([kept, gone], [(1, 1), (2, 2)])
+    with pytest.raises(KeyError, match=r"colliders\[0\] .* belongs to another world"):
+        world.positions([other])
+    with pytest.raises(TypeError, match="every item must be a Collider, not tuple"):
+        world.set_positions([kept, (1, 2)], [(1, 1), (2, 2)])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="sequence of colliders, not Collider"):
+        world.positions(kept)  # type: ignore[arg-type]
+    assert kept.position == (0.0, 0.0)
+
+
+def test_set_positions_follows_a_list_changed_in_place_and_a_removal(bus: EventBus) -> None:
+    """The batch's slots are remembered between calls; a change to the list or the world
+    must never move the wrong collider."""
+    world = CollisionWorld(bus)
+    a, b, c = (world.add((0, 0, 10, 10)) for _ in range(3))
+    batch = [a, b]
+    world.set_positions(batch, [(1, 1), (2, 2)])
+    batch[1] = c  # the same list object, another collider
+    world.set_positions(batch, [(3, 3), (4, 4)])
+    assert [a.position, b.position, c.position] == [(3, 3), (2, 2), (4, 4)]
+    world.remove(a)
+    d = world.add((0, 0, 10, 10))  # takes a's slot
+    with pytest.raises(KeyError, match="was removed"):
+        world.set_positions(batch, [(5, 5), (6, 6)])
+    world.set_positions((d, c), [(7, 7), (8, 8)])
+    assert (d.position, c.position, b.position) == ((7, 7), (8, 8), (2, 2))

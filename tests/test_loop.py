@@ -409,3 +409,14 @@ def test_end_frame_inside_a_step_runs_no_further_step_of_that_frame_only() -> No
     assert loop.dropped_time == 0.0
     loop.end_frame()  # outside a step: nothing to end
     assert loop.advance(0.01) == 1
+
+
+def test_phase_times_add_up_each_phase_of_each_step_only_when_asked() -> None:
+    bus = EventBus(on_error="raise")
+    loop = FixedStepLoop(bus, step=0.1)
+    assert loop.phase_times is None
+    loop.advance(0.1)  # no profiling: nothing to fill
+    loop.phase_times = {}
+    assert loop.advance(0.2) == 2
+    assert set(loop.phase_times) == {"input", "timers", "update", "collisions", "flush"}
+    assert all(seconds >= 0 for seconds in loop.phase_times.values())

@@ -19,7 +19,6 @@ import argparse
 import importlib
 import keyword
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -172,17 +171,17 @@ def load_factory(spec: str | BrainSpec) -> Callable[[], Runnable[Any, Any]]:
 
 
 def brain_argument(text: str) -> str:
-    """``argparse`` type of ``--brain``: checks the spec now, so a bad one exits with status 2.
+    """``argparse`` type of ``--brain``: checks the spec's syntax, so a bad one exits with 2.
 
     For ``fake-llm`` and ``module:function`` it also checks that the ``llm``
-    extra is installed and that the function can be found (without calling it).
+    extra is installed. It imports no user module: the command line does
+    that with :func:`load_factory` once every argument was accepted, since
+    importing a module runs its code.
     """
     try:
         spec = parse_brain_spec(text)
-        if spec.kind == "fake-llm":
+        if spec.kind != "rule":
             require_langchain()
-        elif spec.kind == "factory":
-            load_factory(spec)
     except (BrainSpecError, MissingExtraError) as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
     return str(spec)
@@ -193,15 +192,15 @@ def make_brain(
     bus: EventBus,
     *,
     rule: Callable[[], Brain],
-    persona: str | None = None,
-    timeout: float = 30.0,
-    clock: Callable[[], float] = time.monotonic,
+    **options: Any,
 ) -> Brain:
     """Build the brain ``spec`` names; ``rule`` builds the rule brain (the NPC wiring owns it).
 
-    ``persona``, ``timeout`` and ``clock`` go to
-    :class:`~game.npc.langchain_brain.LangChainBrain`. Raises
-    :class:`BrainSpecError` or :class:`MissingExtraError` as :func:`load_factory` does.
+    ``options`` go to :class:`~game.npc.langchain_brain.LangChainBrain`
+    (``persona``, ``timeout``, ``history``, ``max_tokens``, ``max_chars``,
+    ``tools``, ``npcs``, ``clock``, …) and are ignored for the rule brain.
+    Raises :class:`BrainSpecError` or :class:`MissingExtraError` as
+    :func:`load_factory` does, and what ``LangChainBrain`` raises for a bad option.
     """
     parsed = spec if isinstance(spec, BrainSpec) else parse_brain_spec(spec)
     if parsed.kind == "rule":
@@ -210,4 +209,4 @@ def make_brain(
     from game.npc.langchain_brain import LangChainBrain, fake_llm_runnable
 
     runnable = fake_llm_runnable() if parsed.kind == "fake-llm" else load_factory(parsed)()
-    return LangChainBrain(runnable, bus, persona=persona, timeout=timeout, clock=clock)
+    return LangChainBrain(runnable, bus, **options)

@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
-from game.engine._toml import tomllib
+from game.engine.datafile import DataFileError, parse_toml, read_text
 from game.engine.errors import DataError
 from game.npc.brain import LIVE_QUESTIONS, Action, has_cjk
 from game.npc.matcher import IntentIndex, keyword_patterns
-from game.npc.understand import KINDS, Clause, normalise, understand
+from game.npc.safe_regex import UnsafePattern, compile_bounded
+from game.npc.understand import KINDS, MAX_LINE, Clause, normalise, understand
 
 __all__ = [
     "ACTIONS",
@@ -60,6 +61,8 @@ __all__ = [
 
 #: Reply languages; every intent and the fallback need replies in each.
 LANGUAGES = ("en", "zh")
+#: Largest dialogue file read (the bundled ones are 30-60 KB).
+MAX_DIALOGUE_BYTES = 1024 * 1024
 #: Live game facts a reply may quote; ``--chat --fact KEY=VALUE`` sets them.
 FACTS = frozenset({"score", "coins_left", "coins_total", "clock"})
 #: Facts that are numbers, so a placeholder may pick words by them (1 coin, 2 coins).
@@ -94,7 +97,16 @@ _PRONOUN = re.compile(r"\b(?:it|that|this|they|them|those|these|its|one)\b|它|�
 #: Kept for callers of the first version: the normaliser.
 normalize = normalise
 
-_NPC_KEYS = {"name", "name_zh", "stranger", "stranger_zh", "pitch", "borrow", "default_topic"}
+_NPC_KEYS = {
+    "name",
+    "name_zh",
+    "stranger",
+    "stranger_zh",
+    "pitch",
+    "borrow",
+    "default_topic",
+    "persona",
+}
 _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
     "social", "share", "topic", "live", *LANGUAGES, *ANSWER_TABLES,
@@ -220,6 +232,8 @@ class Dialogue:
     intents: tuple[Intent, ...]
     fallback: Replies
     source: str = "<string>"
+    #: Who the NPC is, for a language model's system prompt (``[npc] persona``; may be empty).
+    persona: str = ""
     #: Templates wrapping an answer borrowed from another NPC ({answer} is the answer).
     borrowed: Replies = field(default_factory=dict)
     #: The key of the NPC whose shared intents this one borrows (``[npc] borrow``).
@@ -320,12 +334,15 @@ class Dialogue:
         return _Reading(clause, first, score, None, also=second)
 
     def _elliptical(self, clause: Clause) -> bool:
-        """Whether a clause leans on what was said before: a pronoun, or a short Chinese
-        why/example/code question with its topic left out, every character one the
-        examples use (为什么不要钱; not 怎么做红烧肉, nor 怎么跟人说话, a new question)."""
+        """Whether a clause leans on what was said before: a pronoun, a "why" of three
+        words or fewer ("why so cheap?"), or a short Chinese why/example/code question
+        with its topic left out, every character one the examples use (为什么不要钱;
+        not 怎么做红烧肉, nor 怎么跟人说话, a new question)."""
         text = clause.text
         if _PRONOUN.search(text):
             return True
+        if clause.kind == "why" and not has_cjk(text) and len(text.split()) <= 3:
+            return True  # "why so cheap?"
         return (
             has_cjk(text)
             and len(text) <= 6
@@ -416,9 +433,10 @@ def load_dialogue(path: str | Path) -> Dialogue:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DialogueError(str(path), None, f"cannot read the file: {exc}") from exc
+        return read_text(path, limit=MAX_DIALOGUE_BYTES)
+    except DataFileError as exc:
+        where = f"line {exc.line}" if exc.line is not None else None
+        raise DialogueError(str(path), where, exc.problem) from None
 
 
 def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
@@ -437,6 +455,7 @@ def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
         intents=dialogue.intents + extra,
         fallback=dialogue.fallback,
         source=dialogue.source,
+        persona=dialogue.persona,
         borrowed=dialogue.borrowed,
         lender=dialogue.lender,
         default_topic=dialogue.default_topic or lender.default_topic,
@@ -454,10 +473,13 @@ def parse_dialogue(text: str, *, source: str = "<string>", key: str = "npc") -> 
     borrows from another NPC gets the borrowed intents only through
     :func:`load_dialogue`."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # The message carries "(at line L, column C)".
-        raise DialogueError(source, None, f"TOML syntax error: {exc}") from exc
+        data = parse_toml(text, source=source)
+    except DataFileError as exc:
+        # A syntax error's message carries "(at line L, column C)".
+        where = f"line {exc.line}" if exc.line is not None else None
+        raise DialogueError(
+            source, where, exc.problem.replace("not valid TOML", "TOML syntax error")
+        ) from None
     return _Parser(source).dialogue(data, key)
 
 
@@ -478,6 +500,9 @@ class _Parser:
             "en": self.text("[npc]", npc, "stranger", default="friend"),
             "zh": self.text("[npc]", npc, "stranger_zh", default="朋友"),
         }
+        persona = npc.get("persona", "")
+        if not isinstance(persona, str):
+            raise self.error("[npc]", f"'persona' must be a string, not {persona!r}")
         pitch = npc.get("pitch", 440.0)
         if isinstance(pitch, bool) or not isinstance(pitch, int | float) or not 50 <= pitch <= 4000:
             raise self.error("[npc]", f"'pitch' must be hertz in 50..4000, not {pitch!r}")
@@ -528,6 +553,7 @@ class _Parser:
             borrowed=borrowed,
             lender=lender,
             default_topic=default_topic,
+            persona=persona.strip(),
         )
 
     def intent(self, name: str, body: object, names: Mapping[str, str]) -> Intent:
@@ -576,9 +602,10 @@ class _Parser:
         patterns = []
         for regex in regexes:
             try:
-                patterns.append(re.compile(regex, re.IGNORECASE))
-            except re.error as exc:
-                raise self.error(where, f"bad regular expression {regex!r}: {exc}") from exc
+                patterns.append(compile_bounded(regex, re.IGNORECASE, max_input=MAX_LINE))
+            except UnsafePattern as exc:
+                kind = "bad" if exc.bad else "unsafe"
+                raise self.error(where, f"{kind} regular expression {regex!r:.80}: {exc}") from None
         answers: dict[str, Replies] = {"what": self.replies(where, body)}
         for kind in ANSWER_TABLES:
             if kind in body:

@@ -56,6 +56,8 @@ KEYWORD_BONUS = 0.3
 KEYWORD_SCORE = 0.55
 #: Weight of a single Chinese character against a bigram (bigrams carry the words).
 UNIGRAM_WEIGHT = 0.5
+#: How much an example's coverage by the clause counts against their cosine.
+COVERAGE_WEIGHT = 0.4
 #: Weight of a Chinese character, bigram or pinyin no example has.
 UNKNOWN_CJK_WEIGHT = 2.0
 _WORD = re.compile(r"[a-z0-9]+")
@@ -78,7 +80,7 @@ _FUNCTION_WORDS = _words(
     must to of in on at by for with about from into onto up down out over under again then
     so and or but if not no yes please tell say show give let know want like get got just
     some any all there here very really too also more most one ok oh well now still yet
-    just anyway actually exactly again at"""
+    just anyway actually exactly again at know which"""
 )
 _FUNCTION_CJK = _words(
     "的 了 吗 呢 吧 啊 呀 么 是 你 我 他 她 它 们 这 那 个 一 有 在 和 与 就 都 也 "
@@ -304,7 +306,7 @@ class IntentIndex:
             example_norm = self._norms[i][j]
             cosine = shared / math.sqrt(clause_norm * example_norm)
             coverage = shared / example_norm
-            value = 0.6 * cosine + 0.4 * coverage
+            value = (1 - COVERAGE_WEIGHT) * cosine + COVERAGE_WEIGHT * coverage
             if value > best.get(i, 0.0):
                 best[i] = value
         exact: set[int] = set()

@@ -159,7 +159,8 @@ class RuleBrain:
         if intent.needs == "player" and not self._name(context):
             kind = "unknown"
         kind = next(k for k in _NEAREST.get(kind, ("what",)) if k in intent.answers or k == "what")
-        if intent.action is not None:
+        if intent.action is not None and kind in ("what", "stop"):
+            # "how does your dance work?" is explained, not danced.
             action = f"stop_{intent.action}" if kind == "stop" else intent.action
             state.action = None if kind == "stop" else intent.action
         state.last_intent, state.last_kind = intent, kind

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,6 +51,9 @@ _Bits: TypeAlias = npt.NDArray[np.uint64]
 MAX_LAYERS = 64
 _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 _MAX_ID = (1 << 31) - 1
+#: Coordinates and sizes are refused beyond this many pixels, and moves clamped to
+#: it: far beyond any map, and still exact to a millionth of a pixel in a float.
+MAX_COORD = 1e9
 _PLAIN = frozenset((float, int))  # not bool, not numpy scalars: those take the slow path
 # Below this many colliders a plain Python sweep beats numpy's per-call overhead
 # (measured crossover: 80-120 boxes).
@@ -200,9 +204,14 @@ class Collider:
             raise KeyError(f"cannot set position of {self!r}: it was removed from its world")
         if type(value) is tuple and len(value) == 2:
             x, y = value
-            # The common case, checked fast: two plain numbers, finite (inf - inf
-            # and nan - nan are nan, and nan != 0). Anything else: full checks.
-            if type(x) in _PLAIN and type(y) in _PLAIN and x - x == 0 and y - y == 0:
+            # The common case, checked fast: two plain numbers in range (NaN
+            # fails every comparison). Anything else: full checks.
+            if (
+                type(x) in _PLAIN
+                and type(y) in _PLAIN
+                and -MAX_COORD <= x <= MAX_COORD
+                and -MAX_COORD <= y <= MAX_COORD
+            ):
                 world._x[self._slot] = x
                 world._y[self._slot] = y
                 world._moved.add(self._slot)
@@ -291,8 +300,11 @@ class CollisionWorld:
         if layers is not None or pairs is not None:
             self.declare(layers or (), pairs)
         capacity = 64
-        self._x: _Floats = np.zeros(capacity)
-        self._y: _Floats = np.zeros(capacity)
+        # x and y are the columns of one (capacity, 2) array, so that
+        # set_positions and positions move a whole batch in one numpy call.
+        self._xy: _Floats = np.zeros((capacity, 2))
+        self._x: _Floats = self._xy[:, 0]
+        self._y: _Floats = self._xy[:, 1]
         self._w: _Floats = np.zeros(capacity)
         self._h: _Floats = np.zeros(capacity)
         self._bit: _Bits = np.zeros(capacity, dtype=np.uint64)
@@ -315,6 +327,10 @@ class CollisionWorld:
         self._removed_since = False
         # Slots added, moved or resized since the last update (see _FEW_MOVED).
         self._moved: set[int] = set()
+        # set_positions moved more than _FEW_MOVED at once: the next update sweeps all.
+        self._moved_many = False
+        # The colliders of the last set_positions/positions call and their slots.
+        self._last_batch: tuple[list[Collider], _Ints] | None = None
         # (layer bit, mask bits) -> the alive slots the pair rule lets it meet;
         # emptied whenever a collider is added or removed.
         self._partners: dict[tuple[int, int], list[int]] = {}
@@ -544,6 +560,7 @@ class CollisionWorld:
         self._free.append(slot)
         self._count -= 1
         self._removed_since = True
+        self._last_batch = None
         self._partners.clear()
         if collider._mask is not None:
             self._restricted -= 1
@@ -554,9 +571,13 @@ class CollisionWorld:
     def _publish_exits(self, exits: list[tuple[Collider, Collider]]) -> None:
         """Publish ``exits`` in order; those an exception stops are owed to the next update."""
         publish = self.bus.publish
+        set_a, set_b = _SETTERS[CollisionExit]
         for n, (a, b) in enumerate(exits, 1):
+            event = _new(CollisionExit)
+            set_a(event, a)
+            set_b(event, b)
             try:
-                publish(_event(CollisionExit, a, b))
+                publish(event)
             except BaseException:
                 self._owed_exits[:0] = exits[n:]
                 raise
@@ -592,11 +613,13 @@ class CollisionWorld:
 
     def _grow(self) -> None:
         size = len(self._x) * 2
-        for name in ("_x", "_y", "_w", "_h", "_bit", "_maskbits", "_solid", "_alive", "_ids"):
+        for name in ("_xy", "_w", "_h", "_bit", "_maskbits", "_solid", "_alive", "_ids"):
             old = getattr(self, name)
-            new = np.zeros(size, dtype=old.dtype)
+            new = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
             new[: len(old)] = old
             setattr(self, name, new)
+        self._x = self._xy[:, 0]
+        self._y = self._xy[:, 1]
         self._objs.extend([None] * (size - len(self._objs)))
 
     def __len__(self) -> int:
@@ -611,6 +634,97 @@ class CollisionWorld:
 
     # -- moving ------------------------------------------------------------
 
+    def set_positions(self, colliders: Sequence[Collider], positions: npt.ArrayLike) -> None:
+        """Teleport many colliders at once: ``colliders[i].position = positions[i]`` for each i.
+
+        ``positions`` is an array-like of shape (N, 2), N = ``len(colliders)``:
+        the top-left ``x, y`` of each, in pixels. A float64 numpy array is read
+        as it is (no copy); other numbers are converted. Like setting
+        ``position`` one by one (a collider named twice ends at its last
+        position), but one numpy assignment instead of N attribute sets: for a
+        world that moves everything every tick. Nothing is moved unless every
+        check passes.
+
+        Raises ``ValueError`` for a wrong shape or a NaN, infinite or
+        out-of-range (beyond ±``MAX_COORD``) value (naming the first such
+        row), ``TypeError`` for positions that are not numbers or an item that
+        is not a :class:`Collider`, and ``KeyError`` for a collider that is not
+        in this world.
+        """
+        slots = self._slots_of(colliders, "set_positions")
+        try:
+            xy = np.asarray(positions)
+        except ValueError as exc:  # ragged rows
+            raise ValueError(f"positions must be an (N, 2) array of numbers: {exc}") from None
+        if xy.size == 0 and not len(slots):
+            return
+        if xy.dtype.kind not in "iuf":
+            raise TypeError(f"positions must be numbers, not an array of dtype {xy.dtype}")
+        if xy.shape != (len(slots), 2):
+            raise ValueError(
+                f"positions must have shape ({len(slots)}, 2) for {len(slots)} colliders, "
+                f"not {xy.shape}"
+            )
+        xy = xy.astype(np.float64, copy=False)
+        # One test for both rules of a single position: NaN compares false too.
+        ok = np.abs(xy) <= MAX_COORD
+        if not ok.all():
+            row = int(np.flatnonzero(~ok.all(axis=1))[0])
+            rule = "finite" if not np.isfinite(xy[row]).all() else f"within ±{MAX_COORD:g} pixels"
+            raise ValueError(
+                f"positions must be {rule}: positions[{row}] is {tuple(xy[row].tolist())} "
+                f"(for {colliders[row]!r})"
+            )
+        self._xy[slots] = xy
+        if len(slots) > _FEW_MOVED:
+            self._moved_many = True
+        else:
+            self._moved.update(slots.tolist())
+
+    def positions(self, colliders: Sequence[Collider]) -> _Floats:
+        """The top-left ``x, y`` of each collider, as a new float64 array of shape (N, 2).
+
+        Row i is ``colliders[i].position``, in pixels. Raises ``TypeError`` for
+        an item that is not a :class:`Collider` and ``KeyError`` for a
+        collider that is not in this world.
+        """
+        return self._xy[self._slots_of(colliders, "positions")]
+
+    def _slots_of(self, colliders: Sequence[Collider], what: str) -> _Ints:
+        """The slots of ``colliders``, checked to be live colliders of this world.
+
+        The last batch's slots are remembered: a game that moves the same
+        colliders every tick pays one list comparison (a C loop over identities),
+        not a lookup per collider. A removal forgets them (a removed collider's
+        slot is reused).
+        """
+        if isinstance(colliders, (Collider, str)) or not isinstance(colliders, Sequence):
+            raise TypeError(
+                f"{what}() takes a sequence of colliders, not {type(colliders).__name__}"
+            )
+        batch = self._last_batch
+        if batch is not None and len(colliders) == len(batch[0]):
+            same = colliders == batch[0] if type(colliders) is list else list(colliders) == batch[0]
+            if same:
+                return batch[1]
+        try:
+            # C loops (map, list.count): a Python loop here would cost as much
+            # as the collision update it feeds.
+            worlds = list(map(_world_of, colliders))
+            slots = np.array(list(map(_slot_of, colliders)), dtype=np.int64)
+        except AttributeError:
+            bad = next(c for c in colliders if not isinstance(c, Collider))
+            raise TypeError(
+                f"{what}(): every item must be a Collider, not {type(bad).__name__} {bad!r}"
+            ) from None
+        if worlds.count(self) != len(worlds):
+            i = next(i for i, world in enumerate(worlds) if world is not self)
+            where = "was removed" if worlds[i] is None else "belongs to another world"
+            raise KeyError(f"{what}(): colliders[{i}] {colliders[i]!r} {where}")
+        slots.flags.writeable = False
+        self._last_batch = (list(colliders), slots)
+        return slots
+
     def move(self, collider: Collider, dx: float, dy: float) -> tuple[float, float]:
         """Move by ``(dx, dy)``, first along x then along y, stopping flush at solids.
 
@@ -624,20 +738,21 @@ class CollisionWorld:
         world = collider._live("position")
         if world is not self:
             raise KeyError(f"{collider!r} belongs to another world")
-        dx, dy = finite("dx", dx), finite("dy", dy)
+        dx, dy = _coordinate("dx", dx), _coordinate("dy", dy)
         s = collider._slot
         self._moved.add(s)
         x, y = float(self._x[s]), float(self._y[s])
         w, h = float(self._w[s]), float(self._h[s])
         if collider._trigger or w == 0 or h == 0:
-            self._x[s] = x + dx
-            self._y[s] = y + dy
+            self._x[s] = _clamp(x + dx)
+            self._y[s] = _clamp(y + dy)
             return (dx, dy)
         nx, blocked_x = self._slide(s, x, y, w, h, dx, axis=0) if dx else (x, False)
         ny, blocked_y = self._slide(s, nx, y, w, h, dy, axis=1) if dy else (y, False)
-        self._x[s] = nx
-        self._y[s] = ny
-        return (nx - x if blocked_x else dx, ny - y if blocked_y else dy)
+        cx, cy = _clamp(nx), _clamp(ny)
+        self._x[s] = cx
+        self._y[s] = cy
+        return (cx - x if blocked_x or cx != nx else dx, cy - y if blocked_y or cy != ny else dy)
 
     def _slide(
         self, s: int, x: float, y: float, w: float, h: float, d: float, axis: int
@@ -839,7 +954,7 @@ class CollisionWorld:
             self._proven_at = (self._next_id, self._count)
             self._warn_unproven()
         moved = self._moved
-        if len(moved) <= _FEW_MOVED and self._count <= _SMALL:
+        if len(moved) <= _FEW_MOVED and self._count <= _SMALL and not self._moved_many:
             current, entered, exited = self._find_pairs_of_moved(sorted(moved))
             if not (
                 len(entered)
@@ -851,6 +966,7 @@ class CollisionWorld:
             stayed = current[~np.isin(current, entered)] if len(entered) else current
         else:
             moved.clear()
+            self._moved_many = False
             current = self._find_pairs()
             entered, exited, stayed = diff_pair_keys(self._pairs, current)
         self._pairs = current
@@ -925,6 +1041,9 @@ class CollisionWorld:
         """Publish pairs whose colliders are both still in the world, in key order."""
         get = self._by_id.get
         publish = self.bus.publish
+        # _event inlined: this loop runs for every contact begun (thousands a
+        # tick in the stress scene), and a call is a tenth of an event's cost.
+        set_a, set_b = _SETTERS[kind]
         delivered = 0
         try:
             for n, key in enumerate(id_keys.tolist(), 1):
@@ -935,7 +1054,10 @@ class CollisionWorld:
                 if a is None or b is None:  # removed by an earlier callback of this update
                     continue
                 delivered += 1
-                publish(_event(kind, a, b))
+                event = _new(kind)
+                set_a(event, a)
+                set_b(event, b)
+                publish(event)
         finally:
             if entering:
                 self.started += delivered
@@ -1084,10 +1206,17 @@ class CollisionWorld:
         return np.array(keys, dtype=np.int64)
 
 
+_world_of = operator.attrgetter("_world")
+_slot_of = operator.attrgetter("_slot")
+
+
 def _first(box: tuple[float, float, float, float, int]) -> float:
     return box[0]
 
 
+# Events are made as ``_new(kind)`` plus the two slot setters: ``kind(a, b)`` at
+# half the cost, as a frozen dataclass's ``__init__`` assigns through
+# ``object.__setattr__`` while the slots' own descriptors are direct.
 _new = object.__new__
 # Each kind's own slot descriptors: on Python 3.10 a slotted dataclass subclass
 # declares the inherited fields' slots again, shadowing the base class's.
@@ -1095,16 +1224,6 @@ _SETTERS: dict[type[CollisionEvent], tuple[Any, Any]] = {
     kind: (inspect.getattr_static(kind, "a").__set__, inspect.getattr_static(kind, "b").__set__)
     for kind in (CollisionEnter, CollisionStay, CollisionExit)
 }
-
-
-def _event(kind: type[CollisionEvent], a: Collider, b: Collider) -> CollisionEvent:
-    """``kind(a, b)`` at half the cost: a frozen dataclass's ``__init__`` assigns
-    through ``object.__setattr__``, while the slots' own descriptors are direct."""
-    event = _new(kind)
-    set_a, set_b = _SETTERS[kind]
-    set_a(event, a)
-    set_b(event, b)
-    return event
 
 
 _METHODS: dict[type[CollisionEvent], str] = {
@@ -1181,7 +1300,20 @@ def _pair(value: object, name: str) -> tuple[float, float]:
     items = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else ()
     if len(items) != 2:
         raise TypeError(f"{name} must be a pair of numbers, not {value!r}")
-    return finite(f"{name}[0]", items[0]), finite(f"{name}[1]", items[1])
+    return _coordinate(f"{name}[0]", items[0]), _coordinate(f"{name}[1]", items[1])
+
+
+def _clamp(coordinate: float) -> float:
+    """A moved coordinate kept within ±MAX_COORD (two moves of 1e308 made it infinite)."""
+    return min(max(coordinate, -MAX_COORD), MAX_COORD)
+
+
+def _coordinate(name: str, value: object) -> float:
+    """A finite number of pixels within ±MAX_COORD, or an error naming ``name``."""
+    number = finite(name, value)
+    if not -MAX_COORD <= number <= MAX_COORD:
+        raise ValueError(f"{name} must be within ±{MAX_COORD:g} pixels, not {value!r}")
+    return number
 
 
 def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
@@ -1191,7 +1323,7 @@ def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
         values = rect
     else:
         raise TypeError(f"{name} must be (x, y, w, h) or have x, y, w, h attributes, not {rect!r}")
-    x, y, w, h = (finite(f"{name}.{a}", v) for v, a in zip(values, "xywh", strict=True))
+    x, y, w, h = (_coordinate(f"{name}.{a}", v) for v, a in zip(values, "xywh", strict=True))
     if w < 0 or h < 0:
         raise ValueError(f"{name} must not have a negative size, not w={w:g}, h={h:g} in {rect!r}")
     return x, y, w, h
