@@ -380,6 +380,17 @@ class App:
 
     # -- reporting ---------------------------------------------------------
 
+    def visible_text(self) -> list[tuple[str, str | None, pygame.Rect, str]]:
+        """Every piece of text on screen in the last frame drawn (a test contract).
+
+        Each is ``(kind, owner, rect, text)``: ``kind`` one of ``"bubble"``, ``"hint"``,
+        ``"label"``, ``"hud"``, ``"log"``, ``"chatbox"``; ``owner`` the speaker's
+        display name or ``None``; ``rect`` in screen (canvas) pixels; ``text`` what is
+        shown. A scene without a ``visible_text()`` method shows none.
+        """
+        report = getattr(self.scene, "visible_text", None)
+        return list(report()) if report is not None else []
+
     def state_parts(self) -> dict[str, str]:
         """A digest per part of the game state (so a replay can say which part differs)."""
         parts: dict[str, object] = dict(self.scene.state())

@@ -155,3 +155,15 @@ def test_widths_measured_with_the_real_font_never_exceed_the_limit(text: str, wi
     for line in wrap(text, width, lambda t: font.size(t)[0]):
         clusters = list(graphemes(line))
         assert font.size(line)[0] <= width or len(clusters) == 1
+
+
+def test_a_chinese_name_in_an_english_sentence_is_not_broken_mid_name() -> None:
+    def measure(text: str) -> int:
+        return 10 * len(text)
+
+    text = "Nice to meet you 艾达 and welcome"
+    for width in range(100, 330, 10):
+        lines = wrap(text, width, measure)
+        assert any("艾达" in line for line in lines), (width, lines)
+    # Mostly Chinese text still breaks between any two characters.
+    assert wrap("你好艾达欢迎你", 40, measure) == ["你好艾达", "欢迎你"]

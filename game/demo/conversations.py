@@ -25,7 +25,7 @@ from game.npc.explain import BusExplainer
 from game.npc.rule_brain import RuleBrain
 from game.quests.events import Signal
 from game.scene import DrawLayer, Mechanic, SceneContext
-from game.widgets.bubble import BubbleStyle, SpeechBubble
+from game.widgets.bubble import BubbleStyle, SpeechBubble, layout_at
 from game.widgets.chat_events import ChatSubmitted
 from game.widgets.fonts import load_font
 from game.widgets.text import TextCache
@@ -94,6 +94,11 @@ class Conversations(Mechanic):
         self.player_bubble = self._bubble()
         self.npcs = [self._npc(key, brain) for key in VILLAGERS]
         self._labels = TextCache(load_font(14), capacity=32)
+        #: The NPC answering the player's last line: its bubble has the highest claim.
+        self.answering: ChatNPC | None = None
+        #: Where the layout step put a piece of text this frame, by key (``"bubble:guide"``,
+        #: ``"bubble:you"``, ``"label:guide"``); ``None`` if there is no layout step.
+        self.placement: Callable[[str], pygame.Rect | None] | None = None
 
         self.on(FixedUpdate, self.tick_people)
         self.on_enter("player", "talk", self.approach)
@@ -163,8 +168,10 @@ class Conversations(Mechanic):
         self.log.add("You", event.text)
         listener = self.nearest_npc()
         if listener is None:
+            self.answering = None
             self.toast.show(NOT_HEARD["zh" if has_cjk(event.text) else "en"])
             return
+        self.answering = listener
         listener.hear(event.text)
 
     def perform(self, event: NpcAction) -> None:
@@ -255,10 +262,25 @@ class Conversations(Mechanic):
                 self._draw_dancer(surface, npc, body, time)
             else:
                 self._draw_figure(surface, npc, body, npc.facing)
-            label = self._labels.render(npc.name, NAME_INK)
-            shadow = self._labels.render(npc.name, NAME_SHADOW)
-            place = label.get_rect(midtop=(body.centerx, body.bottom + 2))
-            surface.blit(shadow, place.move(1, 1))
+
+    def label(self, npc: ChatNPC) -> pygame.Surface:
+        """The name label of ``npc`` (cached)."""
+        return self._labels.render(npc.name, NAME_INK)
+
+    def draw_labels(self, surface: pygame.Surface, alpha: float) -> None:
+        """Name labels, over every sprite (the player walks under them, never over)."""
+        for npc in self.npcs:
+            x, y = lerp(npc.previous, npc.position, alpha)
+            label = self.label(npc)
+            place = label.get_rect(
+                midtop=(round(x + ChatNPC.SIZE / 2), round(y) + ChatNPC.SIZE + 2)
+            )
+            if self.placement is not None:
+                placed = self.placement(f"label:{npc.key}")
+                if placed is None:
+                    continue  # no room this frame: bubbles come first
+                place = placed
+            surface.blit(self._labels.render(npc.name, NAME_SHADOW), place.move(1, 1))
             surface.blit(label, place)
 
     def _draw_figure(
@@ -301,8 +323,13 @@ class Conversations(Mechanic):
             pygame.draw.line(surface, OUTLINE, (nx + 3, ny - 12), (nx + 8, ny - 9), 2)
 
     def draw_bubbles(self, surface: pygame.Surface, alpha: float) -> None:
-        """Every bubble; of two people talking, the lower one's words hang below them,
-        so the bubbles never cover each other (or the other speaker)."""
+        """Every bubble where the layout step put it (then the labels); without one, of
+        two people talking the lower one's words hang below them."""
+        if self.placement is not None:
+            self._draw_placed(surface, alpha)
+            self.draw_labels(surface, alpha)
+            return
+        self.draw_labels(surface, alpha)
         listener = self.nearest_npc()
         player = self.you.player
         player_lower = listener is not None and listener.position[1] < player.position[1]
@@ -318,3 +345,20 @@ class Conversations(Mechanic):
             self.player_bubble.draw(surface, feet, below=True)
         else:
             self.player_bubble.draw(surface, (at[0] + Player.SIZE / 2, at[1] - 4))
+
+    def _draw_placed(self, surface: pygame.Surface, alpha: float) -> None:
+        assert self.placement is not None
+        speakers: list[tuple[str, SpeechBubble, tuple[float, float], int]] = [
+            (f"bubble:{npc.key}", npc.bubble, lerp(npc.previous, npc.position, alpha), ChatNPC.SIZE)
+            for npc in self.npcs
+        ]
+        speakers.append(
+            ("bubble:you", self.player_bubble, self.you.player.interpolated(alpha), Player.SIZE)
+        )
+        for key, bubble, (x, y), size in speakers:
+            box = self.placement(key) if bubble.visible else None
+            if box is None:
+                continue  # hidden, or no room this frame: it waits
+            head, feet = (x + size / 2, y - 4), (x + size / 2, y + size + 2)
+            tip = feet if box.top >= feet[1] else head
+            bubble.draw_at(surface, layout_at(box, tip, bubble.style))

@@ -42,6 +42,8 @@ class ControlsHelp(Mechanic):
         super().__init__(context)
         self.language = language
         self.visible = True
+        #: Set by the layout step for a frame where an answer needs the panel's room.
+        self.yielded = False
         self.done: set[str] = set()
         self.text = TextCache(load_font(17), capacity=64)
         self._panel: tuple[tuple[str, frozenset[str]], pygame.Surface] | None = None
@@ -67,14 +69,24 @@ class ControlsHelp(Mechanic):
         if {"walked", "talked"} <= self.done:
             self.visible = False
 
-    def draw(self, surface: pygame.Surface, alpha: float) -> None:
-        """A panel at the bottom left, above the hint line: each control, ticked once done."""
+    def text_rects(self) -> list[tuple[str, pygame.Rect, str]]:
+        """The panel as the last frame drew it, for the layout step."""
         if not self.visible:
-            return
+            return []
+        panel = self._panel_surface()
+        return [("hud", panel.get_rect(left=10, bottom=self.context.size[1] - 10), "")]
+
+    def _panel_surface(self) -> pygame.Surface:
         key = (self.language.code, frozenset(self.done))
         if self._panel is None or self._panel[0] != key:
             self._panel = (key, self._compose(zh=self.language.code == "zh"))
-        panel = self._panel[1]
+        return self._panel[1]
+
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        """A panel at the bottom left, above the hint line: each control, ticked once done."""
+        if not self.visible or self.yielded:
+            return  # hidden, or giving its room to an answer this frame
+        panel = self._panel_surface()
         # Bottom left, narrow: left of the hint line ("Enter: talk to Ada"), below the
         # west road, so the slime on it stays in sight.
         surface.blit(panel, panel.get_rect(left=10, bottom=surface.get_height() - 10))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 
 from game.demo.chat_box import ChatBox
@@ -12,7 +14,7 @@ from game.demo.language import UiLanguage
 from game.demo.pause import Pause
 from game.demo.score import Scoreboard
 from game.demo.toast import Toast
-from game.engine.input_events import ActionPressed
+from game.engine.input_events import ActionPressed, KeyDown, MouseWheel
 from game.scene import DrawLayer, Mechanic, SceneContext
 from game.widgets.debug import DebugOverlay
 from game.widgets.fonts import load_font
@@ -20,7 +22,10 @@ from game.widgets.hud import Hud
 from game.widgets.log_panel import LogPanel
 from game.widgets.wiring_view import WiringOverlay
 
-__all__ = ["Overlays"]
+__all__ = ["LOG_PRIORITY", "Overlays"]
+
+#: The log panel's keys come before the chat box's (100) and the pause panel's (200).
+LOG_PRIORITY = 300
 
 
 class Overlays(Mechanic):
@@ -58,11 +63,18 @@ class Overlays(Mechanic):
         self.hud = Hud(load_font(20), width, height)
         self.log_panel = LogPanel(font, (width - 380, 48, 364, 330))
         self.debug = DebugOverlay(self.bus, self.debug_stats)
+        #: Where the layout step put the hint this frame (``None``: no room, not drawn);
+        #: unset, the hint sits at its home spot.
+        self.hint_placement: Callable[[], tuple[int, int] | None] | None = None
         self.wiring = WiringOverlay(self.bus, font=load_font(15))
         self.on(ActionPressed, self.on_action)
+        # Above the chat box and the pause panel (P/Esc), which take keys at 100 and 200:
+        # while the log is open its scroll keys and the wheel are its own.
+        self.on(KeyDown, self.on_key, priority=LOG_PRIORITY)
+        self.on(MouseWheel, self.on_wheel, priority=LOG_PRIORITY)
         self.draws(DrawLayer.DEBUG_BOXES, self.draw_boxes)
         self.draws(DrawLayer.HUD, self.draw_hud)
-        self.draws(DrawLayer.PANELS, self.draw_log)
+        self.draws(DrawLayer.MODAL, self.draw_log)  # opaque, over the pause panel
         self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.debug.draw(surface))
         self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.wiring.draw(surface))
 
@@ -80,6 +92,28 @@ class Overlays(Mechanic):
         elif event.action == "wiring":
             self.wiring.toggle()
 
+    def on_key(self, event: KeyDown) -> bool | None:
+        """PageUp/PageDown scroll the open log a page, Up/Down an entry (not while typing)."""
+        panel = self.log_panel
+        if not panel.visible:
+            return None
+        if event.key == pygame.K_PAGEUP:
+            panel.page(+1)
+        elif event.key == pygame.K_PAGEDOWN:
+            panel.page(-1)
+        elif event.key in (pygame.K_UP, pygame.K_DOWN) and not self.chat.is_open:
+            panel.scroll(+1 if event.key == pygame.K_UP else -1)
+        else:
+            return None
+        return True
+
+    def on_wheel(self, event: MouseWheel) -> bool | None:
+        """The wheel scrolls the open log, an entry a notch (away from you: back in time)."""
+        if not self.log_panel.visible or event.y == 0:
+            return None
+        self.log_panel.scroll(1 if event.y > 0 else -1)
+        return True
+
     def hint(self) -> str:
         """What the HUD suggests now."""
         if self.toast.text:
@@ -96,7 +130,9 @@ class Overlays(Mechanic):
         npc = self.people.nearest_npc()
         if npc is None:
             return ""
-        return f"按回车和{npc.name}说话" if zh else f"Enter: talk to {npc.name}"
+        # The UI's language names the NPC, whatever language they last spoke.
+        name = npc.dialogue.names.get("zh" if zh else "en", npc.dialogue.name)
+        return f"按回车和{name}说话" if zh else f"Enter: talk to {name}"
 
     def debug_stats(self) -> dict[str, object]:
         """Lines for the debug overlay."""
@@ -121,12 +157,18 @@ class Overlays(Mechanic):
             self.debug.draw_boxes(surface, [c.rect for c in self.world])
 
     def draw_hud(self, surface: pygame.Surface, alpha: float) -> None:
+        hint, hint_at = self.hint(), None
+        if self.hint_placement is not None:
+            hint_at = self.hint_placement()
+            if hint_at is None:
+                hint = ""  # no room this frame: the answer comes first
         self.hud.draw(
             surface,
             score=self.score.score,
             score_label="分数" if self.language.code == "zh" else "Score",
             clock=self.day.clock(),
-            hint=self.hint(),
+            hint=hint,
+            hint_at=hint_at,
         )
 
     def draw_log(self, surface: pygame.Surface, alpha: float) -> None:

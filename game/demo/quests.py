@@ -100,6 +100,8 @@ class Quests(Mechanic):
         self.book = QuestBook(self.bus, self.line, tick=lambda: self.loop.tick)
         #: ``(quest id, game time)`` of Ada's note on screen, or ``None``.
         self.note: tuple[str, float] | None = None
+        #: Set by the layout step for a frame where an answer needs the tracker's room.
+        self.yielded = False
         font = load_font(17)
         self.font = font
         self.text = TextCache(font, capacity=128)
@@ -184,8 +186,7 @@ class Quests(Mechanic):
 
     # -- drawing ----------------------------------------------------------------------------
 
-    def draw_tracker(self, surface: pygame.Surface, alpha: float) -> None:
-        """The tracker under the top bar; Ada's note below it after a quest."""
+    def _tracker_pill(self) -> tuple[str, pygame.Surface]:
         tracker = self.tracker()
         if self._tracker_surface is None or self._tracker_surface[0] != tracker:
             text = self.text.render(tracker, INK)
@@ -193,22 +194,36 @@ class Quests(Mechanic):
             pygame.draw.rect(pill, PILL, pill.get_rect(), border_radius=8)
             pill.blit(text, (12, 4))
             self._tracker_surface = (tracker, pill)
-        surface.blit(self._tracker_surface[1], (8, 40))
+        return self._tracker_surface
+
+    def text_rects(self) -> list[tuple[str, pygame.Rect, str]]:
+        """The tracker (and Ada's note) where they are drawn, for the layout step."""
+        tracker, pill = self._tracker_pill()
+        shown = [("hud", pill.get_rect(topleft=(8, 40)), tracker)]
+        if self.note is not None and self._note_surface is not None:
+            shown.append(("hud", self._note_place(self._note_surface[1]), ""))
+        return shown
+
+    def _note_place(self, card: pygame.Surface) -> pygame.Rect:
+        # Low, above the hint line, on the side away from the player: clear of
+        # the square (Ada's bubble) and of the player's own bubble.
+        width, height = self.size
+        if self.people.you.position[0] > width / 2:
+            return card.get_rect(bottomleft=(12, height - 100))
+        return card.get_rect(bottomright=(width - 12, height - 100))
+
+    def draw_tracker(self, surface: pygame.Surface, alpha: float) -> None:
+        """The tracker under the top bar; Ada's note below it after a quest."""
+        if self.yielded:
+            return  # giving its room to an answer this frame
+        surface.blit(self._tracker_pill()[1], (8, 40))
         if self.note is not None:
             key = (self.note[0], self.language.code)
             if self._note_surface is None or self._note_surface[0] != key:
                 explain = self.line.quest(self.note[0]).explain
                 self._note_surface = (key, self._compose_note(explain))
             card = self._note_surface[1]
-            # Low, above the hint line, on the side away from the player: clear of
-            # the square (Ada's bubble) and of the player's own bubble.
-            width, height = self.size
-            player_x = self.people.you.position[0]
-            if player_x > width / 2:
-                place = card.get_rect(bottomleft=(12, height - 100))
-            else:
-                place = card.get_rect(bottomright=(width - 12, height - 100))
-            surface.blit(card, place)
+            surface.blit(card, self._note_place(card))
 
     def _compose_note(self, explain: Mapping[str, str]) -> pygame.Surface:
         labels = LABELS[self.language.code]

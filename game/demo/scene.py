@@ -31,6 +31,7 @@ from game.demo.help import ControlsHelp
 from game.demo.lamps import Lamps
 from game.demo.language import UiLanguage
 from game.demo.layers import LAYERS, PAIRS
+from game.demo.on_screen_text import OnScreenText, VisibleText
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.player import PlayerCharacter
@@ -111,11 +112,11 @@ class DemoScene:
                 context, score=score, people=people, language=language, path=quest_file
             ),
             FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
-            ControlsHelp(context, language),  # move/ChatSubmitted tick it off; F1 hides it
+            controls := ControlsHelp(context, language),  # walk/ChatSubmitted tick off; F1 hides
             pause := Pause(  # P/Esc, F10
                 context, chat=chat, people=people, font=load_font(20), records=self.records
             ),
-            Overlays(  # HUD; H → log panel; F3 → debug overlay; F4 → wiring
+            overlays := Overlays(  # HUD; H → log (scrolls); F3 → debug overlay; F4 → wiring
                 context,
                 score=score,
                 coins=coins,
@@ -133,7 +134,11 @@ class DemoScene:
             PlateDoor(
                 context
             ),  # on_enter player/plate → timers open the door 3 s later, shut it 6 s on
+            # Each frame, before any text: places bubbles, labels and the hint.
+            text := OnScreenText(context, people=people, overlays=overlays, chat=chat),
         ]
+        self.on_screen_text = text
+        text.fixed_text += [quests, controls]
         self._painters: list[Painter] = []
         self._drawn_by: list[tuple[int, int]] = []
         # What the rest of the game (the bot, the tests) asks about.
@@ -185,6 +190,10 @@ class DemoScene:
             self._painters = paint_in_order(self.mechanics)
         for painter in self._painters:
             painter(surface, alpha)
+
+    def visible_text(self) -> list[VisibleText]:
+        """Every piece of text on screen in the last frame: ``(kind, owner, rect, text)``."""
+        return self.on_screen_text.visible_text()
 
     def state(self) -> Mapping[str, object]:
         """Everything that decides what happens next, by part, for the state hash."""

@@ -3,7 +3,9 @@
 Rules (see ``docs/npc.md``):
 
 * Latin text breaks at spaces; the spaces at a break are dropped.
-* CJK text may break between any two characters, and between CJK and Latin.
+* CJK text may break between any two characters, and between CJK and Latin; a run
+  of at most four CJK characters after non-CJK text is kept whole like a word (a
+  Chinese name in an English sentence), unless it is wider than the line.
 * Kinsoku: closing punctuation (``，。！？、」』）》…`` and ``,.!?`` …) never starts
   a line and opening punctuation (``「『（《“``) never ends one: the
   neighbouring character moves down with it.
@@ -31,6 +33,9 @@ from game.text.graphemes import clusters
 __all__ = ["CLOSING", "OPENING", "Measure", "graphemes", "is_wide", "wrap", "wrap_spans"]
 
 Measure = Callable[[str], int]
+
+#: The longest run of CJK kept whole between non-CJK text (Chinese names are 2-4).
+NAME_LENGTH = 4
 
 #: May not start a line.
 CLOSING = frozenset(
@@ -131,6 +136,22 @@ class _Wrapper:
         widths = [self.cluster_width(c) for c in clusters]
         space = [c.isspace() for c in clusters]
         wide = [is_wide(c) for c in clusters]
+        # A short run of CJK (between non-CJK text, or alone) is a word (a Chinese name in an
+        # English sentence): no break inside it, unless it cannot fit a line. Local,
+        # so appending text changes breaks near the end only (incremental wrapping).
+        whole_word = [False] * (n + 1)
+        start = 0
+        while start < n:
+            if not wide[start]:
+                start += 1
+                continue
+            end = start
+            while end < n and wide[end]:
+                end += 1
+            if end - start <= NAME_LENGTH:
+                for i in range(start + 1, end):
+                    whole_word[i] = True
+            start = end
         # allowed[i]: a line may start at cluster i.
         allowed = [False] * (n + 1)
         before = clusters[0]  # the last cluster before i that is not a space
@@ -138,6 +159,8 @@ class _Wrapper:
             if not space[i - 1]:
                 before = clusters[i - 1]
             if space[i] or clusters[i][0] in CLOSING or before[-1] in OPENING:
+                continue
+            if whole_word[i]:
                 continue
             allowed[i] = space[i - 1] or wide[i - 1] or wide[i]
 

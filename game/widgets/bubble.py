@@ -35,6 +35,7 @@ from a :class:`~game.widgets.text.TextCache`, so a frame where nothing changed r
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -44,7 +45,14 @@ import pygame
 from game.text.wrap import graphemes, wrap_spans
 from game.widgets.text import TextCache
 
-__all__ = ["BubbleLayout", "BubbleState", "BubbleStyle", "SpeechBubble", "layout_bubble"]
+__all__ = [
+    "BubbleLayout",
+    "BubbleState",
+    "BubbleStyle",
+    "SpeechBubble",
+    "layout_at",
+    "layout_bubble",
+]
 
 Color = tuple[int, int, int]
 Point = tuple[int, int]
@@ -143,6 +151,22 @@ def layout_bubble(
     return BubbleLayout(box, (tip_x, tip_y), base, below)
 
 
+def layout_at(box: pygame.Rect, anchor: tuple[float, float], style: BubbleStyle) -> BubbleLayout:
+    """The tail for a box a layout step placed: from the box edge facing ``anchor`` to it."""
+    tip = (round(anchor[0]), round(anchor[1]))
+    below = tip[1] < box.centery
+    half = style.tail_width // 2
+    inset = style.radius + half
+    base_x = round(_clamp(tip[0], box.left + inset, box.right - inset))
+    edge = box.top + style.border // 2 if below else box.bottom - 1 - style.border // 2
+    return BubbleLayout(
+        pygame.Rect(box), tip, ((base_x - half, edge), (base_x + half, edge)), below
+    )
+
+
+_STARTS = itertools.count(1)
+
+
 class SpeechBubble:
     """One speaker's bubble. Drive it with :meth:`update` (game time) and :meth:`draw`.
 
@@ -195,6 +219,8 @@ class SpeechBubble:
         self.instant = False
         #: How many times the box was composed (text drawn into it), for tests.
         self.renders = 0
+        #: Grows each time a bubble starts a new line of speech: newer bubbles are larger.
+        self.started = 0
         #: The page shown (0-based); pages are ``style.max_lines`` lines each.
         self.page = 0
         self._spans: list[tuple[int, int]] = []  # each line's code point span in text
@@ -536,7 +562,7 @@ class SpeechBubble:
             if s.border:
                 pygame.draw.line(layer, s.border_color, local[0], local[1], s.border)
                 pygame.draw.line(layer, s.border_color, local[1], local[2], s.border)
-        layer.set_alpha(alpha if alpha < 255 else None)
+        layer.set_alpha(alpha)  # 255: opaque, per-pixel alpha still applies
         surface.blit(layer, area.topleft)
 
     def _compose(self) -> pygame.Surface:
@@ -721,6 +747,8 @@ class SpeechBubble:
 
     def _reset(self, state: BubbleState) -> None:
         self._set_state(state)
+        if state is not BubbleState.HIDDEN:
+            self.started = next(_STARTS)
         self.text = ""
         self.streaming = False
         self.instant = False

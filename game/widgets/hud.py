@@ -25,12 +25,32 @@ class Hud:
         self._bar = pygame.Surface((width, 36), pygame.SRCALPHA)
         self._bar.fill(BAR)
         self._hint_panels: dict[tuple[int, int], pygame.Surface] = {}
+        #: The strip's height with its text, in pixels: other text keeps below it.
+        self.bar_height = max(self.BAR_HEIGHT, 8 + font.get_height())
+        #: What the last :meth:`draw` showed: ``(kind, rect, text)``, kind "hud" or "hint".
+        self.shown: list[tuple[str, pygame.Rect, str]] = []
+
+    #: The HUD strip at the top of the screen, in pixels: other text keeps out of it.
+    BAR_HEIGHT = 36
 
     def _shadowed(self, surface: pygame.Surface, text: str, pos: tuple[int, int]) -> int:
         surface.blit(self.text.render(text, SHADOW), (pos[0] + 1, pos[1] + 1))
         rendered = self.text.render(text, INK)
         surface.blit(rendered, pos)
+        self.shown.append(("hud", rendered.get_rect(topleft=pos), text))
         return rendered.get_width()
+
+    def hint_size(self, hint: str) -> tuple[int, int]:
+        """The hint panel's size in pixels (0×0 for no hint)."""
+        if not hint:
+            return (0, 0)
+        rendered = self.text.render(hint, INK)
+        return rendered.get_width() + 24, rendered.get_height() + 12
+
+    def hint_home(self, hint: str) -> tuple[int, int]:
+        """Where the hint panel goes when nothing is in the way (its top-left corner)."""
+        w, h = self.hint_size(hint)
+        return (self.width - w) // 2, self.height - h - 56
 
     def draw(
         self,
@@ -40,8 +60,14 @@ class Hud:
         clock: str,
         hint: str = "",
         score_label: str = "Score",
+        hint_at: tuple[int, int] | None = None,
     ) -> None:
-        """Draw the HUD for this frame's values: "● Score 105" on the left, the clock right."""
+        """Draw the HUD for this frame's values: "● Score 105" on the left, the clock right.
+
+        The hint goes at ``hint_at`` (its top-left; default: its home spot).
+        :attr:`shown` lists what was drawn: ``(kind, rect, text)``.
+        """
+        self.shown = []
         surface.blit(self._bar, (0, 0))
         pygame.draw.circle(surface, GOLD, (22, 18), 9)
         pygame.draw.circle(surface, GOLD_EDGE, (22, 18), 9, width=2)
@@ -50,13 +76,13 @@ class Hud:
         self._shadowed(surface, clock, (self.width - clock_width - 14, 8))
         if hint:
             rendered = self.text.render(hint, INK)
-            size = (rendered.get_width() + 24, rendered.get_height() + 12)
+            size = self.hint_size(hint)
             panel = self._hint_panels.get(size)
             if panel is None:
                 panel = pygame.Surface(size, pygame.SRCALPHA)
                 pygame.draw.rect(panel, BAR, panel.get_rect(), border_radius=10)
                 self._hint_panels[size] = panel
-            left = (self.width - size[0]) // 2
-            top = self.height - size[1] - 56
+            left, top = hint_at if hint_at is not None else self.hint_home(hint)
             surface.blit(panel, (left, top))
             surface.blit(rendered, (left + 12, top + 6))
+            self.shown.append(("hint", pygame.Rect((left, top), size), hint))

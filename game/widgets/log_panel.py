@@ -1,4 +1,11 @@
-"""The conversation log (H): the last lines said, newest at the bottom."""
+"""The conversation log (H): the lines said, newest at the bottom, scrollable.
+
+The panel is opaque (nothing drawn under it shows through) and shows whole
+entries only, each under its speaker's name: scrolling moves by entries, so the
+top one never loses its speaker. :meth:`LogPanel.scroll` takes entries (positive:
+back in time); the scene maps PageUp/PageDown (a page), the arrows and the wheel
+(one entry) to it.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +14,20 @@ from collections.abc import Sequence
 import pygame
 
 from game.text.wrap import wrap
-from game.widgets.text import TextCache
+from game.widgets.text import TextCache, text_size
 
 __all__ = ["LogPanel"]
 
-PANEL = (18, 22, 30, 215)
+PANEL = (18, 22, 30)
 EDGE = (240, 226, 180)
 NAME = (250, 210, 110)
 INK = (236, 236, 230)
 TITLE = (200, 206, 214)
+TOP, BOTTOM_PAD, LEFT = 38, 8, 14
 
 
 class LogPanel:
-    """Draws ``(speaker, text)`` lines wrapped into a panel; recomposed only when they change."""
+    """Draws ``(speaker, text)`` entries wrapped into a panel; recomposed only on a change."""
 
     def __init__(
         self,
@@ -36,12 +44,27 @@ class LogPanel:
         self.rect = pygame.Rect(rect)
         self.visible = False
         self.text = TextCache(font, capacity=256)
+        #: Entries scrolled back from the newest (0: the newest entry is at the bottom).
+        self.offset = 0
+        #: What the last frame showed: ``(speaker, text)`` per entry, oldest first.
+        self.shown: list[tuple[str, str]] = []
         self._surface: pygame.Surface | None = None
-        self._version: object = None
+        self._key: object = None
+        self._entries = 0
+        self._page = 1
 
     def toggle(self) -> None:
-        """Show or hide the panel."""
+        """Show or hide the panel (it opens at the newest entry)."""
         self.visible = not self.visible
+        self.offset = 0
+
+    def scroll(self, entries: int) -> None:
+        """Scroll back (``entries`` > 0) or forward, within the log."""
+        self.offset = max(0, min(self.offset + entries, max(self._entries - 1, 0)))
+
+    def page(self, direction: int) -> None:
+        """Scroll a page back (``direction`` > 0) or forward."""
+        self.scroll(direction * max(1, self._page - 1))
 
     def draw(
         self, surface: pygame.Surface, lines: Sequence[tuple[str, str]], version: object
@@ -49,28 +72,62 @@ class LogPanel:
         """Draw the panel; ``version`` changes whenever ``lines`` do."""
         if not self.visible:
             return
-        if self._surface is None or version != self._version:
+        self._entries = len(lines)
+        self.offset = min(self.offset, max(len(lines) - 1, 0))
+        key = (version, self.offset)
+        if self._surface is None or key != self._key:
             self._surface = self._compose(lines)
-            self._version = version
+            self._key = key
         surface.blit(self._surface, self.rect.topleft)
 
     def _width(self, text: str) -> int:
-        return self.font.size(text)[0]
+        return text_size(self.font, text)[0]
 
     def _compose(self, lines: Sequence[tuple[str, str]]) -> pygame.Surface:
-        panel = pygame.Surface(self.rect.size, pygame.SRCALPHA)
+        panel = pygame.Surface(self.rect.size)
+        panel.fill((0, 0, 0))
+        panel.set_colorkey((0, 0, 0))  # the rounded corners only
         pygame.draw.rect(panel, PANEL, panel.get_rect(), border_radius=12)
         pygame.draw.rect(panel, EDGE, panel.get_rect(), width=2, border_radius=12)
         line_height = self.font.get_linesize()
-        panel.blit(self.text.render(self.title, TITLE), (14, 10))
-        width = self.rect.width - 28
-        rows: list[tuple[str, tuple[int, int, int], int]] = []  # text, colour, indent
-        for speaker, said in lines:
-            rows.append((speaker, NAME, 14))
-            rows.extend((row, INK, 24) for row in wrap(said, width - 10, self._width))
-        room = (self.rect.height - 44) // line_height
-        y = 38
-        for text, color, x in rows[-room:] if self.newest_last else rows[:room]:
-            panel.blit(self.text.render(text, color), (x, y))
-            y += line_height
+        room = (self.rect.height - TOP - BOTTOM_PAD) // line_height
+        width = self.rect.width - 2 * LEFT - 10
+
+        def rows_of(entry: tuple[str, str]) -> list[tuple[str, tuple[int, int, int], int]]:
+            speaker, said = entry
+            rows = [(speaker, NAME, LEFT)]
+            return rows + [(row, INK, LEFT + 10) for row in wrap(said, width, self._width)]
+
+        # Whole entries, as many as fit: a log ends at the newest (less the offset),
+        # a list starts at its first (plus the offset).
+        entries = list(lines)
+        if self.newest_last:
+            end = len(entries) - self.offset
+            order = list(reversed(entries[:end]))
+        else:
+            end = len(entries)
+            order = entries[self.offset :]
+        chosen: list[list[tuple[str, tuple[int, int, int], int]]] = []
+        used = 0
+        for entry in order:
+            rows = rows_of(entry)
+            if used + len(rows) > room:
+                if not chosen:  # one entry taller than the panel: its start, cut
+                    chosen.append(rows[:room])
+                break
+            chosen.append(rows)
+            used += len(rows)
+        if self.newest_last:
+            chosen.reverse()
+        self._page = max(1, len(chosen))
+        self.shown = [(entry[0][0], " ".join(r[0] for r in entry[1:])) for entry in chosen]
+        title = self.title
+        if len(chosen) < len(entries):
+            title = f"{self.title}  {end}/{len(entries)} · PgUp/PgDn"
+        panel.blit(self.text.render(title, TITLE), (LEFT, 10))
+        y = TOP
+        for rows in chosen:
+            for text, color, x in rows:
+                panel.blit(self.text.render(text, color), (x, y))
+                y += line_height
         return panel

@@ -1,0 +1,247 @@
+"""Nothing hides an answer: the overlap scenarios of issue 14, checked on every frame.
+
+Every test drives the real App (``app.post``, ``app.run_ticks``) and checks each
+frame with ``App.visible_text()``: no two bubbles intersect; the newest reply of
+the NPC the player spoke to lies fully on screen and no other text touches it;
+so the player's own bubble never covers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pygame
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.app import App
+from game.demo.overlays import Overlays
+from game.npc.chat import ChatNPC
+from game.widgets.layout import KINDS, Claim, TextLayout
+
+SCREEN = pygame.Rect(0, 0, 960, 540)
+SECOND = 60
+LONG_LINE = (
+    "Ada, I have been walking around the village all morning and I still do not "
+    "understand how a callback knows when to run, who calls it, and what happens "
+    "when two of them want the same event?"
+)  # ~190 characters
+
+
+@pytest.fixture
+def app() -> Iterator[App]:
+    instance = App(headless=True, seed=1, autoplay=False)
+    yield instance
+    instance.close()
+
+
+def key(kind: int, code: int) -> pygame.event.Event:
+    return pygame.event.Event(kind, key=code, mod=0, unicode="", scancode=0)
+
+
+def check(app: App) -> None:
+    """The frame's promises: bubbles apart, the newest answer whole and uncovered."""
+    shown = app.visible_text()
+    assert all(kind in KINDS for kind, *_ in shown)
+    bubbles = [rect for kind, _, rect, _ in shown if kind == "bubble"]
+    for i, a in enumerate(bubbles):
+        for b in bubbles[i + 1 :]:
+            assert not a.colliderect(b), (a, b, shown)
+    answering = app.scene.people.answering
+    if answering is None or not answering.bubble.visible:
+        return
+    answer = [e for e in shown if e[0] == "bubble" and e[1] == answering.name]
+    assert len(answer) == 1, shown  # it is shown: the newest answer never yields
+    rect = answer[0][2]
+    assert SCREEN.contains(rect)
+    for entry in shown:
+        if entry is not answer[0]:
+            assert not rect.colliderect(entry[2]), (entry, answer[0])
+
+
+def frames(app: App, ticks: int) -> None:
+    for _ in range(ticks):
+        app.run_ticks(1)
+        check(app)
+
+
+def hold(app: App, code: int, ticks: int) -> None:
+    app.post(key(pygame.KEYDOWN, code))
+    frames(app, ticks)
+    app.post(key(pygame.KEYUP, code))
+    frames(app, 1)
+
+
+def say(app: App, text: str) -> None:
+    app.post(key(pygame.KEYDOWN, pygame.K_RETURN))
+    app.post(key(pygame.KEYUP, pygame.K_RETURN))
+    frames(app, 1)
+    app.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
+    frames(app, 1)
+    app.post(key(pygame.KEYDOWN, pygame.K_RETURN))
+    app.post(key(pygame.KEYUP, pygame.K_RETURN))
+    frames(app, 1)
+
+
+def npc(app: App, name: str) -> ChatNPC:
+    return next(n for n in app.scene.npcs if n.key == name)
+
+
+def test_a_long_line_to_ada_never_covers_her_answer(app: App) -> None:
+    hold(app, pygame.K_UP, 20)  # from the start, up to Ada
+    assert npc(app, "guide").in_range
+    say(app, LONG_LINE)
+    assert app.scene.people.answering is npc(app, "guide")
+    frames(app, 12 * SECOND)  # her answer types, is read, fades; checked every frame
+
+
+def test_walking_right_to_bruno_keeps_his_greeting_off_adas(app: App) -> None:
+    frames(app, SECOND)
+    hold(app, pygame.K_RIGHT, 3 * SECOND)
+    frames(app, 8 * SECOND)
+
+
+def test_bruno_following_to_ada_never_covers_her_answer(app: App) -> None:
+    hold(app, pygame.K_RIGHT, 130)  # to Bruno
+    say(app, "follow me")
+    frames(app, SECOND)
+    hold(app, pygame.K_LEFT, 110)  # back to Ada, Bruno behind
+    say(app, "what is a callback?")
+    frames(app, 10 * SECOND)
+
+
+def test_the_hint_speaks_the_ui_language_whatever_the_npc_last_spoke(app: App) -> None:
+    hold(app, pygame.K_UP, 20)
+    say(app, "你好")  # the UI follows the player into Chinese
+    frames(app, 6 * SECOND)
+    hints = [text for kind, _, _, text in app.visible_text() if kind == "hint"]
+    assert hints == ["按回车和艾达说话"]
+    assert "艾达" in [text for kind, _, _, text in app.visible_text() if kind == "label"]
+    # An English UI with Ada still speaking Chinese (she last heard Chinese): her
+    # label follows the conversation, the hint the UI.
+    language = next(m for m in app.scene.mechanics if type(m).__name__ == "UiLanguage")
+    language.code = "en"  # type: ignore[attr-defined]
+    frames(app, 2)
+    assert npc(app, "guide").name == "艾达"
+    hints = [text for kind, _, _, text in app.visible_text() if kind == "hint"]
+    assert hints == ["Enter: talk to Ada"]
+
+
+def test_name_labels_draw_over_the_player_sprite(app: App) -> None:
+    guide = npc(app, "guide")
+    label_at = (guide.position[0] + 2, guide.position[1] + ChatNPC.SIZE + 4)
+    app.scene.player_body.position = label_at
+    app.scene.player.position = app.scene.player.previous = label_at
+    frames(app, 2)
+    label = next(
+        r for kind, owner, r, _ in app.visible_text() if kind == "label" and owner == "Ada"
+    )
+    # The label's ink is on screen (light pixels) even where the player stands.
+    ink = [app.screen.get_at((x, label.centery))[:3] for x in range(label.left, label.right)]
+    assert any(min(c) > 200 for c in ink)
+
+
+def test_the_log_is_opaque_above_the_pause_panel_scrolls_and_names_every_speaker(app: App) -> None:
+    log = app.scene.log
+    for i in range(30):
+        log.add("Ada" if i % 2 else "You", f"line {i}: " + "word " * (i % 7))
+    app.post(key(pygame.KEYDOWN, pygame.K_p))  # pause first, then open the log over it
+    app.post(key(pygame.KEYUP, pygame.K_p))
+    app.run_ticks(1)
+    app.post(key(pygame.KEYDOWN, pygame.K_h))
+    app.post(key(pygame.KEYUP, pygame.K_h))
+    app.run_ticks(1)
+    app.render()
+    panel = app.scene.mechanic(Overlays).log_panel
+    assert panel.visible and app.loop.paused
+    newest = list(panel.shown)
+    last_speaker, last_text = app.scene.log.lines[-1]
+    assert newest[-1] == (last_speaker, last_text.strip())
+    assert len(newest) >= 3 and all(speaker in ("Ada", "You") for speaker, _ in newest)
+    # Opaque: the panel's inside is one colour, whatever is under it.
+    inside = panel.rect.inflate(-8, -8)
+    corner = app.screen.get_at((inside.left + 2, inside.bottom - 2))[:3]
+    assert corner == (18, 22, 30)
+    for code in (pygame.K_PAGEUP, pygame.K_UP):
+        app.post(key(pygame.KEYDOWN, code))
+        app.post(key(pygame.KEYUP, code))
+        app.run_ticks(1)
+        app.render()
+    assert panel.offset > 1 and panel.shown != newest
+    app.post(
+        pygame.event.Event(
+            pygame.MOUSEWHEEL, x=0, y=-1, flipped=False, precise_x=0.0, precise_y=-1.0
+        )
+    )
+    app.run_ticks(1)
+    app.render()
+    assert panel.shown[0][0] in ("Ada", "You")  # the top entry keeps its speaker
+    assert any(kind == "log" for kind, *_ in app.visible_text())
+
+
+# -- the solver on its own -------------------------------------------------------------
+
+
+def test_the_highest_claim_is_placed_first_and_lower_ones_move_or_yield() -> None:
+    layout = TextLayout(SCREEN)
+    answer = Claim("a", "bubble", "Ada", "hi", (300, 100), (480, 200), 100, gap=12)
+    other = Claim("b", "bubble", "Bruno", "yo", (300, 100), (500, 200), 60, gap=12)
+    places = layout.solve([other, answer])
+    assert places["a"] is not None and places["b"] is not None
+    assert not places["a"].colliderect(places["b"])
+    assert places["a"].bottom == 200 - 12  # the answer kept its preferred spot
+
+
+def test_placement_is_stable_from_frame_to_frame() -> None:
+    layout = TextLayout(SCREEN)
+    claims = [
+        Claim("a", "bubble", "Ada", "", (200, 60), (400, 300), 100, gap=12),
+        Claim("b", "bubble", "Bruno", "", (200, 60), (420, 300), 60, gap=12),
+    ]
+    first = layout.solve(claims)
+    moved = [Claim("a", "bubble", "Ada", "", (200, 60), (401, 300), 100, gap=12), claims[1]]
+    second = layout.solve(moved)
+    assert second["b"] == first["b"]  # b keeps its side and shift: no jitter
+
+
+def test_a_claim_with_no_room_yields() -> None:
+    layout = TextLayout(pygame.Rect(0, 0, 200, 100))
+    big = Claim("a", "bubble", None, "", (190, 90), (100, 95), 100)
+    small = Claim("b", "label", None, "", (150, 50), (100, 50), 10)
+    places = layout.solve([big, small])
+    assert places["a"] is not None and places["b"] is None
+
+
+def test_bad_claims_are_named() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        Claim("a", "speech", None, "", (1, 1), (0, 0), 1)
+    with pytest.raises(ValueError, match="unique"):
+        TextLayout(SCREEN).solve([Claim("a", "hint", None, "", (1, 1), (0, 0), 1)] * 2)
+
+
+# -- any positions ------------------------------------------------------------------------
+
+positions = st.tuples(st.integers(20, 900), st.integers(50, 480))
+
+
+@settings(max_examples=25, deadline=None)
+@given(positions, positions, positions)
+def test_any_positions_of_the_player_and_both_npcs(
+    you: tuple[int, int], guide_at: tuple[int, int], baker_at: tuple[int, int]
+) -> None:
+    app = App(headless=True, seed=1, autoplay=False)
+    try:
+        guide, baker = npc(app, "guide"), npc(app, "baker")
+        for who, at in ((guide, guide_at), (baker, baker_at)):
+            who.body.position = at
+            who.position = who.previous = who.home = (float(at[0]), float(at[1]))
+        app.scene.player_body.position = you
+        app.scene.player.position = app.scene.player.previous = (float(you[0]), float(you[1]))
+        baker.bubble.say("Fresh bread! " * 8)
+        app.scene.player_bubble.say(LONG_LINE, instant=True)
+        app.scene.people.answering = guide
+        guide.bubble.say("A callback is a function you hand to someone else. " * 3)
+        frames(app, 90)
+    finally:
+        app.close()
