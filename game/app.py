@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import random
 import time
@@ -20,7 +21,7 @@ from typing import Any
 
 import pygame
 
-from game.assets import BINDINGS
+from game.assets import BINDINGS, GAME_ACTIONS, GAME_AXES
 from game.audio import Blips
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus, Priority
@@ -32,7 +33,9 @@ from game.engine.platform.input import ClipboardSource, FocusPause, InputMapper
 from game.engine.platform.viewport import Viewport
 from game.engine.replay import combine_parts
 from game.engine.timers import Timers
+from game.interrupt import check_signals
 from game.scene import HEIGHT, WIDTH, Scene, SceneContext, SceneFactory
+from game.widgets.fonts import close_fonts
 from game.widgets.textbox import PygameClipboard
 
 __all__ = ["App", "NoDisplayError"]
@@ -50,6 +53,15 @@ BOT_LABEL = {
     False: "You are playing: F2 lets the bot play",
 }
 _MOUSE_EVENTS = frozenset({pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION})
+
+
+def _finite_point(pos: object) -> bool:
+    """Whether ``pos`` is an ``(x, y)`` pair of finite numbers."""
+    return (
+        isinstance(pos, tuple | list)
+        and len(pos) == 2
+        and all(isinstance(v, int | float) and math.isfinite(v) for v in pos)
+    )
 
 
 class NoDisplayError(RuntimeError):
@@ -155,7 +167,10 @@ class App:
             lambda: self.scene.text_entry_active(),
         )
         self.input = InputMapper(
-            self.bus, load_bindings(BINDINGS), devices=self.gamepads, clipboard=chat_clipboard
+            self.bus,
+            load_bindings(BINDINGS, required_actions=GAME_ACTIONS, required_axes=GAME_AXES),
+            devices=self.gamepads,
+            clipboard=chat_clipboard,
         )
         self.timers = Timers(self.bus)
         self.world = CollisionWorld(self.bus)
@@ -234,6 +249,8 @@ class App:
             if self._hand_over(event):
                 continue
             if event.type in _MOUSE_EVENTS:
+                if not _finite_point(event.dict.get("pos")):
+                    continue  # a malformed event (posted by code; SDL never sends one)
                 # The game thinks in canvas pixels, whatever the window's size.
                 event = pygame.event.Event(
                     event.type, {**event.dict, "pos": self.viewport.to_canvas(event.pos)}
@@ -248,6 +265,7 @@ class App:
 
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
+        check_signals()  # a stop signal whose exception a callback swallowed
         if self.autoplay is not None and self.bot_playing:
             self.autoplay.before_tick(self.loop.tick)
         self.pump()
@@ -266,11 +284,13 @@ class App:
         """
         started = time.perf_counter()
         steps = 0
-        for _ in range(n):
-            steps += self.frame(self.loop.step)
-            if not self.running:
-                break
-        self.wall_time += time.perf_counter() - started
+        try:
+            for _ in range(n):
+                steps += self.frame(self.loop.step)
+                if not self.running:
+                    break
+        finally:  # a run stopped by a signal still reports its wall time
+            self.wall_time += time.perf_counter() - started
         return steps
 
     def run_for(self, seconds: float) -> None:
@@ -382,10 +402,13 @@ class App:
         pygame.image.save(self.last_frame, os.fspath(Path(path)))
 
     def close(self) -> None:
-        """Close the scene (its NPCs' brains too), release the window and pygame's subsystems."""
+        """Close the scene (its NPCs' brains too); release the fonts, the audio device, the window
+        and pygame's subsystems: an App leaves no file open (tests build and close 30)."""
         self.running = False
         self.scene.close()
         if self.gamepads is not None:
             self.gamepads.close()
+        close_fonts()
         pygame.font.quit()
+        pygame.mixer.quit()  # the audio device the blips opened
         pygame.display.quit()

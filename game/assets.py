@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ASSETS", "BINDINGS", "asset_path"]
+__all__ = ["ASSETS", "BINDINGS", "GAME_ACTIONS", "GAME_AXES", "asset_path"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -29,3 +29,11 @@ def asset_path(*parts: str) -> Path:
 
 #: The game's key and gamepad bindings (the engine's ``InputMapper`` has no default).
 BINDINGS = asset_path("bindings.toml")
+#: The actions the game reacts to: its bindings file must bind every one (without
+#: ``chat`` the chat box could not open, without ``pause`` nothing would pause).
+GAME_ACTIONS: tuple[str, ...] = (
+    "move_left", "move_right", "move_up", "move_down",
+    "chat", "confirm", "cancel", "pause", "log", "debug", "step",
+)  # fmt: skip
+#: The axes the player walks with (without them every tick failed and nobody moved).
+GAME_AXES: tuple[str, ...] = ("move_x", "move_y")

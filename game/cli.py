@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from game.engine._checks import non_negative
 from game.engine.errors import DataError
-from game.npc.brain_spec import MissingExtraError, brain_argument
+from game.interrupt import Interrupted, check_signals, poll_signals, signals_stop_the_run
+from game.npc.brain_spec import BrainSpecError, MissingExtraError, brain_argument, load_factory
 
 if TYPE_CHECKING:
     from game.app import App
@@ -189,37 +190,84 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse ``argv``; exits with status 2 and a message naming the bad argument."""
-    return build_parser().parse_args(argv)
+    """Parse ``argv``; exits with status 2 and a message naming the bad argument.
+
+    A ``--brain module:function`` is imported last, once every other argument
+    was accepted: importing a module runs its code.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_replay_args(args)
+    if args.brain.count(":") == 1 and _flags_that_do_not_apply(args) is None:
+        try:
+            load_factory(args.brain)
+        except (BrainSpecError, MissingExtraError) as exc:
+            parser.error(f"argument --brain: {exc}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the game as the command line asks; return the exit status."""
+    """Run the game as the command line asks; return the exit status.
+
+    SIGINT and SIGTERM end any mode with 130 and 143; a closed stdout ends
+    it quietly with the status the run would have had.
+    """
+    try:
+        with signals_stop_the_run():
+            return _main(argv)
+    except Interrupted as exc:
+        print(f"callback-quest: stopped by {exc}", file=sys.stderr)
+        return exc.status
+    except BrokenPipeError:
+        _stdout_closed()
+        return EXIT_OK
+
+
+def _stdout_closed() -> None:
+    # Whoever read stdout is gone: send what is left (and the interpreter's
+    # final flush) to the null device, so nothing complains on the way out.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
+
+
+def _out(line: str) -> None:
+    """Print ``line`` on stdout; a closed stdout is not an error of the run."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        _stdout_closed()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    _check_replay_args(args)
     problem = _flags_that_do_not_apply(args)
     if problem is not None:
         print(f"callback-quest: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
         if args.replay is not None:
-            return _run_replay(args)
+            with poll_signals():
+                return _run_replay(args)
         if args.stress is not None:
-            return _run_stress(args)
+            with poll_signals():
+                return _run_stress(args)
         if args.chat is not None:
             from game.npc.terminal import run_chat
 
             return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
         if args.wiring:
             return _run_wiring(args)
-        if args.headless:
-            return _run_headless(args)
-        return _run_window(args)
+        with poll_signals():
+            return _run_headless(args) if args.headless else _run_window(args)
     except _DATA_ERRORS as exc:
         # A broken data file (dialogue, bindings, font) is the user's to fix:
         # one line naming the file and the problem, not a traceback.
@@ -362,7 +410,7 @@ def _run_window(args: argparse.Namespace) -> int:
             recorder.close()
         app.close()
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+        _out(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     return EXIT_OK
 
 
@@ -379,26 +427,36 @@ def _run_headless(args: argparse.Namespace) -> int:
         mute=True,
     )
     recorder = _recorder(app, args)
+    stopped: Interrupted | None = None
     try:
-        app.run_for(10.0 if args.seconds is None else args.seconds)
-        if recorder is not None:
+        try:
+            app.run_for(10.0 if args.seconds is None else args.seconds)
+            check_signals()  # one that came during the last frame
+        except Interrupted as exc:
+            # The summary still comes out, saying so; the recording keeps no end line.
+            stopped = exc
+        if recorder is not None and stopped is None:
             recorder.finish()
         if args.screenshot:
             app.save_screenshot(args.screenshot)
         summary = app.summary()
+        summary["interrupted"] = stopped is not None
     finally:
         if recorder is not None:
             recorder.close()
         app.close()
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+        _out(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     else:
-        print(
+        _out(
             f"{summary['ticks']} ticks ({summary['game_time']:.2f} s of game time) "
             f"in {summary['wall_time']:.2f} s, {summary['realtime_factor']}x real time; "
             f"score {summary['score']}, handler errors {summary['handler_errors']}, "
-            f"state {summary['state_hash']}"
+            f"state {summary['state_hash']}" + (f" (stopped by {stopped})" if stopped else "")
         )
+    if stopped is not None:
+        print(f"callback-quest: stopped by {stopped}", file=sys.stderr)
+        return stopped.status
     return EXIT_OK
 
 
@@ -531,29 +589,40 @@ def _run_replay(args: argparse.Namespace) -> int:
             )
     if app is None:
         app = App(headless=True, seed=replay.header.seed, render=not args.no_render, mute=True)
+    stopped: Interrupted | None = None
     try:
         playback = Playback(app, replay, render=app.render_enabled, watch=not app.headless)
-        result = playback.run()
+        try:
+            result = playback.run()
+            check_signals()
+        except Interrupted as exc:
+            stopped, result = exc, playback.result
+            result.stopped = True
+            result.ticks = app.loop.tick
         if args.screenshot:
             app.save_screenshot(args.screenshot)
         summary = app.summary()
+        summary["interrupted"] = stopped is not None
     finally:
         app.close()
     for warning in result.warnings:
         log.warning("%s: %s", args.replay, warning)
     if args.json:
         summary["replay"] = {"file": str(args.replay), **result.as_json()}
-        print(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
+        _out(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
     elif result.mismatch is not None:
-        print(f"replay {args.replay}: {result.mismatch.describe()}")
+        _out(f"replay {args.replay}: {result.mismatch.describe()}")
     else:
         notes = ""
         if result.stopped:
             notes = f" (stopped at tick {result.ticks})"
         elif not result.complete:
             notes = " (no end line: the recording was cut short)"
-        print(
+        _out(
             f"replay {args.replay}: {result.checked}/{result.checkpoints} checkpoints match "
             f"over {result.ticks} ticks{notes}; state {summary['state_hash']}"
         )
+    if stopped is not None:
+        print(f"callback-quest: stopped by {stopped}", file=sys.stderr)
+        return stopped.status
     return EXIT_OK if result.ok else EXIT_MISMATCH

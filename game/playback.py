@@ -26,6 +26,7 @@ import game
 from game.app import App
 from game.engine.input_events import InputEvent
 from game.engine.replay import (
+    CHECK_EVERY,
     Checkpoint,
     InputLine,
     Replay,
@@ -35,6 +36,7 @@ from game.engine.replay import (
     combine_parts,
     read_replay,
 )
+from game.interrupt import check_signals
 
 __all__ = [
     "CHECK_EVERY",
@@ -46,8 +48,6 @@ __all__ = [
     "load_replay",
 ]
 
-#: Ticks between two checkpoints (one second of game time at 60 steps a second).
-CHECK_EVERY = 60
 #: Brains whose replies depend on the input alone. Others stream from a worker
 #: thread, and when a token lands depends on the wall clock.
 DETERMINISTIC_BRAINS = frozenset({"rule"})
@@ -90,7 +90,11 @@ class Recorder:
         self.app = app
         self.every = every
         header = ReplayHeader(
-            seed=app.seed, step=app.loop.step, game_version=game.__version__, options=options
+            seed=app.seed,
+            step=app.loop.step,
+            game_version=game.__version__,
+            options=options,
+            every=every,
         )
         self.writer = ReplayWriter(path, header)
         app.input.tap = self._on_input
@@ -120,10 +124,15 @@ def load_replay(path: str | os.PathLike[str], *, step: float = App.STEP) -> Repl
     """Read a replay and check that this game, stepping ``step`` seconds, can play it.
 
     Raises :class:`ReplayError` naming the line: a malformed, truncated,
-    newer or oversized file, a non-deterministic brain, another step.
+    newer or oversized file, a non-deterministic brain, another step, a file
+    without a checkpoint (nothing to check the run against).
     """
     replay = read_replay(path)
     header = replay.header
+    if not any(isinstance(line, Checkpoint) for line in replay.lines):
+        raise ReplayError(
+            path, None, "no checkpoints: nothing to check a playback against (an empty recording)"
+        )
     problem = _refuse_brain(header.options.get("brain", "rule"))
     if problem is not None:
         raise ReplayError(path, 1, problem)
@@ -168,8 +177,11 @@ class PlaybackResult:
 
     @property
     def ok(self) -> bool:
-        """Every checkpoint compared so far matched."""
-        return self.mismatch is None
+        """At least one checkpoint was compared, and every one compared so far matched.
+
+        A file with no checkpoint proves nothing, so it is never a pass.
+        """
+        return self.mismatch is None and self.checked > 0
 
     def as_json(self) -> dict[str, Any]:
         """The fields ``--replay --json`` adds to the summary."""
@@ -260,18 +272,18 @@ class Playback:
         started = time.perf_counter()
         try:
             for line in self.replay.lines:
-                while line.tick > loop.tick and result.ok and not result.stopped:
+                while line.tick > loop.tick and result.mismatch is None and not result.stopped:
                     if loop.paused:
                         self._diverged("the game is paused here, the recording went on")
                         break
                     self._step()
-                if not result.ok or result.stopped:
+                if result.mismatch is not None or result.stopped:
                     break
                 if isinstance(line, Checkpoint):
                     self._checkpoint_line(line)
                 else:
                     self._input_line(line)
-            if result.ok and not result.stopped:
+            if result.mismatch is None and not result.stopped:
                 # A file cut short just after a checkpoint: its step never ran here.
                 waiting = self._expected.get(loop.tick)
                 if waiting is not None and waiting.tick not in self._checked:
@@ -311,6 +323,7 @@ class Playback:
 
     def _step(self) -> None:
         app = self.app
+        check_signals()
         app.loop.step_once()
         if self.render:
             app.render()

@@ -18,9 +18,14 @@ from pathlib import Path
 
 import platformdirs
 
+from game.engine.datafile import DataFileError, check_depth, decode, read_bytes
+
 __all__ = ["DATA_DIR_VARIABLE", "Records", "records_path"]
 
 log = logging.getLogger(__name__)
+
+#: A records file holds two numbers; anything near this size is not one.
+MAX_RECORDS_BYTES = 64 * 1024
 
 #: Environment variable that overrides the folder the records live in.
 DATA_DIR_VARIABLE = "CALLBACK_QUEST_DATA_DIR"
@@ -53,12 +58,15 @@ class Records:
         records = cls(path)
         if path is None:
             return records
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        if not path.exists():
             return records
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning("records: cannot read %s (%s); starting without best times", path, exc)
+        try:
+            # Bounded like every data file: a folder, /dev/zero or 100,000 nested
+            # brackets in place of the records is a warning, not a crash.
+            text = decode(path, read_bytes(path, limit=MAX_RECORDS_BYTES))
+            check_depth(path, text, syntax="json")
+        except DataFileError as exc:
+            log.warning("records: cannot read %s; starting without best times", exc)
             return records
         try:
             data = json.loads(text)

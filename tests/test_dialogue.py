@@ -359,7 +359,7 @@ def test_missing_tables_are_named() -> None:
 def test_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(DialogueError, match=r"bad\.toml: cannot read"):
+    with pytest.raises(DialogueError, match=r"bad\.toml: line 1: not UTF-8 text"):
         load_dialogue(path)
 
 

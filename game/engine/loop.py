@@ -14,7 +14,21 @@ from typing import Protocol
 from game.engine._checks import non_negative, positive, whole
 from game.engine.events import Event, EventBus
 
-__all__ = ["CollisionPhase", "FixedStepLoop", "FixedUpdate", "InputPhase", "TimerPhase"]
+__all__ = [
+    "MAX_FRAME_DT",
+    "MAX_TIME_SCALE",
+    "CollisionPhase",
+    "FixedStepLoop",
+    "FixedUpdate",
+    "InputPhase",
+    "TimerPhase",
+]
+
+#: A frame longer than this (a day) counts as this long: the excess is only ever
+#: dropped, and summing such frames must not make ``dropped_time`` infinite.
+MAX_FRAME_DT = 86_400.0
+#: The fastest ``time_scale``: beyond it, a frame's scaled time is all dropped anyway.
+MAX_TIME_SCALE = 1000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +157,10 @@ class FixedStepLoop:
 
     @time_scale.setter
     def time_scale(self, value: float) -> None:
-        self._time_scale = non_negative("time_scale", value)
+        scale = non_negative("time_scale", value)
+        if scale > MAX_TIME_SCALE:
+            raise ValueError(f"time_scale must be at most {MAX_TIME_SCALE:g}, not {value!r}")
+        self._time_scale = scale
 
     def advance(self, frame_dt: float) -> int:
         """Consume ``frame_dt`` seconds of wall time; return how many steps ran.
@@ -163,7 +180,7 @@ class FixedStepLoop:
         the step counts as run (``tick`` moves on, so ``time`` still equals the
         timers' clock) and the steps the frame still owed are dropped.
         """
-        frame_dt = non_negative("frame_dt", frame_dt)
+        frame_dt = min(non_negative("frame_dt", frame_dt), MAX_FRAME_DT)
         self._not_inside_a_step("advance")
         self._end_frame = False
         if self.paused or not self._reaches_a_step(frame_dt):

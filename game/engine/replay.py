@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from game.engine.errors import DataError
+from game.engine.datafile import DataFileError, check_depth, decode, read_bytes
 from game.engine.input_events import InputEvent
 
 __all__ = [
+    "CHECK_EVERY",
     "FORMAT_VERSION",
     "MAX_REPLAY_BYTES",
     "Checkpoint",
@@ -51,17 +52,18 @@ FORMAT_VERSION = 1
 MAGIC = "callback-quest"
 #: Larger files are refused before reading: a replay of hours of play is a few MB.
 MAX_REPLAY_BYTES = 100 * 1024 * 1024
+#: Steps between two checkpoints unless the header says otherwise (one second at 60 steps).
+CHECK_EVERY = 60
+#: The longest checkpoint interval a header may declare (a minute at 60 steps a second).
+MAX_CHECK_EVERY = 3600
+#: Nesting of a replay line: ``{"input": [["MouseMotion", {"pos": [x, y]}]]}`` is 4.
+_MAX_LINE_DEPTH = 8
+#: SDL's event fields are 32-bit; a larger number cannot come from a recording.
+_INT_LIMIT = 2**31
 
 
-class ReplayError(DataError):
+class ReplayError(DataFileError):
     """A replay file that cannot be used; the message names the line and the problem."""
-
-    def __init__(self, path: str | os.PathLike[str], line: int | None, problem: str) -> None:
-        where = f"{os.fspath(path)}:{line}" if line is not None else os.fspath(path)
-        super().__init__(f"{where}: {problem}")
-        self.path = os.fspath(path)
-        self.line = line
-        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,8 @@ class ReplayHeader:
     game_version: str
     options: Mapping[str, Any] = field(default_factory=dict)
     format: int = FORMAT_VERSION
+    #: Steps between two checkpoints (the reader refuses lines further from the last one).
+    every: int = CHECK_EVERY
 
     def step_mismatch(self, step: float) -> str | None:
         """Why a game stepping ``step`` seconds cannot play this replay, or ``None`` if it can.
@@ -188,11 +192,13 @@ def _checked(event: str, fname: str, annotation: object, value: object) -> objec
             return value
     elif annotation is int:
         if isinstance(value, int) and not isinstance(value, bool):
+            if not -_INT_LIMIT <= value < _INT_LIMIT:
+                raise ValueError(f"{event}.{fname}: {value:.3g} is out of range")
             return value
     elif annotation is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not math.isfinite(value):
-                raise ValueError(f"{event}.{fname}: must be finite, not {value!r}")
+            if not (math.isfinite(value) and -_INT_LIMIT <= value < _INT_LIMIT):
+                raise ValueError(f"{event}.{fname}: must be a finite number, not {value!r}")
             return float(value)
     elif annotation is str:
         if isinstance(value, str):
@@ -218,7 +224,11 @@ class ReplayWriter:
 
     def __init__(self, path: str | os.PathLike[str], header: ReplayHeader) -> None:
         self.path = Path(path)
-        self._file: IO[str] = self.path.open("w", encoding="utf-8", newline="\n")
+        # A lone surrogate (it can reach typed text) is written as the JSON
+        # escape "\\udc80", which the reader reads back as the same character.
+        self._file: IO[str] = self.path.open(
+            "w", encoding="utf-8", errors="backslashreplace", newline="\n"
+        )
         self._write(
             {
                 "replay": MAGIC,
@@ -227,11 +237,15 @@ class ReplayWriter:
                 "seed": header.seed,
                 "step": header.step,
                 "options": dict(header.options),
+                "every": header.every,
             }
         )
 
     def _write(self, obj: Mapping[str, Any]) -> None:
-        self._file.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+        # allow_nan=False: NaN and infinities are refused here, at record time,
+        # as the reader would refuse them (ValueError naming nothing better).
+        line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        self._file.write(line + "\n")
         self._file.flush()
 
     def input(self, tick: int, events: list[InputEvent], *, paused: bool = False) -> None:
@@ -264,46 +278,70 @@ def combine_parts(parts: Mapping[str, str]) -> str:
 
 
 def read_replay(path: str | os.PathLike[str]) -> Replay:
-    """Read and validate a replay file; raises :class:`ReplayError` naming the line."""
+    """Read and validate a replay file; raises :class:`ReplayError` naming the line.
+
+    Besides each line's shape and types: ticks never go back, no line lies
+    more than the header's ``every`` ticks after the last checkpoint (a
+    recording writes one every ``every`` steps, so a tick far ahead cannot
+    come from one), no two checkpoints share a tick, nothing follows the end line.
+    """
     try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise ReplayError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    if size > MAX_REPLAY_BYTES:
-        raise ReplayError(
-            path, None, f"{size} bytes is larger than the {MAX_REPLAY_BYTES} byte limit"
-        )
-    try:
-        with open(path, encoding="utf-8") as file:
-            numbered = list(_numbered_objects(path, file))
-    except UnicodeDecodeError as exc:
-        raise ReplayError(path, None, f"not UTF-8 text ({exc.reason})") from None
+        text = decode(path, read_bytes(path, limit=MAX_REPLAY_BYTES))
+    except DataFileError as exc:
+        raise ReplayError(path, exc.line, exc.problem) from None
+    numbered = list(_numbered_objects(path, text))
     if not numbered:
         raise ReplayError(path, 1, "empty file: expected a replay header")
     header = _header(path, *numbered[0])
     lines: list[InputLine | Checkpoint] = []
     last_tick = 0
+    checked_at = 0  # the state before the first step needs no checkpoint to be known
+    checkpoints: dict[int, int] = {}
     for number, obj in numbered[1:]:
         if lines and isinstance(lines[-1], Checkpoint) and lines[-1].end:
             raise ReplayError(path, number, "data after the end line")
         line = _body_line(path, number, obj)
         if line.tick < last_tick:
             raise ReplayError(path, number, f"tick {line.tick} goes back before {last_tick}")
+        if line.tick - checked_at > header.every:
+            raise ReplayError(
+                path,
+                number,
+                f"tick {line.tick} is more than {header.every} ticks after the last "
+                f"checkpoint (tick {checked_at}): a recording checks every {header.every}",
+            )
+        if isinstance(line, Checkpoint):
+            if line.tick in checkpoints:
+                raise ReplayError(
+                    path,
+                    number,
+                    f"a second checkpoint for tick {line.tick} (the first is on line "
+                    f"{checkpoints[line.tick]})",
+                )
+            checkpoints[line.tick] = number
+            checked_at = line.tick
         last_tick = line.tick
         lines.append(line)
     return Replay(header, tuple(lines))
 
 
-def _numbered_objects(path: str | os.PathLike[str], file: IO[str]) -> Iterator[tuple[int, Any]]:
-    for number, text in enumerate(file, start=1):
-        if not text.strip():
+def _numbered_objects(path: str | os.PathLike[str], text: str) -> Iterator[tuple[int, Any]]:
+    lines = text.split("\n")
+    last = len(lines)
+    for number, line in enumerate(lines, start=1):
+        if number == last:
+            if line.strip():
+                # The writer ends every line; a partial last line is a crash mid-write.
+                raise ReplayError(path, number, "truncated line (the file ends mid-line)")
+            return
+        if not line.strip():
             continue
-        if not text.endswith("\n"):
-            # The writer ends every line; a partial last line is a crash mid-write.
-            raise ReplayError(path, number, "truncated line (the file ends mid-line)")
         try:
-            obj = json.loads(text, parse_constant=_reject_constant)
-        except ValueError as exc:
+            check_depth(path, line, limit=_MAX_LINE_DEPTH, syntax="json")
+            obj = json.loads(line, parse_constant=_reject_constant)
+        except DataFileError as exc:
+            raise ReplayError(path, number, exc.problem) from None
+        except (ValueError, RecursionError) as exc:
             raise ReplayError(path, number, f"not valid JSON: {exc}") from None
         if not isinstance(obj, dict):
             raise ReplayError(path, number, "each line must be a JSON object")
@@ -314,12 +352,20 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
+_INPUT_KEYS = frozenset({"tick", "input", "paused"})
+_CHECKPOINT_KEYS = frozenset({"tick", "check", "parts", "end"})
+
+
+def _is_int(value: object) -> typing.TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _header(path: str | os.PathLike[str], number: int, obj: dict[str, Any]) -> ReplayHeader:
     if obj.get("replay") != MAGIC:
         raise ReplayError(path, number, "not a Callback Quest replay (no header)")
     version = obj.get("format")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ReplayError(path, number, f"format must be an integer, not {version!r}")
+    if not _is_int(version):
+        raise ReplayError(path, number, f"format must be an integer, not {version!r:.80}")
     if version > FORMAT_VERSION:
         raise ReplayError(
             path,
@@ -329,24 +375,45 @@ def _header(path: str | os.PathLike[str], number: int, obj: dict[str, Any]) -> R
     if version < 1:
         raise ReplayError(path, number, f"unknown format {version}")
     seed, step = obj.get("seed"), obj.get("step")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise ReplayError(path, number, f"seed must be an integer, not {seed!r}")
-    if not isinstance(step, (int, float)) or isinstance(step, bool) or not step > 0:
-        raise ReplayError(path, number, f"step must be a positive number, not {step!r}")
+    if not _is_int(seed):
+        raise ReplayError(path, number, f"seed must be an integer, not {seed!r:.80}")
+    if not isinstance(step, (int, float)) or isinstance(step, bool) or not 0 < step <= 1:
+        raise ReplayError(path, number, f"step must be seconds in (0, 1], not {step!r:.80}")
+    every = obj.get("every", CHECK_EVERY)
+    if not _is_int(every) or not 1 <= every <= MAX_CHECK_EVERY:
+        raise ReplayError(
+            path, number, f"every must be a whole number in 1..{MAX_CHECK_EVERY}, not {every!r:.80}"
+        )
     options = obj.get("options", {})
     if not isinstance(options, dict):
         raise ReplayError(path, number, "options must be an object")
     game_version = obj.get("game_version", "?")
-    return ReplayHeader(seed, float(step), str(game_version), options, version)
+    if not isinstance(game_version, str):
+        raise ReplayError(path, number, f"game_version must be a string, not {game_version!r:.80}")
+    return ReplayHeader(seed, float(step), game_version, options, version, every)
+
+
+def _flag(path: str | os.PathLike[str], number: int, obj: dict[str, Any], key: str) -> bool:
+    # JSON true/false only: bool("no") is True, and "false" would read as paused.
+    value = obj.get(key, False)
+    if not isinstance(value, bool):
+        raise ReplayError(path, number, f"{key} must be true or false, not {value!r:.80}")
+    return value
 
 
 def _body_line(
     path: str | os.PathLike[str], number: int, obj: dict[str, Any]
 ) -> InputLine | Checkpoint:
     tick = obj.get("tick")
-    if not isinstance(tick, int) or isinstance(tick, bool) or tick < 0:
-        raise ReplayError(path, number, f"tick must be a whole number >= 0, not {tick!r}")
-    if "input" in obj:
+    if not _is_int(tick) or tick < 0:
+        raise ReplayError(path, number, f"tick must be a whole number >= 0, not {tick!r:.80}")
+    kind = "input" if "input" in obj else "checkpoint" if "check" in obj else None
+    if kind is None:
+        raise ReplayError(path, number, "expected an input or a checkpoint line")
+    unknown = set(obj) - (_INPUT_KEYS if kind == "input" else _CHECKPOINT_KEYS)
+    if unknown:
+        raise ReplayError(path, number, f"unknown key {sorted(unknown)[0]!r:.80} in an {kind} line")
+    if kind == "input":
         events = obj["input"]
         if not isinstance(events, list) or not events:
             raise ReplayError(path, number, "input must be a non-empty list of events")
@@ -354,12 +421,12 @@ def _body_line(
             parsed = tuple(event_from_json(e, tick) for e in events)
         except (ValueError, TypeError) as exc:
             raise ReplayError(path, number, str(exc)) from None
-        return InputLine(tick, parsed, bool(obj.get("paused", False)))
-    if "check" in obj:
-        check, parts = obj["check"], obj.get("parts", {})
-        if not isinstance(check, str) or not isinstance(parts, dict):
-            raise ReplayError(path, number, "a checkpoint needs a string check and an object parts")
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in parts.items()):
-            raise ReplayError(path, number, "checkpoint parts must map names to strings")
-        return Checkpoint(tick, check, parts, bool(obj.get("end", False)))
-    raise ReplayError(path, number, "expected an input or a checkpoint line")
+        return InputLine(tick, parsed, _flag(path, number, obj, "paused"))
+    check, parts = obj["check"], obj.get("parts")
+    if not isinstance(check, str) or not isinstance(parts, dict) or not parts:
+        raise ReplayError(
+            path, number, "a checkpoint needs a string check and a non-empty object parts"
+        )
+    if not all(isinstance(v, str) for v in parts.values()):
+        raise ReplayError(path, number, "checkpoint parts must map names to strings")
+    return Checkpoint(tick, check, parts, _flag(path, number, obj, "end"))

@@ -33,7 +33,7 @@ from typing import Any, Literal
 from game.engine._checks import non_negative, positive
 from game.engine.events import EventBus, callable_name, check_not_async
 
-__all__ = ["CatchUp", "TimerHandle", "Timers"]
+__all__ = ["MAX_TIME", "MIN_INTERVAL", "CatchUp", "TimerHandle", "Timers"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,13 @@ _POLICIES: dict[str, int] = {"all": _ALL, "coalesce": _COALESCE, "skip": _SKIP}
 # 1/60 come to 0.3833333333333333, a rounding short of 23/60, and must reach it.
 _EPSILON = 1e-9
 _INF = math.inf
+#: The shortest ``every`` interval, in seconds: at most ~16,700 calls in one
+#: 60 Hz step. Shorter ones (1e-12 asked for 1.7e10 calls a step) are refused.
+MIN_INTERVAL = 1e-6
+#: The latest game time the clock reaches, in seconds (~8.5 years): beyond it,
+#: float rounding makes consecutive periods of MIN_INTERVAL equal, and a
+#: catch-up could never get past them. ``update`` refuses to go further.
+MAX_TIME = float(2**28)
 # The call limit of a timer without ``times=``: an int, so the per-fire
 # comparison stays int against int.
 _UNLIMITED = sys.maxsize
@@ -284,11 +291,13 @@ class Timers:
         The n-th call is due at ``start + n * interval``. ``catch_up`` says
         what happens when one update spans several periods (see the module
         docstring). Raises ``ValueError`` if ``interval`` is not a finite
-        number > 0, ``times`` is < 1 or ``catch_up`` is unknown; ``TypeError``
+        number >= :data:`MIN_INTERVAL`, ``times`` is < 1 or ``catch_up`` is unknown; ``TypeError``
         if ``times`` is not an int or ``callback`` is not callable or is ``async def``.
         """
-        if interval.__class__ is not float or not 0.0 < interval < _INF:
+        if interval.__class__ is not float or not MIN_INTERVAL <= interval < _INF:
             interval = positive("interval", interval)
+            if interval < MIN_INTERVAL:
+                raise ValueError(f"interval must be at least {MIN_INTERVAL} s, not {interval!r}")
         if times is None:
             limit = _UNLIMITED
         elif isinstance(times, bool) or not isinstance(times, int):
@@ -357,11 +366,14 @@ class Timers:
     def update(self, dt: float) -> int:
         """Advance game time by ``dt`` seconds and fire what is due; return how many fired.
 
-        Raises ``ValueError`` if ``dt`` is negative or not finite, and
-        ``RuntimeError`` if called from inside a timer callback.
+        Raises ``ValueError`` if ``dt`` is negative or not finite or would take
+        the clock past :data:`MAX_TIME`, and ``RuntimeError`` if called from
+        inside a timer callback.
         """
         if dt.__class__ is not float or not 0.0 <= dt < _INF:
             dt = non_negative("dt", dt)
+        if self._time + dt > MAX_TIME:
+            raise ValueError(f"dt {dt!r} takes the clock past MAX_TIME ({MAX_TIME:g} s)")
         if self._firing:
             raise RuntimeError("Timers.update() called from inside a timer callback")
         if dt == self._seg_dt:

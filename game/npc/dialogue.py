@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
-from game.engine._toml import tomllib
+from game.engine.datafile import DataFileError, parse_toml, read_text
 from game.engine.errors import DataError
 from game.npc.brain import LIVE_QUESTIONS, Action, has_cjk
 from game.npc.matcher import IntentIndex, keyword_patterns
-from game.npc.understand import KINDS, Clause, normalise, understand
+from game.npc.safe_regex import UnsafePattern, compile_bounded
+from game.npc.understand import KINDS, MAX_LINE, Clause, normalise, understand
 
 __all__ = [
     "ACTIONS",
@@ -60,6 +61,8 @@ __all__ = [
 
 #: Reply languages; every intent and the fallback need replies in each.
 LANGUAGES = ("en", "zh")
+#: Largest dialogue file read (the bundled ones are 30-60 KB).
+MAX_DIALOGUE_BYTES = 1024 * 1024
 #: Live game facts a reply may quote; ``--chat --fact KEY=VALUE`` sets them.
 FACTS = frozenset({"score", "coins_left", "coins_total", "clock"})
 #: Facts that are numbers, so a placeholder may pick words by them (1 coin, 2 coins).
@@ -472,9 +475,10 @@ def load_dialogue(path: str | Path) -> Dialogue:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DialogueError(str(path), None, f"cannot read the file: {exc}") from exc
+        return read_text(path, limit=MAX_DIALOGUE_BYTES)
+    except DataFileError as exc:
+        where = f"line {exc.line}" if exc.line is not None else None
+        raise DialogueError(str(path), where, exc.problem) from None
 
 
 def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
@@ -511,10 +515,13 @@ def parse_dialogue(text: str, *, source: str = "<string>", key: str = "npc") -> 
     borrows from another NPC gets the borrowed intents only through
     :func:`load_dialogue`."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # The message carries "(at line L, column C)".
-        raise DialogueError(source, None, f"TOML syntax error: {exc}") from exc
+        data = parse_toml(text, source=source)
+    except DataFileError as exc:
+        # A syntax error's message carries "(at line L, column C)".
+        where = f"line {exc.line}" if exc.line is not None else None
+        raise DialogueError(
+            source, where, exc.problem.replace("not valid TOML", "TOML syntax error")
+        ) from None
     return _Parser(source).dialogue(data, key)
 
 
@@ -634,9 +641,10 @@ class _Parser:
         patterns = []
         for regex in regexes:
             try:
-                patterns.append(re.compile(regex, re.IGNORECASE))
-            except re.error as exc:
-                raise self.error(where, f"bad regular expression {regex!r}: {exc}") from exc
+                patterns.append(compile_bounded(regex, re.IGNORECASE, max_input=MAX_LINE))
+            except UnsafePattern as exc:
+                kind = "bad" if exc.bad else "unsafe"
+                raise self.error(where, f"{kind} regular expression {regex!r:.80}: {exc}") from None
         answers: dict[str, Replies] = {"what": self.replies(where, body)}
         for kind in ANSWER_TABLES:
             if kind in body:

@@ -30,22 +30,17 @@ and the step, so the game never starts with half a quest line.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from game.engine.collisions import CollisionEnter
+from game.engine.datafile import MAX_TOML_BYTES, DataFileError, parse_toml, read_text
 from game.engine.errors import DataError
 from game.engine.events import Event
 from game.npc.brain import NpcUnderstood
 from game.quests.events import ItemDelivered, Signal, TimerFired
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "CONDITION_KINDS",
@@ -172,18 +167,21 @@ class QuestLine:
 def load_quest_line(path: str | Path) -> QuestLine:
     """Read and validate a quest file; raises :class:`QuestDataError` on any problem."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuestDataError(str(path), None, None, f"cannot read the file: {exc}") from exc
+        text = read_text(path, limit=MAX_TOML_BYTES)
+    except DataFileError as exc:
+        where = f"line {exc.line}: " if exc.line is not None else ""
+        raise QuestDataError(str(path), None, None, where + exc.problem) from None
     return parse_quest_line(text, source=str(path))
 
 
 def parse_quest_line(text: str, *, source: str = "<string>") -> QuestLine:
     """Validate a quest line given as TOML text (see the module docstring for the format)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise QuestDataError(source, None, None, f"TOML syntax error: {exc}") from exc
+        data = parse_toml(text, source=source)
+    except DataFileError as exc:
+        where = f"line {exc.line}: " if exc.line is not None else ""
+        problem = exc.problem.replace("not valid TOML", "TOML syntax error")
+        raise QuestDataError(source, None, None, where + problem) from None
     return _Parser(source).line(data)
 
 

@@ -9,6 +9,7 @@ import pygame
 
 from game.engine.events import Event, EventBus, Priority, Subscription
 from game.engine.loop import FixedUpdate
+from game.widgets.fonts import default_font
 from game.widgets.text import TextCache
 
 __all__ = ["DebugOverlay"]
@@ -82,7 +83,7 @@ class DebugOverlay:
         if not self.visible:
             return
         if self._text is None:
-            self._text = TextCache(font or pygame.font.Font(None, 18), capacity=256)
+            self._text = TextCache(font or default_font(18), capacity=256)
         lines: list[tuple[str, tuple[int, int, int]]] = [
             (f"{key}: {value}", INK) for key, value in self.stats().items()
         ]

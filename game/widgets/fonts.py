@@ -23,32 +23,58 @@ What a cluster becomes (Unicode §5.21 and UTS #51):
 Glyph presence comes from ``pygame.freetype.Font.get_metrics``, which gives
 ``None`` for a character the font lacks (``pygame.font.Font.metrics`` reports
 the ``.notdef`` box's metrics instead, so it cannot tell).
+
+A font file is read once, within :data:`MAX_FONT_BYTES`, and checked before
+FreeType sees it (:func:`check_font_data`): its table directory must lie
+inside the file and every table's checksum must match, so a truncated, empty
+or corrupted file is found here instead of crashing inside SDL_ttf. Such a
+file is skipped with a warning: pygame's default font takes the bundled
+font's place, and without the emoji font emoji fall back like any character.
+Fonts are opened from the bytes in memory, so they hold no file handle;
+:func:`close_fonts` (called by ``App.close()``) drops them all.
 """
 
 from __future__ import annotations
 
-import functools
+import io
+import logging
+import struct
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pygame.freetype
 import regex
 
 from game.assets import asset_path
+from game.engine.datafile import DataFileError, read_bytes
 from game.text.graphemes import clusters, drop_ignorable
 from game.text.wrap import is_wide
 
 __all__ = [
     "EMOJI_FONT_PATH",
     "FONT_PATH",
+    "MAX_FONT_BYTES",
+    "MAX_RENDER_CHARS",
     "REPLACEMENT",
     "ChainFont",
     "GlyphProbe",
+    "check_font_data",
+    "close_fonts",
+    "default_font",
     "load_font",
     "wants_emoji",
 ]
+
+log = logging.getLogger(__name__)
+
+#: Largest font file read (the bundled subset is ~3 MB; a full CJK font ~20 MB).
+MAX_FONT_BYTES = 64 * 1024 * 1024
+#: Longest text handed to SDL_ttf in one call; the rest is cut. A line on the
+#: 960-pixel canvas holds ~100 characters; 10 MB of text made SDL_ttf crash.
+MAX_RENDER_CHARS = 2000
 
 #: The bundled font file.
 FONT_PATH = asset_path("fonts", "NotoSansCJKsc-Subset.otf")
@@ -72,8 +98,10 @@ class GlyphProbe:
     Survives ``pygame.quit()``: the answers are kept, the FreeType face is reopened.
     """
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, data: bytes | None = None) -> None:
         self.path = str(path) if path is not None else None
+        #: The file's bytes (checked); ``None`` with a path reads the path itself.
+        self.data = data
         self._face: pygame.freetype.Font | None = None
         self._known: dict[str, bool] = {}
 
@@ -90,7 +118,8 @@ class GlyphProbe:
             if self._face is None:
                 if not pygame.freetype.get_init():
                     pygame.freetype.init()
-                self._face = pygame.freetype.Font(self.path, 16)
+                source = io.BytesIO(self.data) if self.data is not None else self.path
+                self._face = pygame.freetype.Font(source, 16)
             try:
                 return self._face.get_metrics(ch)
             except pygame.error:  # the freetype module was quit since the face was opened
@@ -98,9 +127,96 @@ class GlyphProbe:
         raise pygame.error(f"cannot read glyphs of {self.path or 'the default font'}")
 
 
-@functools.cache
+_probes: dict[str | None, GlyphProbe] = {}
+_data: dict[str, bytes] = {}
+#: pygame's own font (FreeSansBold), the fallback of the chain.
+DEFAULT_FONT_PATH = Path(pygame.__file__).parent / pygame.font.get_default_font()
+
+
 def _probe(path: str | None) -> GlyphProbe:
-    return GlyphProbe(path)
+    """The probe (and checked bytes) of ``path``; ``None`` is pygame's default font.
+
+    Raises :class:`DataFileError` for a font file that must not reach FreeType.
+    """
+    probe = _probes.get(path)
+    if probe is None:
+        if path is not None:
+            probe = GlyphProbe(path, _font_data(path))
+        else:
+            # pygame's own file, trusted; read into memory so no handle stays open.
+            try:
+                data: bytes | None = read_bytes(DEFAULT_FONT_PATH, limit=MAX_FONT_BYTES)
+            except DataFileError:
+                data = None
+            probe = GlyphProbe(None, data)
+        _probes[path] = probe
+    return probe
+
+
+def _font_data(path: str) -> bytes:
+    data = _data.get(path)
+    if data is None:
+        data = read_bytes(path, limit=MAX_FONT_BYTES)
+        problem = check_font_data(data)
+        if problem is not None:
+            raise DataFileError(path, None, problem)
+        _data[path] = data
+    return data
+
+
+def _open(probe: GlyphProbe, size: int) -> pygame.font.Font:
+    """A ``pygame.font.Font`` of the probe's font, from memory when it was read."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    source = io.BytesIO(probe.data) if probe.data is not None else probe.path
+    return pygame.font.Font(source, size)
+
+
+def default_font(size: int) -> pygame.font.Font:
+    """pygame's default font at ``size`` pixels, opened from memory (no file handle)."""
+    return _open(_probe(None), size)
+
+
+_SFNT_VERSIONS = (b"\x00\x01\x00\x00", b"OTTO", b"true")
+_REQUIRED_TABLES = (b"cmap", b"head", b"hhea", b"hmtx", b"maxp")
+
+
+def check_font_data(data: bytes) -> str | None:
+    """What is wrong with an OpenType/TrueType font's bytes, or ``None`` if nothing.
+
+    Checks what FreeType trusts: the sfnt header, a table directory inside
+    the file, the tables every font needs, and each table's checksum (the
+    OpenType spec's sum of big-endian uint32 words; for ``head`` with its
+    ``checkSumAdjustment`` taken as 0). So a truncated, empty or corrupted
+    file is named before it reaches native code.
+    """
+    if len(data) < 12:
+        return f"not a font: {len(data)} bytes"
+    if data[:4] not in _SFNT_VERSIONS:
+        return "not an OpenType or TrueType font (unknown sfnt version)"
+    (count,) = struct.unpack_from(">H", data, 4)
+    if count == 0 or 12 + 16 * count > len(data):
+        return "truncated: the table directory ends past the end of the file"
+    tables: set[bytes] = set()
+    for index in range(count):
+        tag, checksum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * index)
+        name = tag.decode("latin-1")
+        if offset + length > len(data):
+            return f"truncated: table {name!r} ends past the end of the file"
+        table = bytearray(data[offset : offset + length])
+        if tag == b"head" and length >= 12:
+            table[8:12] = bytes(4)
+        table += bytes(-len(table) % 4)
+        words = np.frombuffer(bytes(table), dtype=">u4")
+        if int(words.sum(dtype=np.uint64)) & 0xFFFFFFFF != checksum:
+            return f"corrupt: table {name!r} does not match its checksum"
+        tables.add(tag)
+    missing = [t.decode() for t in _REQUIRED_TABLES if t not in tables]
+    if missing:
+        return f"not a usable font: no {', '.join(missing)} table"
+    if not tables & {b"glyf", b"CFF ", b"CFF2"}:
+        return "not a usable font: no glyph outlines (glyf or CFF table)"
+    return None
 
 
 def _clean(ch: str) -> bool:
@@ -130,7 +246,7 @@ class ChainFont(pygame.font.Font):
 
     def __init__(
         self,
-        path: str | Path,
+        path: str | Path | None,
         size: int,
         fallbacks: Sequence[tuple[pygame.font.Font, GlyphProbe]] = (),
         *,
@@ -138,9 +254,12 @@ class ChainFont(pygame.font.Font):
     ) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
-        super().__init__(str(path), size)
-        self.path = str(path)
-        self.probe = _probe(self.path)
+        # A bad file raises DataFileError here, before SDL_ttf sees it.
+        self.probe = _probe(None if path is None else str(path))
+        data = self.probe.data
+        super().__init__(io.BytesIO(data) if data is not None else None, size)
+        #: The font file, or ``None`` for pygame's default font.
+        self.path = self.probe.path
         chain = list(fallbacks)
         if emoji is not None and emoji not in chain:
             chain.append(emoji)
@@ -218,10 +337,11 @@ class ChainFont(pygame.font.Font):
         return self if index == 0 else self.fallbacks[index - 1][0]
 
     def size(self, text: str | bytes, /) -> tuple[int, int]:
-        """Width and height of ``text`` as :meth:`render` draws it."""
+        """Width and height of ``text`` as :meth:`render` draws it (its first
+        :data:`MAX_RENDER_CHARS` characters)."""
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
-        runs = self.runs(text)
+        runs = self.runs(text[:MAX_RENDER_CHARS])
         if not runs or (len(runs) == 1 and runs[0][0] == 0):
             return super().size(runs[0][1] if runs else "")
         width = 0
@@ -238,12 +358,16 @@ class ChainFont(pygame.font.Font):
         bgcolor: pygame.typing.ColorLike | None = None,
         wraplength: int = 0,
     ) -> pygame.Surface:
-        """Render ``text`` one run per font; characters no font has show as ``□``."""
+        """Render ``text`` one run per font; characters no font has show as ``□``.
+
+        At most :data:`MAX_RENDER_CHARS` characters are drawn; the rest is cut.
+        """
         if text is None:
             text = ""
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
-        runs = self.runs(text)
+        # Bounded before SDL_ttf: its surface for megabytes of text overflowed.
+        runs = self.runs(text[:MAX_RENDER_CHARS])
         if wraplength or not runs or (len(runs) == 1 and runs[0][0] == 0):
             # One font: pygame draws it (and wraps it, if asked) directly.
             plain = "".join(run for _, run in runs)
@@ -289,8 +413,10 @@ def load_font(size: int = 18) -> ChainFont:
     """The bundled font at ``size`` pixels, with pygame's default font and emoji as fallbacks.
 
     The same object is returned for the same size until ``pygame.quit()``
-    invalidates it. Raises ``FileNotFoundError`` naming the path if a bundled
-    font file is missing.
+    invalidates it or :func:`close_fonts` drops it. A bundled font that is
+    missing, oversized, truncated or corrupt is skipped with a warning (once):
+    pygame's default font takes the main font's place (CJK shows as boxes),
+    and without the emoji font emoji fall back like any other character.
     """
     font = _loaded.get(size)
     if font is not None:
@@ -299,22 +425,44 @@ def load_font(size: int = 18) -> ChainFont:
             return font
         except pygame.error:  # the font module was quit since: load again
             pass
-    for path in (FONT_PATH, EMOJI_FONT_PATH):
-        if not path.is_file():
-            raise FileNotFoundError(f"bundled font missing: {path}")
     if not pygame.font.get_init():
         pygame.font.init()
-    default = pygame.font.Font(None, size)
-    emoji = pygame.font.Font(str(EMOJI_FONT_PATH), _emoji_size(size))
-    font = _loaded[size] = ChainFont(
-        FONT_PATH,
-        size,
-        [(default, _probe(None))],
-        emoji=(emoji, _probe(str(EMOJI_FONT_PATH))),
-    )
+    emoji = _checked_probe(EMOJI_FONT_PATH)
+    emoji_font = None if emoji is None else (_open(emoji, _emoji_size(size)), emoji)
+    if _checked_probe(FONT_PATH) is not None:
+        font = ChainFont(FONT_PATH, size, [(default_font(size), _probe(None))], emoji=emoji_font)
+    else:
+        font = ChainFont(None, size, emoji=emoji_font)
+    _loaded[size] = font
     for _, probe in font.fallbacks:
         probe.has("A")  # open its face now (~10 ms), not in the frame of the first emoji
     return font
+
+
+_skipped: set[str] = set()
+
+
+def _checked_probe(path: Path) -> GlyphProbe | None:
+    """The probe of a bundled font file, or ``None`` (warned once) if it is unusable."""
+    try:
+        return _probe(str(path))
+    except DataFileError as exc:
+        if str(path) not in _skipped:
+            _skipped.add(str(path))
+            log.warning("font %s; skipped, the next font of the chain stands in", exc)
+        return None
+
+
+def close_fonts() -> None:
+    """Drop every font and glyph probe loaded so far (``App.close()`` calls it).
+
+    Fonts are opened from bytes, so no file stays open either way; this lets
+    their memory go, and the next :func:`load_font` reads (and checks) the files again.
+    """
+    _loaded.clear()
+    _probes.clear()
+    _data.clear()
+    _skipped.clear()
 
 
 def _emoji_size(size: int) -> int:

@@ -42,6 +42,7 @@ from game.engine.platform.bindings import BindingsError, KeyInput, parse_input
 from game.engine.platform.input import SHORTCUT_MODS
 from game.text import graphemes
 from game.widgets.chat_events import ChatClosed, ChatOpened, ChatSubmitted
+from game.widgets.fonts import default_font
 from game.widgets.text import TextCache, text_size
 
 __all__ = [
@@ -351,7 +352,7 @@ class TextBox:
     def font(self) -> pygame.font.Font:
         """The font text is measured and drawn with."""
         if self._font is None:
-            self._font = pygame.font.Font(None, 26)
+            self._font = default_font(26)
         return self._font
 
     # -- opening and closing --------------------------------------------------
@@ -436,7 +437,10 @@ class TextBox:
             return None
         self._swallow_tick = None
         self._blink_origin = None
-        self.composition = _clean(event.text)
+        # Bounded like typed text: the composition reaches SDL_ttf every frame,
+        # and 10 MB of it crashed there.
+        limit = self.editor.max_length
+        self.composition = graphemes.clip(_clean(event.text[: limit * 4]), limit)
         self.composition_cursor = max(0, min(event.start, len(self.composition)))
         return HANDLED
 

@@ -51,6 +51,9 @@ _Bits: TypeAlias = npt.NDArray[np.uint64]
 MAX_LAYERS = 64
 _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 _MAX_ID = (1 << 31) - 1
+#: Coordinates and sizes are refused beyond this many pixels, and moves clamped to
+#: it: far beyond any map, and still exact to a millionth of a pixel in a float.
+MAX_COORD = 1e9
 _PLAIN = frozenset((float, int))  # not bool, not numpy scalars: those take the slow path
 # Below this many colliders a plain Python sweep beats numpy's per-call overhead
 # (measured crossover: 80-120 boxes).
@@ -201,9 +204,14 @@ class Collider:
             raise KeyError(f"cannot set position of {self!r}: it was removed from its world")
         if type(value) is tuple and len(value) == 2:
             x, y = value
-            # The common case, checked fast: two plain numbers, finite (inf - inf
-            # and nan - nan are nan, and nan != 0). Anything else: full checks.
-            if type(x) in _PLAIN and type(y) in _PLAIN and x - x == 0 and y - y == 0:
+            # The common case, checked fast: two plain numbers in range (NaN
+            # fails every comparison). Anything else: full checks.
+            if (
+                type(x) in _PLAIN
+                and type(y) in _PLAIN
+                and -MAX_COORD <= x <= MAX_COORD
+                and -MAX_COORD <= y <= MAX_COORD
+            ):
                 world._x[self._slot] = x
                 world._y[self._slot] = y
                 world._moved.add(self._slot)
@@ -727,20 +735,21 @@ class CollisionWorld:
         world = collider._live("position")
         if world is not self:
             raise KeyError(f"{collider!r} belongs to another world")
-        dx, dy = finite("dx", dx), finite("dy", dy)
+        dx, dy = _coordinate("dx", dx), _coordinate("dy", dy)
         s = collider._slot
         self._moved.add(s)
         x, y = float(self._x[s]), float(self._y[s])
         w, h = float(self._w[s]), float(self._h[s])
         if collider._trigger or w == 0 or h == 0:
-            self._x[s] = x + dx
-            self._y[s] = y + dy
+            self._x[s] = _clamp(x + dx)
+            self._y[s] = _clamp(y + dy)
             return (dx, dy)
         nx, blocked_x = self._slide(s, x, y, w, h, dx, axis=0) if dx else (x, False)
         ny, blocked_y = self._slide(s, nx, y, w, h, dy, axis=1) if dy else (y, False)
-        self._x[s] = nx
-        self._y[s] = ny
-        return (nx - x if blocked_x else dx, ny - y if blocked_y else dy)
+        cx, cy = _clamp(nx), _clamp(ny)
+        self._x[s] = cx
+        self._y[s] = cy
+        return (cx - x if blocked_x or cx != nx else dx, cy - y if blocked_y or cy != ny else dy)
 
     def _slide(
         self, s: int, x: float, y: float, w: float, h: float, d: float, axis: int
@@ -1288,7 +1297,20 @@ def _pair(value: object, name: str) -> tuple[float, float]:
     items = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else ()
     if len(items) != 2:
         raise TypeError(f"{name} must be a pair of numbers, not {value!r}")
-    return finite(f"{name}[0]", items[0]), finite(f"{name}[1]", items[1])
+    return _coordinate(f"{name}[0]", items[0]), _coordinate(f"{name}[1]", items[1])
+
+
+def _clamp(coordinate: float) -> float:
+    """A moved coordinate kept within ±MAX_COORD (two moves of 1e308 made it infinite)."""
+    return min(max(coordinate, -MAX_COORD), MAX_COORD)
+
+
+def _coordinate(name: str, value: object) -> float:
+    """A finite number of pixels within ±MAX_COORD, or an error naming ``name``."""
+    number = finite(name, value)
+    if not -MAX_COORD <= number <= MAX_COORD:
+        raise ValueError(f"{name} must be within ±{MAX_COORD:g} pixels, not {value!r}")
+    return number
 
 
 def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
@@ -1298,7 +1320,7 @@ def _rect_tuple(rect: object, name: str) -> tuple[float, float, float, float]:
         values = rect
     else:
         raise TypeError(f"{name} must be (x, y, w, h) or have x, y, w, h attributes, not {rect!r}")
-    x, y, w, h = (finite(f"{name}.{a}", v) for v, a in zip(values, "xywh", strict=True))
+    x, y, w, h = (_coordinate(f"{name}.{a}", v) for v, a in zip(values, "xywh", strict=True))
     if w < 0 or h < 0:
         raise ValueError(f"{name} must not have a negative size, not w={w:g}, h={h:g} in {rect!r}")
     return x, y, w, h

@@ -21,11 +21,10 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pygame
 
-from game.engine._toml import tomllib
+from game.engine.datafile import DataFileError, read_toml
 from game.engine.errors import DataError
 
 __all__ = [
@@ -184,10 +183,16 @@ def parse_bindings(
     axes: Mapping[str, object] | None = None,
     *,
     source: str = "<bindings>",
+    required_actions: Iterable[str] = (),
+    required_axes: Iterable[str] = (),
 ) -> Bindings:
     """Validate plain data (as read from TOML) into :class:`Bindings`.
 
-    Raises :class:`BindingsError` naming ``source``, the key and the problem.
+    Besides each value's type: an input may hold one action only (every
+    action is live at once, so Enter on both ``chat`` and ``confirm`` would
+    mean two things per press), and ``required_actions`` / ``required_axes``
+    must all be present. Raises :class:`BindingsError` naming ``source``, the
+    key and the problem.
     """
     if not isinstance(actions, Mapping):
         raise BindingsError(f"{source}: [actions] must be a table, got {type(actions).__name__}")
@@ -202,25 +207,52 @@ def parse_bindings(
         if not inputs:
             raise BindingsError(f"{where}: the list is empty; bind at least one input")
         parsed[action] = inputs
+    owner: dict[str, str] = {}
+    for action, inputs in parsed.items():
+        for given in inputs:
+            first = owner.setdefault(given.spec, action)
+            if first != action:
+                raise BindingsError(
+                    f"{source}: actions.{action}: {given.spec!r} is already bound to "
+                    f"{first!r}; one input holds one action (each press would mean both)"
+                )
     parsed_axes: dict[str, AxisBinding] = {}
     for name, value in (axes or {}).items():
         parsed_axes[name] = _parse_axis(name, value, parsed, f"{source}: axes.{name}")
+    for kind, required, present in (
+        ("action", required_actions, parsed),
+        ("axis", required_axes, parsed_axes),
+    ):
+        missing = [name for name in required if name not in present]
+        if missing:
+            table = "actions" if kind == "action" else "axes"
+            raise BindingsError(
+                f"{source}: [{table}] has no {kind} {missing[0]!r}, which the game needs "
+                f"(required: {', '.join(required)})"
+            )
     return Bindings(parsed, parsed_axes, source)
 
 
-def load_bindings(path: str | Path) -> Bindings:
+def load_bindings(
+    path: str | Path,
+    *,
+    required_actions: Iterable[str] = (),
+    required_axes: Iterable[str] = (),
+) -> Bindings:
     """Read a bindings TOML file (the game's is ``game.assets.BINDINGS``).
 
-    Raises :class:`BindingsError` for a missing, unreadable or malformed file;
-    the message names the file, the key and what was wrong.
+    The file is read within the bounds of :mod:`game.engine.datafile` (size,
+    nesting). It must bind every action in ``required_actions`` and axis in
+    ``required_axes`` (the game passes ``game.assets.GAME_ACTIONS`` and
+    ``GAME_AXES``). Raises :class:`BindingsError` for a missing, unreadable,
+    oversized or malformed file; the message names the file, the key and
+    what was wrong.
     """
     file = Path(path)
     try:
-        data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BindingsError(f"{file}: cannot read the bindings file: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BindingsError(f"{file}: not valid TOML: {exc}") from None
+        data = read_toml(file)
+    except DataFileError as exc:
+        raise BindingsError(f"{exc} (bindings file)") from None
     unknown = set(data) - {"actions", "axes"}
     if unknown:
         raise BindingsError(
@@ -231,4 +263,10 @@ def load_bindings(path: str | Path) -> Bindings:
     axes = data.get("axes", {})
     if not isinstance(axes, Mapping):
         raise BindingsError(f"{file}: [axes] must be a table, got {type(axes).__name__}")
-    return parse_bindings(data["actions"], axes, source=str(file))
+    return parse_bindings(
+        data["actions"],
+        axes,
+        source=str(file),
+        required_actions=tuple(required_actions),
+        required_axes=tuple(required_axes),
+    )

@@ -112,6 +112,7 @@ class DeviceHandler(Protocol):
 
 
 def _point(value: Sequence[float]) -> tuple[int, int]:
+    # int() refuses NaN (ValueError) and infinities (OverflowError): convert drops the event.
     return (int(value[0]), int(value[1]))
 
 
@@ -202,7 +203,17 @@ class InputMapper:
 
         Pure: depends on the event and ``tick`` only, and the result holds no
         pygame object (positions are tuples of ints), so it can be recorded.
+        A malformed event (missing fields, a NaN or infinite position or
+        wheel; SDL never sends one, code may post one) is ``None`` too, so
+        it never reaches the game, nor a replay file.
         """
+        try:
+            return InputMapper._convert(event, tick)
+        except (AttributeError, TypeError, ValueError, OverflowError, IndexError):
+            return None
+
+    @staticmethod
+    def _convert(event: pygame.event.Event, tick: int) -> InputEvent | None:
         kind = event.type
         get = event.dict.get
         if kind == pygame.KEYDOWN:
@@ -228,6 +239,8 @@ class InputMapper:
         if kind == pygame.MOUSEWHEEL:
             x = float(get("precise_x", get("x", 0)))
             y = float(get("precise_y", get("y", 0)))
+            if not (math.isfinite(x) and math.isfinite(y)):
+                return None
             if get("flipped", False):
                 x, y = -x, -y
             return MouseWheel(tick, x + 0.0, y + 0.0)  # + 0.0 turns -0.0 into 0.0
