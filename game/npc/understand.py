@@ -156,13 +156,15 @@ _CONTRACTIONS = (
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Colloquial and internet Chinese, written the standard way.
 _SHORTHAND_ZH = re.compile(
-    "干嘛|干啥|啥|咋|神马|肿么|木有|么有|表酱紫|酱紫|造吗|稀饭|童鞋|在哪儿|哪儿"
+    "干嘛|干啥|啥|咋|神马|肿么|木有|么有|表酱紫|酱紫|造吗|稀饭|童鞋|在哪儿|哪儿|哈啰|哈罗"
 )
 _SHORTHAND_ZH_TO = {
     "干嘛": "干什么", "干啥": "干什么", "啥": "什么", "咋": "怎么", "神马": "什么",
     "肿么": "怎么", "木有": "没有", "么有": "没有",
     "表酱紫": "不要这样", "酱紫": "这样", "造吗": "知道吗", "稀饭": "喜欢", "童鞋": "同学",
     "在哪儿": "在哪里", "哪儿": "哪里",
+    # Taiwan's and the older spellings of "hello" (哈囉 → 哈啰 after tw2sp).
+    "哈啰": "哈喽", "哈罗": "哈喽",
 }  # fmt: skip
 
 
