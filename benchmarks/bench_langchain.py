@@ -41,7 +41,13 @@ def _worker_side(quick: bool) -> list[Result]:
 
     model = FakeListChatModel(responses=[REPLY])
     chain = default_prompt() | model
-    inputs = {"input": "hi", "persona": "You are Ada.", "facts": "- score: 3"}
+    inputs = {
+        "input": "hi",
+        "persona": "You are Ada.",
+        "guidance": "Answer briefly.",
+        "knowledge": "- nothing in particular",
+        "facts": "- score: 3",
+    }
     messages = [HumanMessage("hi")]
     bus = EventBus()
     brain = LangChainBrain(model, bus)
@@ -77,7 +83,7 @@ def _worker_side(quick: bool) -> list[Result]:
         "model.stream() alone": lambda: per_call(model_alone, number) / len(REPLY),
         "prompt | model .stream()": lambda: per_call(prompt_and_model, number) / len(REPLY),
         "… with a no-op handler": lambda: per_call(with_noop_handler, number) / len(REPLY),
-        "brain: ask → worker → flush": lambda: per_call(brain_round_trip, number) / len(REPLY),
+        "brain: ask → event loop → flush": lambda: per_call(brain_round_trip, number) / len(REPLY),
     }
     samples = interleaved(variants, repeats=3 if quick else 9)
     brain.close()

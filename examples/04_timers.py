@@ -21,7 +21,7 @@ print("blinks:", blink.fired, "| spawner active:", spawner.active)
 
 
 # One update that spans several periods (a long pause, a debugger stop):
-def report(policy):
+def report(policy):  # `handle` is the loop's timer below, read when it fires
     print(f"  {policy}: called, periods={handle.periods}")
 
 

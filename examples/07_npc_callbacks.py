@@ -22,7 +22,7 @@ class SlowBrain:
         found = [answer for word, answer in ANSWERS.items() if word in text.lower()]
         words = re.findall(r"\S+\s*", found[0] if found else "Hmm, no idea.")
 
-        def next_word():
+        def next_word():  # runs on later ticks, once `request` below exists
             if words:
                 request.token(words.pop(0))  # the first token also calls on_start
             else:

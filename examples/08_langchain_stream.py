@@ -1,6 +1,7 @@
 """Chapter 8: the NPC streams a LangChain chat model's tokens through a callback handler.
 
-Needs langchain-core (pip install "callback-quest[llm]"); the fake model runs offline.
+Needs langchain-core: pip install -e ".[llm]" from the repository's root (Python 3.11+).
+The fake model runs offline.
 """
 
 import threading
@@ -33,7 +34,7 @@ class PostTokens(BaseCallbackHandler):
         self.bus = bus
 
     def on_llm_new_token(self, token, **kwargs):
-        if token.strip():
+        if token.strip():  # the fake model streams each space as a token of its own
             self.bus.post(Token(token, threading.current_thread().name))
 
     def on_llm_end(self, response, **kwargs):

@@ -15,7 +15,7 @@ import os
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,13 @@ class App:
     ``autoplay`` attaches the scene's bot, which plays through posted pygame
     events; ``render=False`` skips drawing frames; ``mute`` silences the blips;
     ``clipboard`` replaces the system clipboard pastes read from.
+    ``brain_options`` configure the demo's LangChain brain (``persona``,
+    ``timeout``, ``history``, ``max_tokens``, …).
+
+    A scene whose answers come from another thread (the demo with a LangChain
+    brain) may define ``await_replies() -> bool``: a headless App calls it
+    before every frame, so game time stands still while a reply is pending,
+    and once more at the end of :meth:`run_for`.
     """
 
     #: Seconds per fixed step.
@@ -108,6 +115,7 @@ class App:
         autoplay: bool = False,
         render: bool = True,
         brain: str = "rule",
+        brain_options: Mapping[str, Any] | None = None,
         mute: bool = False,
         clipboard: ClipboardSource | None = None,
     ) -> None:
@@ -117,11 +125,11 @@ class App:
         if scene_factory is None:
             from game.demo.scene import demo_scene
 
-            scene_factory = demo_scene(brain)  # a bad spec fails before a window opens
-        elif brain != "rule":
-            raise ValueError(
-                f"brain={brain!r} is the demo's option; pass it to your scene's factory"
-            )
+            # A bad spec fails before a window opens.
+            scene_factory = demo_scene(brain, brain_options)
+        elif brain != "rule" or brain_options:
+            option = f"brain={brain!r}" if brain != "rule" else "brain_options"
+            raise ValueError(f"{option} is the demo's option; pass it to your scene's factory")
         try:
             pygame.display.init()
             driver = pygame.display.get_driver()
@@ -200,6 +208,9 @@ class App:
             if autoplay
             else None
         )
+        hold: Callable[[], bool] | None = getattr(self.scene, "await_replies", None)
+        #: Headless only: a window runs in real time while the reply streams in.
+        self._await_replies = hold if headless else None
         #: Whether the bot has the controls (in a window a key from the player takes them).
         self.bot_playing = self.autoplay is not None
         self._bot_font: pygame.font.Font | None = None
@@ -266,6 +277,8 @@ class App:
     def frame(self, frame_dt: float) -> int:
         """One frame: gather input, advance the loop by ``frame_dt``, draw. Returns steps run."""
         check_signals()  # a stop signal whose exception a callback swallowed
+        if self._await_replies is not None:
+            self._await_replies()  # headless: game time waits for a reply in flight
         if self.autoplay is not None and self.bot_playing:
             self.autoplay.before_tick(self.loop.tick)
         self.pump()
@@ -294,8 +307,17 @@ class App:
         return steps
 
     def run_for(self, seconds: float) -> None:
-        """Run ``seconds`` of game time as fast as possible (the headless run)."""
+        """Run ``seconds`` of game time as fast as possible (the headless run).
+
+        Then, headless, it waits (bounded) for replies still in flight and
+        delivers them, so an answer asked for in the last tick counts.
+        """
         self.run_ticks(round(seconds / self.loop.step))
+        if self._await_replies is not None:
+            started = time.perf_counter()
+            if self._await_replies():
+                self.bus.flush()
+            self.wall_time += time.perf_counter() - started
 
     def run(self, max_fps: int = 144, *, seconds: float | None = None) -> None:
         """The real-time loop: until the window closes or a ``QuitRequested``.

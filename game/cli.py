@@ -7,11 +7,11 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine._checks import non_negative
+from game.engine._checks import non_negative, positive, whole
 from game.engine.errors import DataError
 from game.interrupt import Interrupted, check_signals, poll_signals, signals_stop_the_run
 from game.npc.brain_spec import BrainSpecError, MissingExtraError, brain_argument, load_factory
@@ -87,6 +87,31 @@ def _fact(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _count(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            return whole("the value", int(text), low)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number >= {low}, not {text!r}"
+            ) from None
+
+    return parse
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        return positive("seconds", float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}") from None
+
+
+def _persona(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty persona: leave --persona out for the NPC's own")
+    return text.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="callback-quest",
@@ -124,6 +149,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="who answers in the NPC chat: rule (default, offline), fake-llm (canned "
         "replies streamed through LangChain callbacks) or module:function returning a "
         "LangChain Runnable; the last two need the llm extra (docs/langchain.md)",
+    )
+    llm = parser.add_argument_group(
+        "LangChain brain", "with --brain fake-llm or module:function (docs/langchain.md)"
+    )
+    llm.add_argument(
+        "--persona",
+        type=_persona,
+        metavar="TEXT",
+        help="who the NPCs are, for the model (default: each NPC's persona from its dialogue file)",
+    )
+    llm.add_argument(
+        "--llm-timeout",
+        type=_positive_seconds,
+        metavar="S",
+        help="seconds a reply may stay silent before the NPC gives up (default: 30)",
+    )
+    llm.add_argument(
+        "--history",
+        type=_count(0),
+        metavar="N",
+        help="past exchanges per NPC the model is shown (default: 6; 0: none)",
+    )
+    llm.add_argument(
+        "--max-tokens",
+        type=_count(1),
+        metavar="N",
+        help="token limit of a reply, where the model takes one (default: 200)",
+    )
+    llm.add_argument(
+        "--max-chars",
+        type=_count(20),
+        metavar="N",
+        help="characters a reply is cut to, at a sentence end (default: 280)",
     )
     parser.add_argument("--mute", action="store_true", help="no typing blips")
     parser.add_argument(
@@ -174,9 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="guide",
         metavar="NPC",
-        help="talk to an NPC in the terminal (default: guide): one line in, 'Name: reply' out, "
-        "until end of input; no window. No game runs, so live questions see a fixed state: "
-        "score 0, 0 coins left, clock 00:00 (change it with --fact)",
+        help="talk to an NPC in the terminal (default: guide) through --brain: one line in, "
+        "'Name: reply' out, until end of input; no window. No game runs, so live questions "
+        "see a fixed state: score 0, 0 coins left, clock 00:00 (change it with --fact)",
     )
     parser.add_argument(
         "--fact",
@@ -249,6 +307,7 @@ def _main(argv: Sequence[str] | None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    _quiet_http_logs(args.verbose)
     problem = _flags_that_do_not_apply(args)
     if problem is not None:
         print(f"callback-quest: {problem}", file=sys.stderr)
@@ -263,7 +322,13 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.chat is not None:
             from game.npc.terminal import run_chat
 
-            return run_chat(args.chat, seed=args.seed, facts=dict(args.fact))
+            return run_chat(
+                args.chat,
+                seed=args.seed,
+                facts=dict(args.fact),
+                brain=args.brain,
+                brain_options=_brain_options(args),
+            )
         if args.wiring:
             return _run_wiring(args)
         with poll_signals():
@@ -290,7 +355,12 @@ def _records(args: argparse.Namespace, *, headless: bool) -> Records:
 def _scene(args: argparse.Namespace, *, headless: bool) -> SceneFactory:
     from game.demo.scene import demo_scene
 
-    return demo_scene(args.brain, quests=args.quests, records=_records(args, headless=headless))
+    return demo_scene(
+        args.brain,
+        _brain_options(args),
+        quests=args.quests,
+        records=_records(args, headless=headless),
+    )
 
 
 def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
@@ -342,6 +412,15 @@ def _flags_that_do_not_apply(args: argparse.Namespace) -> str | None:
                     f"{flag} does not apply to --wiring (it runs the headless autoplay, "
                     "undrawn, and prints Mermaid)"
                 )
+    if args.brain == "rule":
+        given = [
+            f"--{flag.replace('_', '-')}" for flag in _LLM_FLAGS if getattr(args, flag) is not None
+        ]
+        if given:
+            return (
+                f"{', '.join(given)} set{'s' if len(given) == 1 else ''} up a LangChain brain: "
+                "add --brain fake-llm or --brain module:function"
+            )
     return None
 
 
@@ -458,6 +537,35 @@ def _run_headless(args: argparse.Namespace) -> int:
         print(f"callback-quest: stopped by {stopped}", file=sys.stderr)
         return stopped.status
     return EXIT_OK
+
+
+# -- the LangChain brain's options ------------------------------------------------
+
+#: Command-line flag → LangChainBrain keyword.
+_LLM_FLAGS = {
+    "persona": "persona",
+    "llm_timeout": "timeout",
+    "history": "history",
+    "max_tokens": "max_tokens",
+    "max_chars": "max_chars",
+}
+
+
+def _brain_options(args: argparse.Namespace) -> dict[str, object]:
+    """The LangChain brain's keywords the command line set (the rest keep their defaults)."""
+    return {
+        keyword: getattr(args, flag)
+        for flag, keyword in _LLM_FLAGS.items()
+        if getattr(args, flag) is not None
+    }
+
+
+def _quiet_http_logs(verbose: bool) -> None:
+    """HTTP client libraries log every request at INFO (and every byte at DEBUG); a chatting
+    NPC makes many requests. ``-v`` shows the requests, never the bytes."""
+    level = logging.INFO if verbose else logging.WARNING
+    for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "ollama"):
+        logging.getLogger(name).setLevel(level)
 
 
 def _run_stress(args: argparse.Namespace) -> int:

@@ -1330,6 +1330,7 @@ def test_positions_is_a_copy_that_does_not_move_anything(bus: EventBus) -> None:
         ([1, 2, 3, 4], ValueError, r"shape \(2, 2\) for 2 colliders, not \(4,\)"),
         ([(1, 2, 3), (4, 5, 6)], ValueError, r"not \(2, 3\)"),
         ([(1, 2), (3,)], ValueError, r"an \(N, 2\) array of numbers"),
+        ([(1, 2), (0, 2e9)], ValueError, r"within ±1e\+09 pixels: positions\[1\]"),
         ([("a", "b"), ("c", "d")], TypeError, "must be numbers"),
         ([(True, False), (True, True)], TypeError, "must be numbers"),
     ],

@@ -1,18 +1,21 @@
 """The LangChain brain: model callbacks → bus.post → flush on the game thread → NPC callbacks.
 
 Offline and deterministic: fake chat models only, no sockets, no tracing, no
-sleeps. The worker thread is synchronised by joining it (or by a gate the
+sleeps. The brain's thread is met with ``brain.wait()`` / ``join()`` (or by a gate the
 test opens token by token), then the loop flushes the bus.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
+import random
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("langchain_core")
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import (
     BaseChatModel,
     FakeListChatModel,
@@ -40,6 +43,8 @@ from game.engine.events import EventBus
 from game.engine.loop import FixedStepLoop
 from game.npc.brain import ChatContext, ReplyRequest
 from game.npc.brain_spec import BrainSpecError, load_factory, make_brain
+from game.npc.dialogue import load_npc
+from game.npc.grounding import cut_reply
 from game.npc.langchain_brain import (
     APOLOGY,
     FAKE_REPLIES_EN,
@@ -57,8 +62,12 @@ from game.npc.langchain_brain import (
     _Job,
     fake_llm_runnable,
 )
+from game.npc.rule_brain import RuleBrain
 
-WAIT = 5.0  # seconds a worker may take before a test fails (never reached when all is well)
+sys.path.insert(0, str(Path(__file__).parent))
+from reply_recorder import Recorder
+
+WAIT = 5.0  # seconds a reply may take before a test fails (never reached when all is well)
 CTX = ChatContext("Ada", player_name="Bo", facts={"score": 3, "coins_left": 7})
 
 
@@ -76,43 +85,6 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
 
 
-class Recorder:
-    """The NPC side: records every callback and the thread it ran on."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
-        self.threads: set[int] = set()
-
-    def _add(self, kind: str, value: str = "") -> None:
-        self.threads.add(threading.get_ident())
-        self.calls.append((kind, value))
-
-    def on_start(self) -> None:
-        self._add("start")
-
-    def on_token(self, token: str) -> None:
-        self._add("token", token)
-
-    def on_end(self, text: str) -> None:
-        self._add("end", text)
-
-    def on_error(self, message: str) -> None:
-        self._add("error", message)
-
-    @property
-    def tokens(self) -> list[str]:
-        return [value for kind, value in self.calls if kind == "token"]
-
-    @property
-    def finals(self) -> list[tuple[str, str]]:
-        return [call for call in self.calls if call[0] in ("end", "error")]
-
-    @property
-    def bubble(self) -> str:
-        """What a bubble revealing the tokens shows."""
-        return "".join(self.tokens)
-
-
 class FakeClock:
     def __init__(self) -> None:
         self.now = 0.0
@@ -122,13 +94,13 @@ class FakeClock:
 
 
 class Gate:
-    """Lets a test release a model's tokens one by one and see how far the worker got."""
+    """Lets a test release a model's tokens one by one and see how far the brain got."""
 
     def __init__(self) -> None:
         self._tokens = threading.Semaphore(0)
         self._changed = threading.Condition()
         self.yielded = 0  # chunks the model produced
-        self.pulled = 0  # chunks the worker finished with (it asked for the next one)
+        self.pulled = 0  # chunks the brain finished with (it asked for the next one)
         self.closed = False
 
     def open(self, n: int = 1) -> None:
@@ -137,6 +109,15 @@ class Gate:
     def take(self) -> None:
         if not self._tokens.acquire(timeout=WAIT):
             raise TimeoutError("the test never opened the gate")
+
+    async def atake(self) -> None:
+        """The same on the brain's event loop: polls, so a cancel interrupts it at once."""
+        deadline = time.monotonic() + WAIT
+        await asyncio.sleep(0)  # like a network read: each chunk comes after a suspension
+        while not self._tokens.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the test never opened the gate")
+            await asyncio.sleep(0.001)
 
     def bump(self, field: str) -> None:
         with self._changed:
@@ -178,6 +159,26 @@ class GatedChatModel(BaseChatModel):
         finally:
             gate.closed = True
 
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        gate: Gate = self.gate
+        try:
+            for token in self.tokens:
+                await gate.atake()
+                gate.bump("yielded")
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=token))
+                if run_manager is not None:
+                    await run_manager.on_llm_new_token(token, chunk=chunk)
+                yield chunk
+                gate.bump("pulled")
+        finally:
+            gate.closed = True
+
 
 @pytest.fixture
 def loop(bus: EventBus) -> FixedStepLoop:
@@ -186,12 +187,12 @@ def loop(bus: EventBus) -> FixedStepLoop:
 
 @pytest.fixture
 def brains(bus: EventBus) -> Iterator[list[LangChainBrain]]:
-    """Brains made in a test are closed and their workers joined afterwards."""
+    """Brains made in a test are closed and their threads joined afterwards."""
     made: list[LangChainBrain] = []
     yield made
     for brain in made:
         brain.close()
-        assert brain.join(WAIT), "a worker thread did not stop"
+        assert brain.join(WAIT), "the brain's thread did not stop"
 
 
 @pytest.fixture
@@ -205,8 +206,8 @@ def make(bus: EventBus, brains: list[LangChainBrain]) -> Any:
 
 
 def finish(brain: LangChainBrain, loop: FixedStepLoop) -> None:
-    """Let the workers end, then run one tick: phase 5 flushes what they posted."""
-    assert brain.join(WAIT), "the worker thread did not finish"
+    """Let the replies end, then run one tick: phase 5 flushes what they posted."""
+    assert brain.join(WAIT), "the reply did not finish"
     loop.step_once()
 
 
@@ -221,7 +222,7 @@ def test_fake_list_model_streams_characters_in_order_on_the_game_thread(
     with bus.recording() as trace:
         request = brain.ask("hello", CTX, npc)
         assert brain.join(WAIT)
-        assert npc.calls == []  # the worker only posted: nothing reached the NPC yet
+        assert npc.calls == []  # the brain's thread only posted: nothing reached the NPC yet
         loop.step_once()
     assert npc.calls == [
         ("start", ""),
@@ -235,7 +236,7 @@ def test_fake_list_model_streams_characters_in_order_on_the_game_thread(
     assert brain.pending == 0
 
 
-def test_tokens_arrive_tick_by_tick_as_the_worker_produces_them(
+def test_tokens_arrive_tick_by_tick_as_the_model_produces_them(
     make: Any, loop: FixedStepLoop
 ) -> None:
     gate = Gate()
@@ -376,7 +377,7 @@ def test_an_empty_reply_is_an_apology_not_an_empty_bubble(make: Any, loop: Fixed
 # -- cancellation and staleness -----------------------------------------------------------
 
 
-def test_cancel_mid_stream_shows_no_stale_token_and_stops_the_worker(
+def test_cancel_mid_stream_shows_no_stale_token_and_stops_the_model(
     make: Any, bus: EventBus, loop: FixedStepLoop
 ) -> None:
     gate = Gate()
@@ -388,13 +389,13 @@ def test_cancel_mid_stream_shows_no_stale_token_and_stops_the_worker(
         gate.wait_pulled(1)  # "one " is through; the model waits before "two "
         loop.step_once()
         assert npc.bubble == "one "
-        request.cancel()  # the player walked away
-        gate.open(3)  # the model may now produce everything it has
+        request.cancel()  # the player walked away: the task is cancelled mid-wait
         finish(brain, loop)
+        gate.open(3)  # the model could now produce everything it has: nobody asks
     assert npc.calls == [("start", ""), ("token", "one ")]
     assert request.state == "cancelled"
-    assert gate.yielded == 2  # "two " was the last chunk pulled: the worker stopped there
-    assert gate.closed  # the stream was closed in the worker's finally
+    assert gate.yielded == 1  # cancelled while waiting for "two ": nothing more was made
+    assert gate.closed  # the cancellation ran the model's finally (a real one closes its HTTP)
     assert [type(e) for e in trace.of(ReplyFinished)] == [ReplyCancelled]
     assert brain.pending == 0
 
@@ -436,16 +437,16 @@ def test_a_silent_model_times_out_with_a_localised_line(
     gate = Gate()
     brain = make(GatedChatModel(tokens=["late"], gate=gate), timeout=30.0, clock=clock)
     npc = Recorder()
-    request = brain.ask(question, CTX, npc)
-    clock.now = 29.9
-    loop.step_once()
-    assert npc.finals == []
-    clock.now = 30.0
-    loop.step_once()  # phase 3 (FixedUpdate) notices the silence
-    assert npc.finals == [("error", LOST_THOUGHT[lang])]
-    assert request.state == "error"
-    gate.open()  # the model answers after all: too late
-    with bus.recording() as trace:
+    with bus.recording() as trace:  # the task's final event may come in either tick
+        request = brain.ask(question, CTX, npc)
+        clock.now = 29.9
+        loop.step_once()
+        assert npc.finals == []
+        clock.now = 30.0
+        loop.step_once()  # phase 3 (FixedUpdate) notices the silence
+        assert npc.finals == [("error", LOST_THOUGHT[lang])]
+        assert request.state == "error"
+        gate.open()  # the model answers after all: too late
         finish(brain, loop)
     assert npc.finals == [("error", LOST_THOUGHT[lang])]
     assert npc.tokens == []
@@ -512,7 +513,7 @@ def test_persona_and_facts_with_braces_are_passed_as_variables(
     system = seen[0][0].text
     assert system.startswith("I am {evil} }}{{")
     assert "- {key}: {value}" in system
-    assert "- coins_left: 4" in system
+    assert "- coins_left (coins lying in the village right now, still to pick up): 4" in system
     assert seen[0][-1].text == "hi"
 
 
@@ -523,8 +524,8 @@ def test_the_default_persona_names_the_npc_and_the_facts(make: Any, loop: FixedS
     finish(brain, loop)
     system = seen[0][0].text
     assert "You are Ada" in system
-    assert "- player: Bo" in system
-    assert "- score: 3" in system
+    assert "- the player's name: Bo" in system
+    assert "- score (the player's score, in points): 3" in system
 
 
 def test_finished_exchanges_become_history(make: Any, loop: FixedStepLoop) -> None:
@@ -744,3 +745,317 @@ def test_a_timeout_is_logged(
         loop.step_once()
     assert "timed out" in caplog.text
     gate.open()
+
+
+# -- bounded replies ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Short.", 20, "Short."),
+        ("One sentence. Two sentences. Three sentences.", 30, "One sentence. Two sentences."),
+        ("第一句。第二句很长很长很长。第三句。", 12, "第一句。"),
+        ("He said “stop!” and left the room quickly", 20, "He said “stop!”"),
+        ("no sentence end here at all just words", 20, "no sentence end…"),
+        ("x" * 50, 20, "x" * 19 + "…"),
+    ],
+)
+def test_cut_reply_ends_at_a_sentence_end_within_the_cap(
+    text: str, limit: int, expected: str
+) -> None:
+    assert cut_reply(text, limit) == expected
+
+
+@given(text=st.text(max_size=400), limit=st.integers(2, 300))
+def test_a_cut_reply_never_exceeds_the_cap_and_keeps_the_start(text: str, limit: int) -> None:
+    cut = cut_reply(text, limit)
+    assert len(cut) <= limit
+    assert text.startswith(cut.removesuffix("…").rstrip()) or cut == text
+
+
+def test_a_long_reply_stops_the_model_at_the_cap(make: Any, loop: FixedStepLoop) -> None:
+    gate = Gate()
+    words = [f"Word number {i}. " for i in range(200)]
+    brain = make(GatedChatModel(tokens=words, gate=gate), max_chars=40)
+    npc = Recorder()
+    brain.ask("talk a lot", CTX, npc)
+    gate.open(len(words))
+    finish(brain, loop)
+    assert npc.finals == [("end", "Word number 0. Word number 1.")]
+    assert len(npc.bubble) <= 40
+    assert gate.yielded < 10  # the model was stopped, not drained
+    brain.close()
+    assert gate.closed  # its stream was closed (at the latest when the brain's loop ended)
+
+
+def test_max_tokens_is_set_where_the_model_has_a_limit_and_left_alone_otherwise(
+    bus: EventBus,
+) -> None:
+    class Limited(GenericFakeChatModel):
+        max_tokens: int | None = None
+
+    limited = LangChainBrain(Limited(messages=iter(["x"])), bus, max_tokens=50)
+    assert limited.runnable.max_tokens == 50  # type: ignore[attr-defined]
+    own = LangChainBrain(Limited(messages=iter(["x"]), max_tokens=9), bus, max_tokens=50)
+    assert own.runnable.max_tokens == 9  # type: ignore[attr-defined]  # the user's setting wins
+    plain = FakeListChatModel(responses=["x"])
+    assert LangChainBrain(plain, bus, max_tokens=50).runnable is plain
+    for brain in (limited, own):
+        brain.close()
+
+
+# -- grounding: persona, knowledge, facts, memory -------------------------------------------
+
+GUIDE = load_npc("guide")
+BAKER = load_npc("baker")
+
+
+def ask_and_capture(
+    brain: LangChainBrain,
+    loop: FixedStepLoop,
+    seen: list[list[BaseMessage]],
+    text: str,
+    ctx: ChatContext,
+) -> list[BaseMessage]:
+    brain.ask(text, ctx, Recorder())
+    finish(brain, loop)
+    return seen[-1]
+
+
+def test_each_npc_speaks_with_the_persona_from_its_dialogue_file(
+    make: Any, loop: FixedStepLoop
+) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE, BAKER])
+    ada = ask_and_capture(brain, loop, seen, "hi", ChatContext("Ada", npc_key="guide"))
+    bruno = ask_and_capture(brain, loop, seen, "hi", ChatContext("Bruno", npc_key="baker"))
+    assert ada[0].text.startswith(GUIDE.persona)
+    assert bruno[0].text.startswith(BAKER.persona)
+    assert "baker" in BAKER.persona and "baker" not in GUIDE.persona
+
+
+def test_a_persona_given_to_the_brain_replaces_the_files(make: Any, loop: FixedStepLoop) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE], persona="You are a pirate.")
+    system = ask_and_capture(brain, loop, seen, "hi", ChatContext("Ada", npc_key="guide"))[0]
+    assert system.text.startswith("You are a pirate.")
+
+
+@pytest.mark.parametrize(
+    ("line", "intent"), [("how do timers work?", "timer"), ("还剩几个金币？", "coins")]
+)
+def test_the_rule_brains_best_matching_entry_grounds_the_answer(
+    make: Any, loop: FixedStepLoop, line: str, intent: str
+) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE])
+    facts = {"coins_left": 7, "score": 3}
+    system = ask_and_capture(
+        brain, loop, seen, line, ChatContext("Ada", facts=facts, npc_key="guide")
+    )
+    knowledge_part = (
+        system[0].text.split("fits the player's line:")[1].split("The game right now:")[0]
+    )
+    # What the rule brain itself answers is among what the model is given.
+    rules = RuleBrain(GUIDE, random.Random(0))
+    said = rules.ask(line, ChatContext("Ada", facts=facts, npc_key="guide"), Recorder()).text
+    assert f"- {said}" in knowledge_part
+    assert intent in said.lower() or "7" in said  # the topic, or the live number
+
+
+def test_a_line_nothing_matches_gets_no_made_up_knowledge(make: Any, loop: FixedStepLoop) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE])
+    system = ask_and_capture(brain, loop, seen, "qwzx", ChatContext("Ada", npc_key="guide"))[0]
+    assert "- nothing in particular" in system.text
+
+
+def test_memory_follows_the_npc_not_its_name_in_a_language(make: Any, loop: FixedStepLoop) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen, reply="answer"), npcs=[GUIDE, BAKER])
+    ask_and_capture(brain, loop, seen, "hello", ChatContext("Ada", npc_key="guide"))
+    in_chinese = ask_and_capture(brain, loop, seen, "你好", ChatContext("艾达", npc_key="guide"))
+    assert [m.text for m in in_chinese[1:]] == ["hello", "answer", "你好"]
+    bruno = ask_and_capture(brain, loop, seen, "hi", ChatContext("Bruno", npc_key="baker"))
+    assert [m.text for m in bruno[1:]] == ["hi"]  # Bruno did not hear Ada's conversation
+    # Without a key, the dialogue's names in every language still find the NPC.
+    by_name = ask_and_capture(brain, loop, seen, "again", ChatContext("艾达"))
+    assert [m.text for m in by_name[1:3]] == ["hello", "answer"]
+
+
+@pytest.mark.parametrize("length", [0, 1, 4])
+def test_history_length_is_configurable(make: Any, loop: FixedStepLoop, length: int) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen, reply="a"), npcs=[GUIDE], history=length)
+    ctx = ChatContext("Ada", npc_key="guide")
+    for n in range(6):
+        ask_and_capture(brain, loop, seen, f"q{n}", ctx)
+    assert len(seen[-1]) == 2 + 2 * length  # system, the last `length` exchanges, the line
+    assert len(brain.history_of("guide").messages) == 2 * length
+
+
+@pytest.mark.parametrize(("line", "name"), [("my name is Sam", "Sam"), ("我叫小明", "小明")])
+def test_the_players_name_is_remembered_per_npc_and_told_to_the_model(
+    make: Any, loop: FixedStepLoop, line: str, name: str
+) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE, BAKER])
+    ask_and_capture(brain, loop, seen, line, ChatContext("Ada", npc_key="guide"))
+    later = ask_and_capture(
+        brain, loop, seen, "what is my name?", ChatContext("Ada", npc_key="guide")
+    )
+    assert f"- the player's name: {name}" in later[0].text
+    bruno = ask_and_capture(brain, loop, seen, "hi", ChatContext("Bruno", npc_key="baker"))
+    assert "- the player's name: not told yet" in bruno[0].text  # he was not told
+
+
+def test_a_model_without_tool_calling_still_chats(make: Any, loop: FixedStepLoop) -> None:
+    brain = make(FakeListChatModel(responses=["I cannot dance, but hello!"]))
+    assert not brain.tools
+    npc = Recorder()
+    request = brain.ask("dance!", CTX, npc)
+    finish(brain, loop)
+    assert npc.finals == [("end", "I cannot dance, but hello!")]
+    assert request.action is None
+
+
+def test_replies_are_counted_by_how_they_ended(make: Any, loop: FixedStepLoop) -> None:
+    gate = Gate()
+    brain = make(GatedChatModel(tokens=["a", "b"], gate=gate))
+    dropped = brain.ask("one", CTX, Recorder())
+    dropped.cancel()
+    finish(brain, loop)
+    brain2 = make(FakeListChatModel(responses=["ok"], error_on_chunk_number=None))
+    brain2.ask("two", CTX, Recorder())
+    finish(brain2, loop)
+    assert (brain.stats.cancelled, brain.stats.completed) == (1, 0)
+    assert (brain2.stats.completed, brain2.stats.failed) == (1, 0)
+    assert brain2.stats.median_first_token is not None
+
+
+def test_close_ends_the_brains_thread_within_a_second(make: Any, loop: FixedStepLoop) -> None:
+    gate = Gate()
+    brain = make(GatedChatModel(tokens=["never"], gate=gate))
+    request = brain.ask("hi", CTX, Recorder())
+    assert brain.thread is not None and brain.thread.is_alive()
+    brain.close()
+    assert not brain.thread.is_alive()
+    assert request.state == "cancelled"
+    assert brain.stats.cancelled == 1
+
+
+# -- headless runs of the game with an LLM brain ---------------------------------------------
+
+
+@pytest.fixture
+def fake_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A module of factories: the fake model instant, slow, and failing."""
+    (tmp_path / "headless_models.py").write_text(
+        "from langchain_core.language_models import FakeListChatModel\n"
+        "from game.npc.langchain_brain import fake_llm_runnable\n"
+        "def instant():\n"
+        "    return fake_llm_runnable(delay=0)\n"
+        "def slow():\n"
+        "    return fake_llm_runnable(delay=0.002)  # far slower than the game runs\n"
+        "def broken():\n"
+        "    return FakeListChatModel(responses=['x' * 50], error_on_chunk_number=3)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "headless_models", raising=False)
+    return "headless_models"
+
+
+def headless_run(spec: str, seconds: float = 40.0) -> dict[str, Any]:
+    from game.app import App
+
+    app = App(headless=True, seed=2, autoplay=True, render=False, brain=spec)
+    try:
+        app.run_for(seconds)
+        return app.summary()
+    finally:
+        app.close()
+
+
+def test_a_headless_run_means_the_same_with_a_fast_or_a_slow_model(fake_models: str) -> None:
+    # 150 s: the bot plays the quest line (its talk steps wait for the NPC to have
+    # understood), finishes it, then chats on its rounds.
+    fast = headless_run(f"{fake_models}:instant", seconds=125.0)
+    slow = headless_run(f"{fake_models}:slow", seconds=125.0)
+    assert fast["npc_replies"] >= 3
+    assert fast["game_completed"]  # the model's NPCs report what they understood
+    assert (fast["npc_failed"], fast["npc_timed_out"], fast["npc_cancelled"]) == (0, 0, 0)
+    assert fast["npc_first_token_median"] is not None
+    for key in ("state_hash", "npc_replies", "ticks", "score", "completed_at_tick"):
+        assert fast[key] == slow[key], key  # game time stood still while the model answered
+
+
+def test_apologies_are_not_counted_as_replies(fake_models: str) -> None:
+    summary = headless_run(f"{fake_models}:broken", seconds=20.0)
+    assert summary["npc_replies"] == 0
+    assert summary["npc_failed"] >= 1
+
+
+def test_the_rule_brains_summary_has_no_llm_fields() -> None:
+    summary = headless_run("rule", seconds=1.0)
+    assert "npc_failed" not in summary
+
+
+def test_cli_options_configure_the_brain_and_need_an_llm_brain(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from game.cli import _brain_options
+
+    args = parse_args(
+        ["--brain", "fake-llm", "--persona", "You are a cat.", "--llm-timeout", "5",
+         "--history", "0", "--max-tokens", "64", "--max-chars", "100"]
+    )  # fmt: skip
+    assert _brain_options(args) == {
+        "persona": "You are a cat.",
+        "timeout": 5.0,
+        "history": 0,
+        "max_tokens": 64,
+        "max_chars": 100,
+    }
+    for bad in (["--history", "-1"], ["--max-tokens", "0"], ["--llm-timeout", "0"]):
+        with pytest.raises(SystemExit):
+            parse_args(["--brain", "fake-llm", *bad])
+
+
+def test_llm_options_without_an_llm_brain_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    from game.cli import main
+
+    assert main(["--chat", "--max-tokens", "10"]) == 2
+    assert "--max-tokens sets up a LangChain brain" in capsys.readouterr().err
+
+
+def test_chat_answers_through_the_chosen_brain(fake_models: str) -> None:
+    import io
+
+    from game.npc.terminal import run_chat
+
+    out = io.StringIO()
+    status = run_chat(
+        "guide", stdin=io.StringIO("hello\n你好\n"), stdout=out, brain=f"{fake_models}:instant"
+    )
+    assert status == 0
+    assert out.getvalue().splitlines() == [
+        f"Ada: {FAKE_REPLIES_EN[0]}",
+        f"Ada: {FAKE_REPLIES_ZH[0]}",
+    ]
+
+
+def test_the_npc_reports_the_rule_brains_understanding_of_an_answered_line(
+    make: Any, loop: FixedStepLoop
+) -> None:
+    brain = make(FakeListChatModel(responses=["Timers call you back later."]), npcs=[GUIDE])
+    ctx = ChatContext("Ada", npc_key="guide")
+    request = brain.ask("how do timers work?", ctx, Recorder())
+    finish(brain, loop)
+    expected = RuleBrain(GUIDE, random.Random(0)).ask("how do timers work?", ctx, Recorder())
+    assert request.intent == expected.intent is not None  # a quest step may wait for it
+    failing = make(FakeListChatModel(responses=["abc"], error_on_chunk_number=0), npcs=[GUIDE])
+    failed = failing.ask("how do timers work?", ctx, Recorder())
+    finish(failing, loop)
+    assert failed.intent is None  # an apology understood nothing

@@ -296,7 +296,9 @@ class Autoplay:
         """Say ``line``, wait for the answer to be typed out, then read it for a second."""
         self._say(line)
         yield
-        while self._chat or npc.bubble.state in _BUSY:
+        # Until the reply's end callback (a model may take a while to start) and
+        # until its bubble has typed it.
+        while self._chat or npc.awaiting_reply or npc.bubble.state in _BUSY:
             yield
         self._wait_until = self.scene.loop.tick + 60
         yield

@@ -184,8 +184,8 @@ class Conversations(Mechanic):
         self.bus.publish(Signal("bell_heard", npc.key))
 
     def count_reply(self, event: NpcSpoke) -> None:
-        """Count the NPCs' answers (for the summary)."""
-        if event.reply:
+        """Count the NPCs' answers (for the summary); an apology is not one."""
+        if event.reply and not event.failed:
             self.score.npc_replies += 1
 
     def on_action(self, event: ActionPressed) -> None:
@@ -235,7 +235,8 @@ class Conversations(Mechanic):
         }
 
     def close(self) -> None:
-        """Close the NPCs too: their replies, timers, brains (worker threads) and colliders."""
+        """Close the NPCs too: their replies, timers, brains (a LangChain brain's thread and
+        connections) and colliders."""
         if self.closed:
             return
         super().close()

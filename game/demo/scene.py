@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pygame
 
@@ -45,6 +45,9 @@ from game.records import Records
 from game.scene import Mechanic, Painter, Post, SceneContext, SceneFactory, paint_in_order
 from game.widgets.fonts import load_font
 
+if TYPE_CHECKING:
+    from game.npc.langchain_brain import LangChainBrain
+
 __all__ = ["DemoScene", "demo_scene"]
 
 M = TypeVar("M", bound=Mechanic)
@@ -54,9 +57,10 @@ class DemoScene:
     """The village: a player, coins, a patrolling hazard, two NPCs and a day that turns.
 
     ``brain(rules)`` makes each NPC's chat brain from its rule brain (default:
-    the rule brain answers); ``quest_file`` is the quest file (default: the
-    village's, ``assets/quests/village.toml``); ``records`` keeps the best
-    time and score (default: in memory only). Implements :class:`game.scene.Scene`.
+    the rule brain answers); ``llm`` is the LangChain brain behind it, if any
+    (for :meth:`await_replies` and the summary); ``quest_file`` is the quest file
+    (default: the village's, ``assets/quests/village.toml``); ``records`` keeps the
+    best time and score (default: in memory only). Implements :class:`game.scene.Scene`.
     """
 
     def __init__(
@@ -64,10 +68,12 @@ class DemoScene:
         context: SceneContext,
         *,
         brain: BrainFactory | None = None,
+        llm: LangChainBrain | None = None,
         quest_file: Path | None = None,
         records: Records | None = None,
     ) -> None:
         self.context = context
+        self.llm = llm
         self.records = records if records is not None else Records()
         context.world.declare(LAYERS, PAIRS)  # which layers meet: game/demo/layers.py
         font = load_font(18)
@@ -160,6 +166,8 @@ class DemoScene:
         return {
             "score": score.score,
             "coins_left": len(self.coins),
+            # All the coins the player has picked up (the dialogue files' meaning:
+            # "in total you've picked up …"); a language model is told so in words.
             "coins_total": score.coins_collected,
             "clock": self.day.clock()[-5:],
         }
@@ -189,8 +197,8 @@ class DemoScene:
         """The village's fields in the headless JSON summary."""
         score = self.scoreboard
         book = self.quests.book
-        return {
-            "npc_replies": score.npc_replies,
+        summary: dict[str, object] = {
+            "npc_replies": score.npc_replies,  # answers; apologies are not counted
             "score": score.score,
             "coins_collected": score.coins_collected,
             "quests_completed": book.quest_index,
@@ -198,6 +206,33 @@ class DemoScene:
             "game_completed": book.finished,
             "completed_at_tick": book.completed_at_tick,
         }
+        if self.llm is not None:  # how the model's replies ended
+            stats = self.llm.stats
+            median = stats.median_first_token
+            summary |= {
+                "npc_failed": stats.failed,
+                "npc_timed_out": stats.timed_out,
+                "npc_cancelled": stats.cancelled,
+                "npc_first_token_median": None if median is None else round(median, 4),
+            }
+        return summary
+
+    def await_replies(self) -> bool:
+        """Block until the model's replies in flight have ended, at most its ``timeout`` of
+        wall time; True if there were any (their final events wait in the bus).
+
+        The headless App calls this before every frame, so game time stands still
+        while the model answers: a headless run means the same on any machine.
+        """
+        if self.llm is None:
+            return False
+        # From now on a reply starts here, between ticks, never inside the tick
+        # that asked: how much of it would arrive there depends on the machine.
+        self.llm.defer_start = True
+        if not self.llm.pending:
+            return False
+        self.llm.wait(self.llm.timeout)
+        return True
 
     def text_entry_active(self) -> bool:
         """Whether the chat box has the keyboard."""
@@ -214,25 +249,39 @@ class DemoScene:
 
 
 def demo_scene(
-    brain: str = "rule", *, quests: Path | None = None, records: Records | None = None
+    brain: str = "rule",
+    brain_options: Mapping[str, Any] | None = None,
+    *,
+    quests: Path | None = None,
+    records: Records | None = None,
 ) -> SceneFactory:
     """A factory for ``App``: the village, its NPCs answering through ``brain``.
 
     ``brain`` is a spec (``"rule"``, ``"fake-llm"``, ``"module:factory"``), checked
     now, so a bad one fails before a window opens (``ValueError`` naming it).
+    Both NPCs share one LangChain brain (one model, one thread, one memory per
+    NPC), built with ``brain_options`` (``persona``, ``timeout``, ``history``,
+    ``max_tokens``, … of :class:`~game.npc.langchain_brain.LangChainBrain`).
     ``quests`` replaces the quest file (a malformed one raises
     :class:`~game.quests.QuestDataError` when the scene is built); ``records``
     keeps the best time and score (default: in memory only).
     """
     spec = parse_brain_spec(brain)
+    options = dict(brain_options or {})
 
     def build(context: SceneContext) -> DemoScene:
         if spec.kind == "rule":
             return DemoScene(context, quest_file=quests, records=records)
+        llm = cast("LangChainBrain", make_brain(spec, context.bus, rule=_no_rule, **options))
 
         def chat_brain(rules: RuleBrain) -> Brain:
-            return make_brain(spec, context.bus, rule=lambda: rules)
+            llm.add_npc(rules.dialogue)  # its persona, knowledge and names
+            return llm
 
-        return DemoScene(context, brain=chat_brain, quest_file=quests, records=records)
+        return DemoScene(context, brain=chat_brain, llm=llm, quest_file=quests, records=records)
 
     return build
+
+
+def _no_rule() -> Brain:
+    raise AssertionError("the rule brain is built per NPC, by Conversations")

@@ -120,6 +120,9 @@ class ChatContext:
     facts: Mapping[str, object] = field(default_factory=dict)
     #: Questions answered from the running game (None: this NPC has none).
     live: LiveAnswers | None = None
+    #: The NPC's identity (its dialogue key, "guide"), the same whatever language
+    #: ``npc_name`` is in; brains key their memory by it. ``None``: use ``npc_name``.
+    npc_key: str | None = None
 
 
 class Unheard:

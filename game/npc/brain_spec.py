@@ -19,7 +19,6 @@ import argparse
 import importlib
 import keyword
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -193,15 +192,15 @@ def make_brain(
     bus: EventBus,
     *,
     rule: Callable[[], Brain],
-    persona: str | None = None,
-    timeout: float = 30.0,
-    clock: Callable[[], float] = time.monotonic,
+    **options: Any,
 ) -> Brain:
     """Build the brain ``spec`` names; ``rule`` builds the rule brain (the NPC wiring owns it).
 
-    ``persona``, ``timeout`` and ``clock`` go to
-    :class:`~game.npc.langchain_brain.LangChainBrain`. Raises
-    :class:`BrainSpecError` or :class:`MissingExtraError` as :func:`load_factory` does.
+    ``options`` go to :class:`~game.npc.langchain_brain.LangChainBrain`
+    (``persona``, ``timeout``, ``history``, ``max_tokens``, ``max_chars``,
+    ``tools``, ``npcs``, ``clock``, …) and are ignored for the rule brain.
+    Raises :class:`BrainSpecError` or :class:`MissingExtraError` as
+    :func:`load_factory` does, and what ``LangChainBrain`` raises for a bad option.
     """
     parsed = spec if isinstance(spec, BrainSpec) else parse_brain_spec(spec)
     if parsed.kind == "rule":
@@ -210,4 +209,4 @@ def make_brain(
     from game.npc.langchain_brain import LangChainBrain, fake_llm_runnable
 
     runnable = fake_llm_runnable() if parsed.kind == "fake-llm" else load_factory(parsed)()
-    return LangChainBrain(runnable, bus, persona=persona, timeout=timeout, clock=clock)
+    return LangChainBrain(runnable, bus, **options)

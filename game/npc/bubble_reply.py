@@ -19,8 +19,9 @@ class BubbleReply:
     """:class:`~game.npc.brain.ReplyCallbacks` that drive a :class:`SpeechBubble`.
 
     ``think_time`` is the least time the "…" shows, in game seconds;
-    ``on_done(text)`` is called with the final text (reply or apology), e.g.
-    to add it to the conversation log.
+    ``on_done(text)`` is called with the final text, e.g. to add it to the
+    conversation log: the reply, and the apology too unless ``on_failed(message)``
+    is given, which then receives the apologies instead.
     """
 
     def __init__(
@@ -29,10 +30,12 @@ class BubbleReply:
         *,
         think_time: float = 0.4,
         on_done: Callable[[str], None] | None = None,
+        on_failed: Callable[[str], None] | None = None,
     ) -> None:
         self.bubble = bubble
         self.think_time = think_time
         self.on_done = on_done
+        self.on_failed = on_failed
 
     def on_start(self) -> None:
         """Show the thinking bubble."""
@@ -51,5 +54,6 @@ class BubbleReply:
     def on_error(self, message: str) -> None:
         """Show the apology instead of the reply."""
         self.bubble.finish(message)
-        if self.on_done is not None:
-            self.on_done(message)
+        report = self.on_failed if self.on_failed is not None else self.on_done
+        if report is not None:
+            report(message)

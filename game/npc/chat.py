@@ -46,6 +46,8 @@ class NpcSpoke(Event):
     npc: str
     text: str
     reply: bool  # True for an answer to the player, False for a greeting or farewell
+    #: True for an apology instead of an answer (the brain failed or timed out).
+    failed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +182,26 @@ class ChatNPC:
         """The player said ``text`` to this NPC: interrupt any reply and answer it."""
         self.language = "zh" if has_cjk(text) else "en"
         self._cancel_reply()
-        context = ChatContext(self.name, player_name, dict(self.facts()), self.live)
-        callbacks = BubbleReply(self.bubble, think_time=self.THINK_TIME, on_done=self._replied)
+        context = ChatContext(
+            self.name, player_name, dict(self.facts()), self.live, npc_key=self.key
+        )
+        callbacks = BubbleReply(
+            self.bubble,
+            think_time=self.THINK_TIME,
+            on_done=self._replied,
+            on_failed=self._apologised,
+        )
         self._request = None
         request = self.brain.ask(text, context, callbacks)
         self._request = request
         if not request.active:  # a brain that answered at once (the rule brain)
             self._act(request)
         return request
+
+    @property
+    def awaiting_reply(self) -> bool:
+        """Whether the player's last line is still being answered (its end callback is due)."""
+        return self._request is not None and self._request.active
 
     def on_fixed_update(self, dt: float, player: Vec) -> None:
         """Each step: walk after the player while following (home after), let the bubble type."""
@@ -284,6 +298,10 @@ class ChatNPC:
         if self._request is not None:  # a streaming brain: the request is known by now
             self._act(self._request)
 
+    def _apologised(self, message: str) -> None:
+        self.log.add(self.name, message)
+        self.bus.publish(NpcSpoke(self.key, message, reply=True, failed=True))
+
     def _act(self, request: ReplyRequest) -> None:
         if request.intent is not None and request.state is ReplyState.DONE:
             intent, request.intent = request.intent, None  # once, like the action
@@ -294,7 +312,7 @@ class ChatNPC:
             self.bus.publish(NpcAction(self.key, Action(action)))
 
     def _bark(self, phrase: str) -> None:
-        context = ChatContext(self.name, None, dict(self.facts()))
+        context = ChatContext(self.name, None, dict(self.facts()), npc_key=self.key)
         request = self.barks.ask(phrase, context, Unheard())
         self.bubble.say(request.text)
         self.log.add(self.name, request.text)
@@ -310,7 +328,7 @@ class ChatNPC:
         for handle in (self._dance, self.following, self._cooldown):
             if handle is not None:
                 handle.cancel()
-        close_brain = getattr(self.brain, "close", None)  # a LangChain brain's workers
+        close_brain = getattr(self.brain, "close", None)  # a LangChain brain's thread
         if close_brain is not None:
             close_brain()
         for collider in (self.body, self.zone):

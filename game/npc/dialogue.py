@@ -106,6 +106,7 @@ _NPC_KEYS = {
     "borrow",
     "default_topic",
     "titles",
+    "persona",
 }
 _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
@@ -265,6 +266,8 @@ class Dialogue:
     intents: tuple[Intent, ...]
     fallback: Replies
     source: str = "<string>"
+    #: Who the NPC is, for a language model's system prompt (``[npc] persona``; may be empty).
+    persona: str = ""
     #: Templates wrapping an answer borrowed from another NPC ({answer} is the answer).
     borrowed: Replies = field(default_factory=dict)
     #: The key of the NPC whose shared intents this one borrows (``[npc] borrow``).
@@ -497,6 +500,7 @@ def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
         intents=dialogue.intents + extra,
         fallback=dialogue.fallback,
         source=dialogue.source,
+        persona=dialogue.persona,
         borrowed=dialogue.borrowed,
         lender=dialogue.lender,
         default_topic=dialogue.default_topic or lender.default_topic,
@@ -542,6 +546,9 @@ class _Parser:
             "en": self.text("[npc]", npc, "stranger", default="friend"),
             "zh": self.text("[npc]", npc, "stranger_zh", default="朋友"),
         }
+        persona = npc.get("persona", "")
+        if not isinstance(persona, str):
+            raise self.error("[npc]", f"'persona' must be a string, not {persona!r}")
         pitch = npc.get("pitch", 440.0)
         if isinstance(pitch, bool) or not isinstance(pitch, int | float) or not 50 <= pitch <= 4000:
             raise self.error("[npc]", f"'pitch' must be hertz in 50..4000, not {pitch!r}")
@@ -593,6 +600,7 @@ class _Parser:
             lender=lender,
             default_topic=default_topic,
             titles=tuple(self.strings("[npc]", npc, "titles")),
+            persona=persona.strip(),
         )
 
     def intent(self, name: str, body: object, names: Mapping[str, str]) -> Intent:

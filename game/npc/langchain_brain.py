@@ -5,75 +5,89 @@ imported only when this brain is chosen (see :mod:`game.npc.brain_spec`).
 
 How a reply travels (``docs/langchain.md`` has the full picture)::
 
-    game thread                            worker thread (daemon, one per reply)
-    ask() ── starts ─────────────────────► (prompt | runnable).stream(inputs, callbacks=[handler])
-                                             on_chat_model_start ─► bus.post(LLMStarted)
-                                             on_llm_new_token    ─► bus.post(LLMToken)
-                                             on_llm_end / error  ─► bus.post(LLMEnded / LLMFailed)
-                                             finally             ─► bus.post(ReplyDone | ReplyFailed
-                                                                             | ReplyCancelled)
-    loop phase 3, FixedUpdate ─► poll(): time out silent replies
+    game thread                          the brain's thread (one asyncio event loop)
+    ask() ── call_soon_threadsafe ─────► task: (prompt | model).astream(inputs, callbacks=[handler])
+                                           on_chat_model_start ─► bus.post(LLMStarted)
+                                           on_llm_new_token    ─► bus.post(LLMToken)
+                                           on_llm_end / error  ─► bus.post(LLMEnded / LLMFailed)
+                                           finally             ─► bus.post(ReplyDone | ReplyFailed
+                                                                           | ReplyCancelled)
+    loop phase 3, FixedUpdate ─► poll(): time out silent replies (cancels the task)
     loop phase 5, bus.flush() ─► ReplyRequest.start / token / end / fail ─► the NPC's callbacks
 
-The worker only ever *posts*; every NPC callback runs on the game thread,
-in order, when the loop flushes the bus. Events of a request that is no
-longer active (cancelled, timed out) are dropped there, so a stale reply
-never shows.
+The brain's thread only ever *posts*; every NPC callback runs on the game
+thread, in order, when the loop flushes the bus. Cancelling a reply (the
+player spoke again, walked away, the reply timed out, the game closed)
+cancels its asyncio task, which interrupts even a read that is waiting for a
+hung server and closes the HTTP stream; no retry is sent after that.
 
-Source of truth: the chunks that ``stream()`` yields. The callback handler's
+Source of truth: the chunks that ``astream()`` yields. The callback handler's
 tokens arrive first (LangChain calls ``on_llm_new_token`` before it yields
 the chunk), so they drive the live reveal; but a runnable that does not
 stream, or whose output differs from what its model said (an output parser,
 a second model call), is corrected by the chunks: text the chunks add beyond
 what was shown is revealed as a token, and ``on_end`` always carries the
-chunks' whole text.
+chunks' whole text (cut to ``max_chars`` at a sentence end).
 """
 
 from __future__ import annotations
 
-import itertools
+import asyncio
+import contextlib
+import importlib
 import logging
 import math
+import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 from uuid import UUID
 
 from game.engine.events import Event, EventBus
 from game.engine.loop import FixedUpdate
-from game.npc.brain import ChatContext, ReplyCallbacks, ReplyRequest, has_cjk
+from game.npc.brain import Action, ChatContext, ReplyCallbacks, ReplyRequest, has_cjk
 from game.npc.brain_spec import MissingExtraError
+from game.npc.dialogue import Dialogue
+from game.npc.grounding import action_line, cut_reply, facts_text, knowledge, persona_of
 
 try:
     from langchain_core.callbacks import BaseCallbackHandler
     from langchain_core.language_models import FakeListChatModel
-    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
     from langchain_core.outputs import ChatGenerationChunk, GenerationChunk, LLMResult
     from langchain_core.prompt_values import PromptValue
     from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
     from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
+    from langchain_core.tools import BaseTool, StructuredTool
 except ImportError as exc:  # pragma: no cover - exercised by a test that hides the package
     raise MissingExtraError(str(exc)) from exc
 
 __all__ = [
+    "ACKNOWLEDGE",
     "APOLOGY",
     "LOST_THOUGHT",
+    "NPC_ACTIONS",
     "LLMEnded",
     "LLMFailed",
     "LLMStarted",
     "LLMToken",
     "LangChainBrain",
     "LangChainEvent",
+    "MessageHistory",
+    "NpcMemory",
     "ReplyCancelled",
     "ReplyDone",
     "ReplyFailed",
     "ReplyFinished",
     "ReplyHandler",
+    "ReplyStats",
     "default_prompt",
     "fake_llm_runnable",
+    "npc_tools",
 ]
 
 log = logging.getLogger(__name__)
@@ -85,9 +99,18 @@ APOLOGY = {
     "en": "Sorry, my thoughts got tangled. Ask me again?",
     "zh": "抱歉，我的思路乱了。能再问我一次吗？",
 }
+#: The actions a model may ask for with a tool call; the NPC performs them as the rule brain's.
+NPC_ACTIONS = tuple(action.value for action in Action)
+#: What the NPC says when the model called a tool but said nothing (and the dialogue has no line).
+ACKNOWLEDGE = {
+    "dance": {"en": "Watch this!", "zh": "看我的！"},
+    "follow": {"en": "Lead the way, I'm right behind you.", "zh": "走吧，我跟着你。"},
+    "stop_dance": {"en": "All right, no more dancing.", "zh": "好，我不跳了。"},
+    "stop_follow": {"en": "All right, I'll stay here.", "zh": "好，我就待在这儿。"},
+}
 
 
-# -- events: posted from the worker thread, delivered on the game thread ----
+# -- events: posted from the brain's thread, delivered on the game thread ----
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +151,10 @@ class ReplyFinished(LangChainEvent):
 
 @dataclass(frozen=True, slots=True)
 class ReplyDone(ReplyFinished):
-    """The stream ended; ``text`` is everything it yielded (the source of truth)."""
+    """The stream ended; ``text`` is what it yielded (cut to the cap), ``action`` a tool called."""
 
     text: str
+    action: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,35 +166,74 @@ class ReplyFailed(ReplyFinished):
 
 @dataclass(frozen=True, slots=True)
 class ReplyCancelled(ReplyFinished):
-    """The worker stopped early; ``reason`` is ``"cancelled"``, ``"timeout"`` or ``"closed"``."""
+    """The task stopped early; ``reason`` is ``"cancelled"``, ``"timeout"`` or ``"closed"``."""
 
     reason: str
+
+
+@dataclass(slots=True)
+class ReplyStats:
+    """How the brain's replies ended, counted on the game thread (for the headless summary)."""
+
+    #: Answers delivered with ``on_end`` (not apologies).
+    completed: int = 0
+    #: Replies that ended with the apology: the model or the chain raised, or said nothing.
+    failed: int = 0
+    #: Replies that went silent for ``timeout`` seconds.
+    timed_out: int = 0
+    #: Replies dropped while in flight: the player spoke again or left, or the brain closed.
+    cancelled: int = 0
+    #: Seconds from the question to the first token, per reply that had one.
+    first_token: list[float] = field(default_factory=list)
+
+    @property
+    def median_first_token(self) -> float | None:
+        """Median seconds to the first token, or ``None`` before any token."""
+        return statistics.median(self.first_token) if self.first_token else None
 
 
 # -- one reply in flight ------------------------------------------------------
 
 
 class _Job:
-    """State shared by the game thread and one worker thread (guarded by a lock)."""
+    """State shared by the game thread and the brain's thread for one reply (locked)."""
 
     def __init__(
-        self, request: ReplyRequest, bus: EventBus, npc: str, text: str, now: float
+        self,
+        request: ReplyRequest,
+        bus: EventBus,
+        npc: str,
+        text: str,
+        now: float,
+        *,
+        max_chars: int = 10**9,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.request = request
         self.id = request.id
         self.npc = npc
         self.player_text = text
         self.lang = "zh" if has_cjk(text) else "en"
-        #: Game-thread clock reading at the question or the last token delivered.
+        self.max_chars = max_chars
+        self.asked_at = now
+        #: Clock reading at the question or the last token (written by both threads).
         self.last_seen = now
+        self.first_token_at: float | None = None
+        #: The intent the rule brain's understanding found in the line, reported on success.
+        self.intent: str | None = None
         self.stop = threading.Event()
         self.stop_reason = "cancelled"
-        self.thread: threading.Thread | None = None
+        #: Set when the task has ended and its final event is posted.
+        self.finished = threading.Event()
+        self.final_posted = False
+        self.task: asyncio.Task[None] | None = None
+        self._clock = clock
         self._bus = bus
         self._lock = threading.Lock()
         self._shown = ""  # posted as LLMToken so far
         self._heard = ""  # from on_llm_new_token
         self._streamed = ""  # from the chunks: the truth
+        self._message: AIMessageChunk | None = None  # the chunks as one message (tool calls)
         self._trust_callbacks = True
         self._live = True
 
@@ -181,15 +244,40 @@ class _Job:
 
     @property
     def text(self) -> str:
+        """The reply so far, from the chunks, cut to ``max_chars`` at a sentence end."""
         with self._lock:
-            return self._streamed
+            return cut_reply(self._streamed, self.max_chars)
+
+    @property
+    def full(self) -> bool:
+        """The chunks reached ``max_chars``: the stream may stop."""
+        return len(self._streamed) >= self.max_chars
+
+    @property
+    def shown_anything(self) -> bool:
+        return bool(self._shown)
+
+    def action(self) -> str | None:
+        """The first NPC action the model asked for with a tool call, if any."""
+        message = self._message
+        for call in message.tool_calls if message is not None else ():
+            if call.get("name") in NPC_ACTIONS:
+                return str(call["name"])
+        return None
+
+    def restart(self) -> None:
+        """Forget a failed attempt that showed nothing (before trying again)."""
+        with self._lock:
+            self._heard = self._streamed = ""
+            self._message = None
+            self._trust_callbacks = self._live = True
 
     def post(self, event: Event) -> None:
         if not self.stop.is_set():
             self._bus.post(event)
 
     def heard(self, token: str) -> None:
-        """A token from the callback handler (worker thread, or a LangChain executor thread)."""
+        """A token from the callback handler (the brain's thread, or a LangChain executor)."""
         with self._lock:
             if self.stop.is_set() or not (self._live and self._trust_callbacks):
                 return
@@ -199,8 +287,11 @@ class _Job:
                 # model call whose output is not the reply): stop following them.
                 self._trust_callbacks = False
 
-    def streamed(self, text: str) -> None:
-        """A chunk's text from ``stream()`` (worker thread)."""
+    def streamed(self, chunk: object) -> None:
+        """A chunk from ``astream()`` (the brain's thread): its text, and its tool calls."""
+        if isinstance(chunk, AIMessageChunk):
+            self._message = chunk if self._message is None else self._message + chunk
+        text = _text_of(chunk)
         with self._lock:
             self._streamed += text
             if self.stop.is_set() or not self._live:
@@ -213,10 +304,15 @@ class _Job:
 
     def _reveal(self, seen: str) -> bool:
         """Post what ``seen`` adds to what was shown; False if they disagree."""
+        seen = seen[: self.max_chars]
         shown = self._shown
         if seen.startswith(shown):
             if len(seen) > len(shown):
                 self._shown = seen
+                now = self._clock()
+                self.last_seen = now
+                if self.first_token_at is None:
+                    self.first_token_at = now
                 self._bus.post(LLMToken(self.id, seen[len(shown) :]))
             return True
         return shown.startswith(seen)
@@ -240,10 +336,17 @@ def _text_of(value: object) -> str:
     )
 
 
+def _describe(exc: BaseException) -> str:
+    """One short line for the log: the error's type and the first line of its message."""
+    lines = str(exc).strip().splitlines()
+    message = lines[0][:200] if lines else ""
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
 class ReplyHandler(BaseCallbackHandler):
     """LangChain callbacks of one reply, turned into events posted to the bus.
 
-    Runs on the worker thread (``run_inline``: called in order, right where
+    Runs on the brain's thread (``run_inline``: called in order, right where
     LangChain fires it) and only posts, never touches the game. Its errors are
     logged by LangChain, never raised into the model (``raise_error = False``).
     """
@@ -320,55 +423,224 @@ class ReplyHandler(BaseCallbackHandler):
         tags: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
-        """One model call failed; the worker posts the final ReplyFailed."""
+        """One model call failed; the reply's task posts the final ReplyFailed."""
         self._job.post(LLMFailed(self._job.id, f"{type(error).__name__}: {error}"))
 
 
-# -- the prompt -----------------------------------------------------------------
+# -- the prompt and the tools -------------------------------------------------------
 
 
 def default_prompt() -> ChatPromptTemplate:
-    """Persona and live facts in the system message, optional history, then the player.
+    """Persona, guidance, knowledge and live facts in the system message, history, the player.
 
-    Everything that varies is a *variable* (``persona``, ``facts``,
-    ``history``, ``input``), never formatted into the template, so a player
-    typing ``{name}`` or ``}}{{`` reaches the model as typed.
+    Everything that varies is a *variable* (``persona``, ``guidance``,
+    ``knowledge``, ``facts``, ``history``, ``input``), never formatted into
+    the template, so a player typing ``{name}`` or ``}}{{`` reaches the model
+    as typed.
     """
     return ChatPromptTemplate.from_messages(
         [
-            ("system", "{persona}\n\nWhat you can see in the game right now:\n{facts}"),
+            (
+                "system",
+                "{persona}\n\n{guidance}\n\n"
+                "What you know that fits the player's line:\n{knowledge}\n\n"
+                "The game right now:\n{facts}",
+            ),
             MessagesPlaceholder("history", optional=True),
             ("human", "{input}"),
         ]
     )
 
 
-def default_persona(context: ChatContext) -> str:
-    """The NPC's persona when none is given."""
-    return (
-        f"You are {context.npc_name}, a friendly character in Callback Quest, a small "
-        "game that teaches how games are built from callbacks: an event bus, a "
-        "fixed-step loop, timers and collisions. Answer in one or two short "
-        "sentences, in the language the player writes in."
+def guidance(max_chars: int, tools: bool) -> str:
+    """How to answer: short, in the player's language, from the facts given, tools if bound."""
+    text = (
+        f"Answer in one to three short sentences (at most {max_chars} characters), in the "
+        "language the player writes in (English or Chinese). For anything about the game "
+        "use only what is written below; if you do not know, say so in character."
     )
+    if tools:
+        text += (
+            " When the player asks you to dance, to follow them, or to stop dancing or "
+            "following, call the matching tool, and say a few words too."
+        )
+    return text
 
 
-#: At most this many facts reach the prompt, each cut to this many characters.
-MAX_FACTS = 8
-MAX_FACT_CHARS = 80
+#: When the model should call each action's tool (its description).
+_TOOL_DESCRIPTIONS = {
+    Action.DANCE: "Dance on the spot for a moment. Call it when the player asks you to dance.",
+    Action.FOLLOW: "Follow the player around for a while. Call it when the player asks you "
+    "to follow them or to come along.",
+    Action.STOP_DANCE: "Stop dancing. Call it when the player asks you to stop dancing.",
+    Action.STOP_FOLLOW: "Stop following the player and walk home. Call it when the player "
+    "asks you to stop following them, or to stay.",
+}
 
 
-def facts_text(context: ChatContext) -> str:
-    """The first few live game facts as ``- name: value`` lines."""
-    lines = []
-    if context.player_name:
-        lines.append(f"- player: {context.player_name}")
-    for name, value in itertools.islice(context.facts.items(), MAX_FACTS):
-        shown = str(value)
-        if len(shown) > MAX_FACT_CHARS:
-            shown = shown[: MAX_FACT_CHARS - 1] + "…"
-        lines.append(f"- {name}: {shown}")
-    return "\n".join(lines) if lines else "- nothing special"
+def npc_tools() -> list[BaseTool]:
+    """The NPC's actions (:class:`~game.npc.brain.Action`) as LangChain tools, one each.
+
+    The model calls them; the brain never runs them: the call's name becomes the
+    reply's ``action`` and the NPC performs it, as it does the rule brain's.
+    """
+    return [
+        StructuredTool.from_function(
+            func=lambda: "ok", name=action.value, description=_TOOL_DESCRIPTIONS[action]
+        )
+        for action in Action
+    ]
+
+
+#: Names of the token-limit field of the common chat model integrations.
+_TOKEN_LIMIT_FIELDS = ("max_tokens", "num_predict", "max_output_tokens", "max_new_tokens")
+
+
+def _limit_tokens(model: Runnable[Any, Any], max_tokens: int | None) -> Runnable[Any, Any]:
+    """``model`` with its token limit set to ``max_tokens``, where it has one and it is unset."""
+    fields = getattr(type(model), "model_fields", {})
+    if max_tokens is None or not hasattr(model, "model_copy"):
+        return model
+    for name in _TOKEN_LIMIT_FIELDS:
+        if name in fields and getattr(model, name, None) is None:
+            # A shallow copy: the same HTTP clients, one more setting.
+            copied: Runnable[Any, Any] = model.model_copy(update={name: max_tokens})
+            return copied
+    return model
+
+
+def _bind_tools(model: Runnable[Any, Any]) -> Runnable[Any, Any] | None:
+    """``model.bind_tools(npc_tools())``, or ``None`` for a model without tool calling."""
+    bind = getattr(model, "bind_tools", None)
+    if bind is None:
+        return None
+    try:
+        bound: Runnable[Any, Any] = bind(npc_tools())
+    except NotImplementedError:
+        return None  # BaseChatModel's default: this model has no tool calling
+    except Exception as exc:
+        log.info("the model takes no tools (%s); the NPC chats without actions", _describe(exc))
+        return None
+    return bound
+
+
+def _refused_tools(exc: BaseException) -> bool:
+    # Ollama answers 400 "<model> does not support tools"; OpenAI-style servers
+    # say "tools" or "tool_choice" is not supported. Either way, chat without.
+    message = str(exc).lower()
+    return "tool" in message and ("support" in message or "not allowed" in message)
+
+
+def _async_http_clients(*roots: object) -> list[Any]:
+    """The async HTTP clients a model holds (its SDK client's, a few attributes down).
+
+    Both ``httpx.AsyncClient`` and ``httpx2.AsyncClient`` (the fork newer
+    ``openai`` releases use) count; a library missing here is skipped.
+    """
+    kinds: list[type] = []
+    for name in ("httpx", "httpx2"):
+        try:
+            kinds.append(importlib.import_module(name).AsyncClient)
+        except (ImportError, AttributeError):
+            continue
+    if not kinds:
+        return []
+    client_types = tuple(kinds)
+    found: list[Any] = []
+    seen: set[int] = set()
+
+    def visit(obj: object, depth: int) -> None:
+        if id(obj) in seen or depth > 4 or isinstance(obj, (str, bytes, int, float, type)):
+            return
+        seen.add(id(obj))
+        if isinstance(obj, client_types):
+            found.append(obj)
+            return
+        values: list[object] = []
+        if isinstance(obj, (list, tuple)):
+            values += obj
+        for holder in (getattr(obj, "__dict__", None), getattr(obj, "__pydantic_private__", None)):
+            if isinstance(holder, dict):
+                values += holder.values()
+        for value in values:
+            visit(value, depth + 1)
+
+    for root in roots:
+        visit(root, 0)
+    return found
+
+
+async def _close_idle_connections(clients: Iterable[Any]) -> None:
+    """Close the pooled (kept-alive) connections of ``clients``; the clients stay usable.
+
+    A pooled connection belongs to the event loop that opened it, which ends
+    with the brain; closing the pool (not the client, which another model may
+    share: langchain-openai caches one per base URL) leaves no socket open.
+    """
+    for client in clients:
+        transports = [getattr(client, "_transport", None)]
+        transports += list(getattr(client, "_mounts", {}).values())
+        for transport in transports:
+            pool = getattr(transport, "_pool", None)
+            if pool is None or not hasattr(pool, "aclose"):
+                continue
+            try:
+                await pool.aclose()
+            except Exception as exc:  # best effort: the loop ends anyway
+                log.debug("closing an HTTP connection pool failed: %s", _describe(exc))
+
+
+# -- memory ---------------------------------------------------------------------
+
+
+class MessageHistory(Protocol):
+    """The message-history interface of LangChain's ``BaseChatMessageHistory``.
+
+    Any of LangChain's chat message histories fits (a database-backed one, for
+    memory across runs); the brain only reads ``messages`` and calls
+    ``add_messages``. (langchain-core 1.6.4 deprecated the base class itself
+    in favour of LangGraph's persistence; the brain keeps to the interface, so
+    it neither needs LangGraph nor warns.)
+    """
+
+    @property
+    def messages(self) -> list[BaseMessage]:
+        """The messages so far, oldest first."""
+        ...
+
+    def add_messages(self, messages: Sequence[BaseMessage]) -> None:
+        """Append ``messages``."""
+        ...
+
+
+class NpcMemory:
+    """An NPC's conversation, in memory: the last ``size`` messages (a bounded deque).
+
+    Has ``BaseChatMessageHistory``'s interface: ``messages``, ``add_message``,
+    ``add_messages``, ``clear``. Raises ``ValueError`` for a negative ``size``.
+    """
+
+    def __init__(self, size: int) -> None:
+        if size < 0:
+            raise ValueError(f"size must be >= 0 messages, not {size!r}")
+        self._messages: deque[BaseMessage] = deque(maxlen=size)
+
+    @property
+    def messages(self) -> list[BaseMessage]:
+        """The messages kept, oldest first."""
+        return list(self._messages)
+
+    def add_message(self, message: BaseMessage) -> None:
+        """Append one message (the oldest falls out when full)."""
+        self._messages.append(message)
+
+    def add_messages(self, messages: Sequence[BaseMessage]) -> None:
+        """Append ``messages`` in order."""
+        self._messages.extend(messages)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._messages.clear()
 
 
 # -- the brain ------------------------------------------------------------------
@@ -379,17 +651,40 @@ class LangChainBrain:
 
     ``runnable`` receives the prompt's output (a chat prompt value), so a chat
     model fits as is; ``prompt`` replaces :func:`default_prompt` (it receives
-    the variables ``input``, ``persona``, ``facts`` and ``history``).
-    ``persona`` replaces :func:`default_persona`. ``history`` is how many past
-    exchanges per NPC the prompt carries (0: none).
+    the variables ``input``, ``persona``, ``guidance``, ``knowledge``,
+    ``facts`` and ``history``).
+
+    Grounding: for an NPC registered with :meth:`add_npc` (its
+    :class:`~game.npc.dialogue.Dialogue`), the persona comes from the dialogue
+    file, the knowledge from the replies of the rule brain's best-matching
+    intent, and the player's name from the line that told it; ``persona``
+    replaces the persona for every NPC. ``history`` is how many past exchanges
+    per NPC identity (its dialogue key, whatever the language) the prompt
+    carries (0: none), kept in a :class:`MessageHistory` (LangChain's
+    message-history interface) per NPC made by ``history_factory(npc_key)``;
+    by default an :class:`NpcMemory` of ``2 * history`` messages.
+    :meth:`history_of` returns it.
+
+    Bounds: ``max_tokens`` is set on the model when it has a token-limit field
+    left unset (``max_tokens``, ``num_predict``, …); ``max_chars`` cuts the
+    reply at a sentence end and stops the stream there. ``tools=True`` offers
+    the NPC's actions (:func:`npc_tools`) to a model that supports tool calling
+    (``bind_tools``); a model without it just chats.
 
     A reply that stays silent for ``timeout`` seconds of ``clock`` (no token
-    delivered since the question or the last token) ends with
-    :data:`LOST_THOUGHT`; it is checked on the game thread every
-    ``FixedUpdate`` (or by calling :meth:`poll`). Raises ``TypeError`` for a
-    ``runnable`` or ``prompt`` that is not a ``Runnable``, ``ValueError`` for a
-    ``timeout`` that is not a positive number or a negative ``history``.
+    since the question or the last token) ends with :data:`LOST_THOUGHT` and
+    its task is cancelled; it is checked on the game thread every
+    ``FixedUpdate`` (or by calling :meth:`poll`). This holds whatever the
+    model's own client timeouts and retries are.
+
+    Raises ``TypeError`` for a ``runnable`` or ``prompt`` that is not a
+    ``Runnable`` or a ``persona`` that is not a string, ``ValueError`` for a
+    ``timeout`` that is not a positive number, a negative ``history``, or a
+    ``max_tokens`` / ``max_chars`` below 1 / 20.
     """
+
+    #: Seconds :meth:`close` waits for the brain's thread to end.
+    CLOSE_TIMEOUT = 1.0
 
     def __init__(
         self,
@@ -398,8 +693,13 @@ class LangChainBrain:
         *,
         persona: str | None = None,
         prompt: Runnable[dict[str, Any], Any] | None = None,
-        history: int = 3,
+        history: int = 6,
         timeout: float = 30.0,
+        max_tokens: int | None = 200,
+        max_chars: int = 280,
+        tools: bool = True,
+        npcs: Iterable[Dialogue] = (),
+        history_factory: Callable[[str], MessageHistory] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not isinstance(runnable, Runnable):
@@ -415,19 +715,43 @@ class LangChainBrain:
             raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
         if not isinstance(history, int) or history < 0:
             raise ValueError(f"history must be a whole number >= 0, not {history!r}")
+        if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens < 1):
+            raise ValueError(f"max_tokens must be a whole number >= 1 or None, not {max_tokens!r}")
+        if not isinstance(max_chars, int) or max_chars < 20:
+            raise ValueError(f"max_chars must be a whole number >= 20, not {max_chars!r}")
         if persona is not None and not isinstance(persona, str):
             raise TypeError(f"persona must be a string or None, not {persona!r}")
-        self.runnable = runnable
         self.bus = bus
         self.persona = persona
         self.timeout = float(timeout)
         self.history = history
+        self.max_tokens = max_tokens
+        self.max_chars = max_chars
+        self.runnable = _limit_tokens(runnable, max_tokens)
+        self.stats = ReplyStats()
         self._clock = clock
-        self._chain: Runnable[dict[str, Any], Any] = (prompt or default_prompt()) | runnable
-        self._jobs: dict[int, _Job] = {}
-        self._threads: list[threading.Thread] = []
-        self._past: dict[str, deque[tuple[str, str]]] = {}
+        self._prompt = prompt or default_prompt()
+        self._chain: Runnable[dict[str, Any], Any] = self._prompt | self.runnable
+        self._tool_model = _bind_tools(self.runnable) if tools else None
+        self._tool_chain = None if self._tool_model is None else self._prompt | self._tool_model
+        self._npcs: dict[str, Dialogue] = {}
+        self._player_names: dict[str, str] = {}
+        self._histories: dict[str, MessageHistory] = {}
+        self._history_factory = history_factory or (lambda _key: NpcMemory(2 * history))
+        self._jobs: dict[int, _Job] = {}  # active requests (game thread)
+        self._running: list[_Job] = []  # jobs whose task has not ended yet (game thread)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._executor: ThreadPoolExecutor | None = None
         self._closed = False
+        #: When True, a reply's model call starts at the next :meth:`wait`, not in
+        #: :meth:`ask`: a headless run asks during a tick and waits between ticks,
+        #: so nothing the model says can slip into the tick in which it was asked
+        #: (how much would depends on the machine's speed).
+        self.defer_start = False
+        self._deferred: list[tuple[_Job, dict[str, Any], RunnableConfig, bool]] = []
+        for dialogue in npcs:
+            self.add_npc(dialogue)
         # Bound methods: held weakly by the bus, so a dropped brain unsubscribes itself.
         self._subscriptions = [
             bus.subscribe(LLMStarted, self._on_started),
@@ -440,10 +764,26 @@ class LangChainBrain:
             bus.subscribe(FixedUpdate, self._on_tick),
         ]
 
+    @property
+    def tools(self) -> bool:
+        """Whether the model is offered the NPC's actions as tools."""
+        return self._tool_chain is not None
+
+    def add_npc(self, dialogue: Dialogue) -> None:
+        """Ground the replies of the NPC ``dialogue.key`` in its dialogue file."""
+        self._npcs[dialogue.key] = dialogue
+
+    def history_of(self, npc_key: str) -> MessageHistory:
+        """The message history of the NPC ``npc_key`` (made on first use)."""
+        found = self._histories.get(npc_key)
+        if found is None:
+            found = self._histories[npc_key] = self._history_factory(npc_key)
+        return found
+
     # -- the protocol (game thread) ----------------------------------------
 
     def ask(self, text: str, context: ChatContext, callbacks: ReplyCallbacks) -> ReplyRequest:
-        """Start streaming a reply to ``text`` on a worker thread; return at once.
+        """Start streaming a reply to ``text`` on the brain's thread; return at once.
 
         Raises ``RuntimeError`` after :meth:`close` (its replies could never arrive).
         """
@@ -452,31 +792,55 @@ class LangChainBrain:
         job: _Job | None = None
 
         def forget() -> None:  # ReplyRequest.cancel() calls this on the game thread
-            if job is not None:
-                self._jobs.pop(job.id, None)
-                job.cancel("cancelled")
+            if job is not None and self._jobs.pop(job.id, None) is not None:
+                self.stats.cancelled += 1
+                self._stop(job, "closed" if self._closed else "cancelled")
 
         request = ReplyRequest(callbacks, on_cancel=forget)
-        job = _Job(request, self.bus, context.npc_name, text, self._clock())
+        key = self._identity(context)
+        dialogue = self._npcs.get(key)
+        # The rule brain's understanding of the line: its topic grounds the answer,
+        # a name it gives ("my name is Sam") is remembered, and its intent is what
+        # the NPC reports having understood (a quest step may wait for it).
+        match = dialogue.match(text) if dialogue is not None else None
+        if match is not None and match.name:
+            self._player_names[key] = match.name
+        player = self._player_names.get(key) or context.player_name
+        job = _Job(
+            request,
+            self.bus,
+            key,
+            text,
+            self._clock(),
+            max_chars=self.max_chars,
+            clock=self._clock,
+        )
+        job.intent = match.intent.name if match is not None and match.intent is not None else None
+        use_tools = self._tool_chain is not None
         inputs = {
             "input": text,
-            "persona": self.persona if self.persona is not None else default_persona(context),
-            "facts": facts_text(context),
-            "history": self._history_messages(context.npc_name),
+            "persona": self.persona if self.persona is not None else persona_of(dialogue, context),
+            "guidance": guidance(self.max_chars, use_tools),
+            "knowledge": "\n".join(
+                f"- {line}" for line in knowledge(dialogue, match, context, player)
+            )
+            or "- nothing in particular: answer from who you are, briefly",
+            "facts": facts_text(context, player),
+            "history": self._history_messages(key),
         }
         config: RunnableConfig = {
             "callbacks": [ReplyHandler(job)],
             "run_name": "callback-quest-npc-reply",
             "tags": ["callback-quest"],
-            "metadata": {"npc": context.npc_name, "request_id": job.id},
+            "metadata": {"npc": key, "request_id": job.id},
         }
         self._jobs[job.id] = job
-        self._threads = [t for t in self._threads if t.is_alive()]
-        job.thread = threading.Thread(
-            target=self._work, args=(job, inputs, config), name=f"npc-reply-{job.id}", daemon=True
-        )
-        self._threads.append(job.thread)
-        job.thread.start()
+        self._running = [j for j in self._running if not j.finished.is_set()]
+        self._running.append(job)
+        if self.defer_start:
+            self._deferred.append((job, inputs, config, use_tools))
+        else:
+            self._ensure_loop().call_soon_threadsafe(self._start, job, inputs, config, use_tools)
         return request
 
     def poll(self) -> int:
@@ -487,7 +851,9 @@ class LangChainBrain:
         expired = [job for job in self._jobs.values() if now - job.last_seen >= self.timeout]
         for job in expired:
             del self._jobs[job.id]
-            job.cancel("timeout")
+            self._stop(job, "timeout")
+            self.stats.timed_out += 1
+            self._timing(job)
             log.warning(
                 "reply %d timed out: no token for %.1f s (question %r)",
                 job.id,
@@ -502,58 +868,230 @@ class LangChainBrain:
         """How many replies are in flight (not yet ended, failed, timed out or cancelled)."""
         return len(self._jobs)
 
-    def join(self, timeout: float | None = None) -> bool:
-        """Wait for the worker threads to finish; return whether all did (shutdown, tests)."""
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until every reply's task has ended and posted its final event, or ``timeout``
+        seconds of wall time passed; return whether all ended.
+
+        The final events still wait in the bus queue: the next ``bus.flush()``
+        (phase 5 of the next tick) delivers them. Headless runs call this
+        between ticks so a reply takes no game time, and tests to meet the
+        brain's thread without sleeping. Replies deferred by
+        :attr:`defer_start` start now.
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
-        for thread in list(self._threads):
+        deferred, self._deferred = self._deferred, []
+        for job, inputs, config, use_tools in deferred:
+            self._ensure_loop().call_soon_threadsafe(self._start, job, inputs, config, use_tools)
+        for job in list(self._running):
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            thread.join(remaining)
-        self._threads = [t for t in self._threads if t.is_alive()]
-        return not self._threads
+            job.finished.wait(remaining)
+        self._running = [j for j in self._running if not j.finished.is_set()]
+        return not self._running
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Like :meth:`wait`; after :meth:`close` also wait for the brain's thread to end."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        ended = self.wait(timeout)
+        thread = self._thread
+        if self._closed and thread is not None:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+            ended = ended and not thread.is_alive()
+        return ended
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The brain's event-loop thread (started by the first :meth:`ask`), or ``None``."""
+        return self._thread
 
     def close(self) -> None:
-        """Cancel every reply in flight and unsubscribe from the bus. Idempotent."""
+        """Cancel every reply in flight, close the model's idle HTTP connections, end the thread.
+
+        Waits at most :attr:`CLOSE_TIMEOUT` seconds for the thread. Idempotent.
+        """
+        if self._closed:
+            return
         self._closed = True
         for job in list(self._jobs.values()):
-            job.cancel("closed")
-            job.request.cancel()
+            job.request.cancel()  # counted as cancelled; cancels the task
         self._jobs.clear()
+        for job, *_ in self._deferred:  # never started: nothing to stop
+            job.finished.set()
+        self._deferred.clear()
         for sub in self._subscriptions:
             sub.cancel()
-
-    # -- the worker thread ----------------------------------------------------
-
-    def _work(self, job: _Job, inputs: dict[str, Any], config: RunnableConfig) -> None:
-        final: ReplyFinished = ReplyCancelled(job.id, "interrupted")
-        stream: Iterator[Any] | None = None
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
         try:
-            if not job.stop.is_set():
-                stream = self._chain.stream(inputs, config=config)
-                for chunk in stream:
-                    if job.stop.is_set():  # checked between chunks
-                        break
-                    job.streamed(_text_of(chunk))
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
+        except RuntimeError:  # the loop already ended
+            return
+        thread.join(self.CLOSE_TIMEOUT)
+        if thread.is_alive():
+            log.warning(
+                "the LangChain brain's thread did not end within %.1f s", self.CLOSE_TIMEOUT
+            )
+
+    # -- the brain's thread ----------------------------------------------------
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            loop = asyncio.new_event_loop()
+            # A model without async support runs its sync code here (LangChain's
+            # run_in_executor); such a call cannot be interrupted, a real client's can.
+            self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="npc-brain-sync")
+            loop.set_default_executor(self._executor)
+            self._thread = threading.Thread(
+                target=self._run_loop, args=(loop,), name="npc-brain", daemon=True
+            )
+            self._loop = loop
+            self._thread.start()
+        return self._loop
+
+    def _run_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_forever()
+        finally:
+            try:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            finally:
+                loop.close()
+                if self._executor is not None:
+                    # Idle helper threads end at once; a sync model still inside
+                    # a call keeps this thread (close() then logs a warning).
+                    self._executor.shutdown(wait=True, cancel_futures=True)
+
+    async def _shutdown(self) -> None:
+        current = asyncio.current_task()
+        for task in asyncio.all_tasks():
+            if task is not current and task.get_name().startswith("npc-reply-"):
+                task.cancel()
+        # Let the rest finish too: among them the loop's own tasks that close
+        # async generators a cancelled reply left suspended (the SDK's stream).
+        others = [task for task in asyncio.all_tasks() if task is not current]
+        if others:
+            _, stuck = await asyncio.wait(others, timeout=self.CLOSE_TIMEOUT / 2)
+            for task in stuck:
+                log.debug("closing: cancelling %r", task)
+                task.cancel()
+        await _close_idle_connections(_async_http_clients(self.runnable, self._tool_model))
+        asyncio.get_running_loop().stop()
+
+    def _stop(self, job: _Job, reason: str) -> None:
+        """Stop ``job``: no more of its events are posted, and its task is cancelled."""
+        job.cancel(reason)
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            # RuntimeError: the loop closed meanwhile, and the task ended with it.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._cancel_task, job)
+
+    @staticmethod
+    def _cancel_task(job: _Job) -> None:
+        if job.task is not None:
+            job.task.cancel()
+
+    def _start(
+        self, job: _Job, inputs: dict[str, Any], config: RunnableConfig, use_tools: bool
+    ) -> None:
+        """On the brain's thread: start the reply's task (unless it was cancelled already)."""
+        if job.stop.is_set():
+            self._post_final(job, ReplyCancelled(job.id, job.stop_reason))
+            job.finished.set()
+            return
+        task = asyncio.get_running_loop().create_task(
+            self._reply(job, inputs, config, use_tools), name=f"npc-reply-{job.id}"
+        )
+        job.task = task
+
+        def ended(_task: asyncio.Task[None]) -> None:
+            # A task cancelled before its first step never ran its finally.
+            self._post_final(job, ReplyCancelled(job.id, job.stop_reason))
+            job.finished.set()
+
+        task.add_done_callback(ended)
+
+    def _post_final(self, job: _Job, final: ReplyFinished) -> None:
+        if not job.final_posted:
+            job.final_posted = True
+            self.bus.post(final)  # even when cancelled: exactly one final event per request
+
+    async def _reply(
+        self, job: _Job, inputs: dict[str, Any], config: RunnableConfig, use_tools: bool
+    ) -> None:
+        final: ReplyFinished = ReplyCancelled(job.id, "interrupted")
+        try:
+            chain = self._tool_chain if use_tools and self._tool_chain is not None else self._chain
+            try:
+                await self._stream(job, chain, inputs, config)
+            except Exception as exc:
+                if chain is self._chain or job.shown_anything or not _refused_tools(exc):
+                    raise
+                log.warning("the model refused tools (%s); chatting without them", _describe(exc))
+                self._tool_chain = None
+                job.restart()
+                inputs = {**inputs, "guidance": guidance(self.max_chars, tools=False)}
+                await self._stream(job, self._chain, inputs, config)
             if job.stop.is_set():
                 final = ReplyCancelled(job.id, job.stop_reason)
             else:
-                final = ReplyDone(job.id, job.text)
+                final = ReplyDone(job.id, job.text, job.action())
+        except asyncio.CancelledError:
+            final = ReplyCancelled(job.id, job.stop_reason)
+            raise
         except Exception as exc:
             if job.stop.is_set():
                 final = ReplyCancelled(job.id, job.stop_reason)
             else:
-                log.warning("reply %d failed: %r", job.id, exc, exc_info=exc)
-                final = ReplyFailed(job.id, f"{type(exc).__name__}: {exc}")
+                # One line: the error is the server's or the model's, not a bug here.
+                log.warning("reply %d failed: %s", job.id, _describe(exc))
+                final = ReplyFailed(job.id, _describe(exc))
         finally:
-            close = getattr(stream, "close", None)
-            if close is not None:
-                try:
-                    close()  # stops the model's generator (and its HTTP stream)
-                except Exception:
-                    log.exception("closing the stream of reply %d failed", job.id)
-            # Posted even when cancelled: exactly one final event per request.
-            self.bus.post(final)
+            self._post_final(job, final)
+
+    @staticmethod
+    async def _stream(
+        job: _Job, chain: Runnable[Any, Any], inputs: dict[str, Any], config: RunnableConfig
+    ) -> None:
+        """Stream ``chain`` into ``job`` until it ends, fails, or reaches ``max_chars``.
+
+        The chunks are read by a child task. At the cap it is *cancelled* while
+        it waits for the next chunk, so the cancellation runs up through every
+        generator below (the model's, its SDK's, the HTTP response's), each of
+        which closes what it opened: the HTTP stream ends there and then.
+        Closing a generator suspended at ``yield`` would leave the ones under
+        it to the garbage collector.
+        """
+        full = asyncio.Event()
+
+        async def consume() -> None:
+            async for chunk in chain.astream(inputs, config=config):
+                job.streamed(chunk)
+                if job.full:
+                    full.set()
+
+        reader = asyncio.ensure_future(consume())
+        capped = asyncio.ensure_future(full.wait())
+        try:
+            await asyncio.wait({reader, capped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:  # also when this reply itself is cancelled
+            capped.cancel()
+            if not reader.done():
+                reader.cancel()
+                await asyncio.wait({reader})
+        if not full.is_set():
+            reader.result()  # raises what the stream raised
 
     # -- events, delivered on the game thread by bus.flush() ---------------------
+
+    def _identity(self, context: ChatContext) -> str:
+        if context.npc_key is not None:
+            return context.npc_key
+        for key, dialogue in self._npcs.items():  # "Ada" and "艾达" are one NPC
+            if context.npc_name in dialogue.names.values():
+                return key
+        return context.npc_name
 
     def _live_job(self, request_id: int) -> _Job | None:
         job = self._jobs.get(request_id)
@@ -584,16 +1122,24 @@ class LangChainBrain:
         job = self._finish(event.request_id)
         if job is None:
             return
-        if not event.text.strip():
+        text = event.text.strip()
+        if not text and event.action is not None:
+            text = self._acknowledgement(job, event.action)
+        if not text:
             log.warning("reply %d: the model returned an empty reply", job.id)
+            self.stats.failed += 1
             job.request.fail(APOLOGY[job.lang])
             return
-        job.request.end(event.text)
-        self._remember(job, event.text)
+        job.request.action = event.action
+        job.request.intent = job.intent
+        self.stats.completed += 1
+        job.request.end(text)
+        self._remember(job, text)
 
     def _on_failed(self, event: ReplyFailed) -> None:
         job = self._finish(event.request_id)
         if job is not None:
+            self.stats.failed += 1
             job.request.fail(APOLOGY[job.lang])
 
     def _on_cancelled(self, event: ReplyCancelled) -> None:
@@ -606,21 +1152,32 @@ class LangChainBrain:
         job = self._jobs.pop(request_id, None)
         if job is None or not job.request.active:
             return None
+        self._timing(job)
         return job
+
+    def _timing(self, job: _Job) -> None:
+        if job.first_token_at is not None:
+            self.stats.first_token.append(job.first_token_at - job.asked_at)
+
+    def _acknowledgement(self, job: _Job, action: str) -> str:
+        """The NPC's words for a tool call that came without any: its own line, else a short one."""
+        context = ChatContext(job.npc, npc_key=job.npc)
+        line = action_line(
+            self._npcs.get(job.npc), action, context, self._player_names.get(job.npc), job.lang
+        )
+        return line if line is not None else ACKNOWLEDGE[action][job.lang]
 
     # -- history --------------------------------------------------------------
 
     def _history_messages(self, npc: str) -> list[BaseMessage]:
-        messages: list[BaseMessage] = []
-        for question, answer in self._past.get(npc, ()):
-            messages += [HumanMessage(question), AIMessage(answer)]
-        return messages
+        if self.history == 0:
+            return []
+        return list(self.history_of(npc).messages[-2 * self.history :])
 
     def _remember(self, job: _Job, answer: str) -> None:
         if self.history == 0:
             return
-        past = self._past.setdefault(job.npc, deque(maxlen=self.history))
-        past.append((job.player_text, answer))
+        self.history_of(job.npc).add_messages([HumanMessage(job.player_text), AIMessage(answer)])
 
     def __repr__(self) -> str:
         return f"<LangChainBrain {type(self.runnable).__name__} pending={self.pending}>"
@@ -662,7 +1219,7 @@ def fake_llm_runnable(
     """An offline chat model: canned replies about callbacks, streamed one character at a time.
 
     Built on langchain-core's ``FakeListChatModel`` (which sleeps ``delay``
-    seconds before each character, on the worker thread, so the bubble fills
+    seconds, with ``asyncio.sleep``, before each character, so the bubble fills
     at a visible pace); it answers in Chinese when the player writes Chinese.
     Raises ``ValueError`` for a negative ``delay`` or an empty reply list.
     """
@@ -679,4 +1236,7 @@ def fake_llm_runnable(
     def choose(prompt: object) -> Runnable[Any, Any]:
         return models["zh" if has_cjk(_last_text(prompt)) else "en"]
 
-    return RunnableLambda(choose, name="fake-llm")
+    async def achoose(prompt: object) -> Runnable[Any, Any]:
+        return choose(prompt)  # async too, so astream needs no helper thread
+
+    return RunnableLambda(choose, afunc=achoose, name="fake-llm")

@@ -645,10 +645,11 @@ class CollisionWorld:
         world that moves everything every tick. Nothing is moved unless every
         check passes.
 
-        Raises ``ValueError`` for a wrong shape or a NaN or infinite value
-        (naming the first such row), ``TypeError`` for positions that are not
-        numbers or an item that is not a :class:`Collider`, and ``KeyError``
-        for a collider that is not in this world.
+        Raises ``ValueError`` for a wrong shape or a NaN, infinite or
+        out-of-range (beyond ±``MAX_COORD``) value (naming the first such
+        row), ``TypeError`` for positions that are not numbers or an item that
+        is not a :class:`Collider`, and ``KeyError`` for a collider that is not
+        in this world.
         """
         slots = self._slots_of(colliders, "set_positions")
         try:
@@ -665,11 +666,13 @@ class CollisionWorld:
                 f"not {xy.shape}"
             )
         xy = xy.astype(np.float64, copy=False)
-        finite = np.isfinite(xy)
-        if not finite.all():
-            row = int(np.flatnonzero(~finite.all(axis=1))[0])
+        # One test for both rules of a single position: NaN compares false too.
+        ok = np.abs(xy) <= MAX_COORD
+        if not ok.all():
+            row = int(np.flatnonzero(~ok.all(axis=1))[0])
+            rule = "finite" if not np.isfinite(xy[row]).all() else f"within ±{MAX_COORD:g} pixels"
             raise ValueError(
-                f"positions must be finite: positions[{row}] is {tuple(xy[row].tolist())} "
+                f"positions must be {rule}: positions[{row}] is {tuple(xy[row].tolist())} "
                 f"(for {colliders[row]!r})"
             )
         self._xy[slots] = xy
