@@ -323,6 +323,8 @@ def test_a_valid_minimal_file_parses() -> None:
          "[borrowed]", "must use {answer}"),
         (('name = "Test"', ""), "[npc]", "missing 'name'"),
         (('name = "Test"', 'name = "Test"\npitch = -3'), "[npc]", "'pitch' must be hertz"),
+        (('name = "Test"', 'name = "Test"\ntitles = [3]'), "[npc]",
+         "'titles' must be a list of non-empty strings"),
         (('[fallback]\nen = ["what?"]', '[fallback]\nen = []'), "[fallback]", "missing replies"),
     ],
 )  # fmt: skip
@@ -359,3 +361,34 @@ def test_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(DialogueError, match=r"bad\.toml: line 1: not UTF-8 text"):
         load_dialogue(path)
+
+
+@pytest.mark.parametrize(
+    ("npc", "text", "intent"),
+    [
+        ("baker", "跳支舞吧面包师", "dance"),  # 面包师 is who is asked, not 面包
+        ("baker", "面包师，跳个舞", "dance"),
+        ("baker", "dance for me, baker", "dance"),
+        ("guide", "follow me guide", "follow"),
+        ("baker", "where is the baker", "where_bruno"),  # a question about him keeps him
+    ],
+)
+def test_a_request_addressed_with_a_title_is_read_without_it(
+    npc: str, text: str, intent: str
+) -> None:
+    assert load_npc(npc).match(text).intent_name == intent
+
+
+def test_asking_for_the_name_again_is_not_a_follow_up(guide: Dialogue) -> None:
+    match = guide.match("whats my name again")
+    assert (match.intent_name, match.followup) == ("my_name", None)
+
+
+@pytest.mark.parametrize(
+    "text", ["can you recommend a good movie?", "what's 17 times 23?", "比特币现在多少钱"]
+)
+def test_one_known_word_in_a_line_about_something_else_is_not_its_intent(
+    guide: Dialogue, text: str
+) -> None:
+    # "good" is the ack intent's example, "times" the clock's, 现在…多少 the score's.
+    assert guide.match(text).intent_name not in {"ack", "time", "score"}

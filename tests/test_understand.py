@@ -323,3 +323,8 @@ def test_any_line_is_understood_without_error_and_the_same_way_twice(text: str) 
 def test_the_same_seed_and_lines_give_the_same_conversation(lines: list[str]) -> None:
     dialogue = load_npc("guide")
     assert talk(dialogue, lines) == talk(dialogue, lines)
+
+
+def test_taiwan_words_become_the_mainland_words_of_the_examples() -> None:
+    assert normalise("給我看程式碼") == "给我看代码"
+    assert normalise("這個軟體的物件") == "这个软件的对象"

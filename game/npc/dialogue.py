@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,7 @@ _NPC_KEYS = {
     "pitch",
     "borrow",
     "default_topic",
+    "titles",
     "persona",
 }
 _INTENT_KEYS = {
@@ -220,6 +221,39 @@ class _Reading:
         )
 
 
+# Words that tie a name at the edge of a request into the request itself: "ask the baker",
+# "给面包师", "面包师的面包" are about the NPC, not said to it.
+_BOUND_EN = frozenset({"the", "a", "to", "about", "for", "with", "of", "at", "is", "and", "like"})
+_BOUND_ZH = frozenset("的在是和跟给找问像当")
+
+
+def _unaddressed(clause: Clause, vocative: set[str]) -> Clause:
+    """``clause`` without the NPC's name or title it is addressed with, at either end of a
+    request: "跳支舞吧面包师" is "跳支舞吧" (not a question about 面包), "dance, Bruno"."""
+    if clause.act != "request":
+        return clause
+    text = clause.text
+    for word in sorted(vocative, key=len, reverse=True):
+        if len(text) <= len(word):
+            continue
+        if text.endswith(word):
+            rest, edge, beside = text[: -len(word)].rstrip(" ,，"), -1, text[-len(word) - 1]
+        elif text.startswith(word):
+            rest, edge, beside = text[len(word) :].lstrip(" ,，"), 0, text[len(word)]
+        else:
+            continue
+        if not rest:
+            continue
+        if has_cjk(word):
+            if rest[edge] in _BOUND_ZH:
+                continue
+        # An English name stands as a word: "dancebruno" is not addressed.
+        elif beside.isalnum() or rest.split()[edge] in _BOUND_EN:
+            continue
+        return replace(clause, text=rest)
+    return clause
+
+
 @dataclass(frozen=True, slots=True)
 class Dialogue:
     """An NPC's whole dialogue: who it is, its intents (in file order) and its fallback."""
@@ -240,6 +274,8 @@ class Dialogue:
     lender: str | None = None
     #: The topic "show me some code" is about when nothing was talked about yet.
     default_topic: str | None = None
+    #: What else the player may call the NPC ("baker", "面包师"), besides its names.
+    titles: tuple[str, ...] = ()
     index: IntentIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -258,7 +294,8 @@ class Dialogue:
         """What ``text`` means, without the conversation so far (the brain adds that)."""
         language, clauses = understand(text, self.index.correct)
         # "good morning, Ada": a clause that only calls the NPC by name means nothing.
-        vocative = {normalise(n) for n in self.names.values()}
+        vocative = {normalise(n) for n in (*self.names.values(), *self.titles)}
+        clauses = [_unaddressed(clause, vocative) for clause in clauses]
         readings = [self._read(clause) for clause in clauses if clause.text not in vocative]
         if not readings:
             return Match(None, language)
@@ -295,10 +332,18 @@ class Dialogue:
         top = ranked[0] if ranked and ranked[0].score >= THRESHOLD else None
         intent = self.intents[top.intent] if top is not None else None
         weak = intent is None or not intent.topic or top is None or top.score < STRONG
-        if clause.followup and clause.kind is not None and weak:
+        # "what's my name again?" asks for the name; "再讲一遍好吗" only looks like "你好吗".
+        clear = intent is not None and not intent.social and top is not None and top.score >= STRONG
+        if (
+            clause.followup
+            and clause.kind is not None
+            and weak
+            and not (clause.kind == "again" and clear)
+        ):
             return _Reading(clause, None, 0.0, clause.kind)
-        if clause.kind == "again" and (intent is None or not intent.topic):
-            # "再讲一遍好吗" is not "你好吗": asking again is always a follow-up.
+        if clause.kind == "again" and not clear and (intent is None or not intent.topic):
+            # "再讲一遍好吗" is not "你好吗": asking again is a follow-up unless the
+            # clause clearly asks for something else.
             return _Reading(clause, None, 0.0, clause.kind)
         if intent is None and clause.kind in ("code", "example", "more"):
             # "代码长什么样", "show me what that looks like in code": about the last topic.
@@ -459,6 +504,7 @@ def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
         borrowed=dialogue.borrowed,
         lender=dialogue.lender,
         default_topic=dialogue.default_topic or lender.default_topic,
+        titles=dialogue.titles,
     )
 
 
@@ -553,6 +599,7 @@ class _Parser:
             borrowed=borrowed,
             lender=lender,
             default_topic=default_topic,
+            titles=tuple(self.strings("[npc]", npc, "titles")),
             persona=persona.strip(),
         )
 

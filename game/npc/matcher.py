@@ -16,7 +16,8 @@ Every text (an example phrasing, or the player's clause, both normalised by
 Each feature weighs its inverse document frequency over the intents (an intent's
 examples and keywords are its document), so "what is" says little and "callback"
 much. A clause's score for an example blends their cosine similarity with how much
-of the example the clause covers; an intent scores its best example. A keyword of
+of the example the clause covers (that part discounted by the share of the clause no
+example knows); an intent scores its best example. A keyword of
 the intent found in the clause adds :data:`KEYWORD_BONUS` (and makes the score at
 least :data:`KEYWORD_SCORE`); a pattern that matches makes the score 1. Scores lie
 in [0, 1].
@@ -58,6 +59,10 @@ KEYWORD_SCORE = 0.55
 UNIGRAM_WEIGHT = 0.5
 #: How much an example's coverage by the clause counts against their cosine.
 COVERAGE_WEIGHT = 0.4
+#: What an example's coverage counts for in a clause the examples know nothing of; it
+#: grows to 1 with the known share of the clause's weight, so "can you recommend a good
+#: movie?" is not the example "good", nor "what's 17 times 23?" the example "time".
+UNKNOWN_COVERAGE = 0.5
 #: Weight of a Chinese character, bigram or pinyin no example has.
 UNKNOWN_CJK_WEIGHT = 2.0
 _WORD = re.compile(r"[a-z0-9]+")
@@ -297,6 +302,9 @@ class IntentIndex:
         fs = features(text)
         weights = {f: self.weight(f) for f in fs}
         clause_norm = sum(w * w for w in weights.values())
+        # The share of the clause the examples know: "recommend a good movie" covers
+        # the example "good" completely, but most of it is about something else.
+        known = sum(w * w for f, w in weights.items() if f in self.idf) / (clause_norm or 1.0)
         overlap: dict[tuple[int, int], float] = {}
         for f, w in weights.items():
             for key in self._postings.get(f, ()):
@@ -306,7 +314,8 @@ class IntentIndex:
             example_norm = self._norms[i][j]
             cosine = shared / math.sqrt(clause_norm * example_norm)
             coverage = shared / example_norm
-            value = (1 - COVERAGE_WEIGHT) * cosine + COVERAGE_WEIGHT * coverage
+            covered = coverage * (UNKNOWN_COVERAGE + (1 - UNKNOWN_COVERAGE) * known)
+            value = (1 - COVERAGE_WEIGHT) * cosine + COVERAGE_WEIGHT * covered
             if value > best.get(i, 0.0):
                 best[i] = value
         exact: set[int] = set()

@@ -13,8 +13,9 @@ Choosing the intent is the matcher's job (:mod:`game.npc.matcher`); filling
 slots such as the name comes last, and only from a statement: ``我叫什么名字？``
 is a question, so it never names anyone.
 
-Traditional Chinese is folded to Simplified with OpenCC's ``tw2s`` table (the
-``opencc`` package), so one set of Simplified example phrasings serves both.
+Traditional Chinese is folded to Simplified with OpenCC's ``tw2sp`` table (the
+``opencc`` package), so one set of Simplified example phrasings serves both; the
+table also turns Taiwan's words into the mainland's (程式碼 → 代码, 軟體 → 软件).
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ def has_cjk(text: str) -> bool:
     return _CJK_LETTER.search(text) is not None
 
 
-# Taiwan-standard Traditional to Simplified: like t2s, and it also knows that 著 in
-# 跟著/看著 is 着 (t2s keeps it, since 著 is Simplified too, as in 著名).
-_T2S = opencc.OpenCC("tw2s")
+# Taiwan-standard Traditional to Simplified with Taiwan's phrases: like t2s, it knows
+# that 著 in 跟著/看著 is 着 (t2s keeps it, since 著 is Simplified too, as in 著名),
+# and a Taiwanese player's 程式碼 / 計時器 / 物件 meet the examples' 代码 / 计时器 / 对象.
+_T2S = opencc.OpenCC("tw2sp")
 
 # Contractions and chat shorthand, written out so examples and lines meet halfway.
 _SHORTHAND = {
@@ -154,13 +156,15 @@ _CONTRACTIONS = (
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Colloquial and internet Chinese, written the standard way.
 _SHORTHAND_ZH = re.compile(
-    "干嘛|干啥|啥|咋|神马|肿么|木有|么有|表酱紫|酱紫|造吗|稀饭|童鞋|在哪儿|哪儿"
+    "干嘛|干啥|啥|咋|神马|肿么|木有|么有|表酱紫|酱紫|造吗|稀饭|童鞋|在哪儿|哪儿|哈啰|哈罗"
 )
 _SHORTHAND_ZH_TO = {
     "干嘛": "干什么", "干啥": "干什么", "啥": "什么", "咋": "怎么", "神马": "什么",
     "肿么": "怎么", "木有": "没有", "么有": "没有",
     "表酱紫": "不要这样", "酱紫": "这样", "造吗": "知道吗", "稀饭": "喜欢", "童鞋": "同学",
     "在哪儿": "在哪里", "哪儿": "哪里",
+    # Taiwan's and the older spellings of "hello" (哈囉 → 哈啰 after tw2sp).
+    "哈啰": "哈喽", "哈罗": "哈喽",
 }  # fmt: skip
 
 
