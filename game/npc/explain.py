@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from game.assets import asset_path
-from game.engine._toml import tomllib
+from game.engine.datafile import DataFileError, read_toml
 from game.engine.errors import DataError
 from game.engine.events import Event, EventBus, Subscription
 from game.engine.wiring import edge_of, handler_name, layer_pair
@@ -115,9 +115,9 @@ def load_words(path: str | Path | None = None) -> ExplainWords:
     """
     path = Path(path) if path is not None else asset_path("explain.toml")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ExplainError(f"{path}: cannot read it: {exc}") from exc
+        data = read_toml(path)
+    except DataFileError as exc:
+        raise ExplainError(str(exc)) from exc
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for name in _TABLES:
         table = data.get(name, {})
