@@ -17,9 +17,9 @@ from game.demo.help import ControlsHelp
 from game.demo.lamps import LAMP_SPOTS, Lamps
 from game.demo.overlays import Overlays
 from game.demo.toast import Toast
-from game.npc.chat import ChatNPC
 from game.quests import ItemDelivered, Signal, StepCompleted, TimerFired
 from tests.quest_events import canonical_events
+from tests.test_demo import npc, put_player, say, tap
 
 SECOND = 60
 
@@ -29,34 +29,6 @@ def game() -> Iterator[App]:
     instance = App(headless=True, seed=1, render=False)
     yield instance
     instance.close()
-
-
-def key(kind: int, code: int) -> pygame.event.Event:
-    return pygame.event.Event(kind, key=code, mod=0, unicode="", scancode=0)
-
-
-def tap(app: App, code: int, ticks: int = 1) -> None:
-    app.post(key(pygame.KEYDOWN, code))
-    app.post(key(pygame.KEYUP, code))
-    app.run_ticks(ticks)
-
-
-def say(app: App, text: str) -> None:
-    tap(app, pygame.K_RETURN)
-    app.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    app.run_ticks(1)
-    tap(app, pygame.K_RETURN)
-
-
-def put_player(app: App, at: tuple[float, float]) -> None:
-    app.scene.player_body.position = at
-    app.scene.player.position = app.scene.player.previous = at
-    app.scene.player.velocity = (0.0, 0.0)
-    app.run_ticks(1)
-
-
-def npc(app: App, key_name: str) -> ChatNPC:
-    return next(n for n in app.scene.npcs if n.key == key_name)
 
 
 def signals(app: App) -> list[Signal | TimerFired | ItemDelivered | StepCompleted]:
