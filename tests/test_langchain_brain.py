@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 pytest.importorskip("langchain_core")
@@ -774,6 +774,27 @@ def test_a_cut_reply_never_exceeds_the_cap_and_keeps_the_start(text: str, limit:
     assert text.startswith(cut.removesuffix("…").rstrip()) or cut == text
 
 
+@example(reply="word0 word1. word2 word3 word4", sizes=[6, 7, 7], cap=20)
+@given(
+    reply=st.text(alphabet="ab .。!", min_size=20, max_size=150),
+    sizes=st.lists(st.integers(1, 8), min_size=1, max_size=20),
+    cap=st.integers(20, 60),
+)
+def test_the_capped_reply_is_the_same_however_the_model_chunks_it(
+    reply: str, sizes: list[int], cap: int
+) -> None:
+    # The brain stops reading at the first chunk after which the job is full; a
+    # stream that stopped exactly at the cap once ended a reply mid-sentence.
+    job = _Job(ReplyRequest(Recorder()), EventBus(), "Ada", "talk", 0.0, max_chars=cap)
+    start = 0
+    for size in itertools.cycle(sizes):
+        job.streamed(AIMessageChunk(content=reply[start : start + size]))
+        start += size
+        if job.full or start >= len(reply):
+            break
+    assert job.text == cut_reply(reply, cap)
+
+
 def test_a_long_reply_stops_the_model_at_the_cap(make: Any, loop: FixedStepLoop) -> None:
     gate = Gate()
     words = [f"Word number {i}. " for i in range(200)]
@@ -989,6 +1010,14 @@ def test_a_headless_run_means_the_same_with_a_fast_or_a_slow_model(fake_models: 
     assert fast["npc_first_token_median"] is not None
     for key in ("state_hash", "npc_replies", "ticks", "score", "completed_at_tick"):
         assert fast[key] == slow[key], key  # game time stood still while the model answered
+
+
+def test_the_first_minute_with_the_fake_model_holds_at_least_three_answers() -> None:
+    # The check: `--headless --seconds 60 --seed 2 --brain fake-llm`. The bot
+    # plays the quest line first and talks to each NPC it brings it to.
+    summary = headless_run("fake-llm", seconds=60.0)
+    assert summary["npc_replies"] >= 3
+    assert (summary["npc_failed"], summary["npc_timed_out"], summary["npc_cancelled"]) == (0, 0, 0)
 
 
 def test_apologies_are_not_counted_as_replies(fake_models: str) -> None:

@@ -250,8 +250,14 @@ class _Job:
 
     @property
     def full(self) -> bool:
-        """The chunks reached ``max_chars``: the stream may stop."""
-        return len(self._streamed) >= self.max_chars
+        """The chunks went past ``max_chars``: the stream may stop.
+
+        Past, not up to: a reply exactly ``max_chars`` long may be whole or may go
+        on, and only the next character tells. Once past, :attr:`text` depends on
+        the first ``max_chars`` characters alone, so the cut reply is the same
+        however the model chunked it and however far the stream ran ahead.
+        """
+        return len(self._streamed) > self.max_chars
 
     @property
     def shown_anything(self) -> bool:
