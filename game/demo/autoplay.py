@@ -59,6 +59,15 @@ CONVERSATIONS: dict[str, list[list[str]]] = {
     ],
 }
 
+#: What the bot says to an NPC the first time the quest line brings it there, after
+#: the line the step wants: a new player greets someone and then asks a thing or
+#: two. It also makes the first minute of a run hold several answers in both
+#: languages, which the headless summary's ``npc_replies`` reports.
+INTRODUCTIONS: dict[str, list[str]] = {
+    "guide": ["my name is Sam", "what is a callback?"],
+    "baker": ["现在几点了？"],
+}
+
 #: What the bot types for a quest step that waits for one of these intents.
 INTENT_LINES: dict[str, str] = {
     "greeting": "你好",  # the first minute of a run holds both languages
@@ -102,6 +111,7 @@ class Autoplay:
         self._wait_until = 0
         self._chat: deque[tuple[int, pygame.event.Event]] = deque()
         self._visits = {key: 0 for key in CONVERSATIONS}
+        self._introduced: set[str] = set()
 
     # -- what the app calls -------------------------------------------------------
 
@@ -176,6 +186,10 @@ class Autoplay:
             if npc.in_range:
                 said = next((INTENT_LINES[n] for n in condition.names if n in INTENT_LINES), "hi")
                 yield from self._talk(npc, said)
+                if npc.key not in self._introduced:
+                    self._introduced.add(npc.key)
+                    for line in INTRODUCTIONS.get(npc.key, []):
+                        yield from self._talk(npc, line)
         elif condition.kind == "delivered":
             npc = self._npc(condition.who or "")
             yield from self._walk_to(npc)
@@ -293,7 +307,10 @@ class Autoplay:
         self._goal = None
 
     def _talk(self, npc: ChatNPC, line: str) -> Iterator[None]:
-        """Say ``line``, wait for the answer to be typed out, then read it for a second."""
+        """Let ``npc`` finish what it is saying (a quest's explanation), say ``line``,
+        wait for the answer to be typed out, then read it for a second."""
+        while npc.bubble.state in _BUSY:
+            yield
         self._say(line)
         yield
         # Until the reply's end callback (a model may take a while to start) and
