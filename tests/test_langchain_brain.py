@@ -885,6 +885,46 @@ def test_the_rule_brains_best_matching_entry_grounds_the_answer(
     assert intent in said.lower() or "7" in said  # the topic, or the live number
 
 
+class StubLive:
+    """A live-answer provider that knows one answer, per language."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, str | None]] = []
+
+    def answer(self, text: str, language: str, question: str | None = None) -> str | None:
+        self.asked.append((text, language, question))
+        if question == "what_happened" or "happened" in text or "发生" in text:
+            return "coin" if language == "en" else "金币"
+        return None
+
+
+@pytest.mark.parametrize(
+    ("line", "said"), [("what just happened?", "coin"), ("刚才发生了什么？", "金币")]
+)
+def test_what_just_happened_is_grounded_in_the_live_answer_as_the_rule_brain_answers_it(
+    make: Any, loop: FixedStepLoop, line: str, said: str
+) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE])
+    live = StubLive()
+    ctx = ChatContext("Ada", npc_key="guide", live=live)
+    system = ask_and_capture(brain, loop, seen, line, ctx)[0].text
+    knowledge_part = system.split("fits the player's line:")[1].split("The game right now:")[0]
+    assert knowledge_part.strip() == f"- {said}"  # the bus's answer, not the topic's replies
+    rules = RuleBrain(GUIDE, random.Random(0))
+    assert rules.ask(line, ctx, Recorder()).text == said  # the same answer the rule brain gives
+
+
+def test_a_line_the_live_provider_does_not_answer_keeps_the_topics_knowledge(
+    make: Any, loop: FixedStepLoop
+) -> None:
+    seen: list[list[BaseMessage]] = []
+    brain = make(capture_prompt(seen), npcs=[GUIDE])
+    ctx = ChatContext("Ada", npc_key="guide", live=StubLive())
+    system = ask_and_capture(brain, loop, seen, "how do timers work?", ctx)[0].text
+    assert "timer" in system.split("fits the player's line:")[1].lower()
+
+
 def test_a_line_nothing_matches_gets_no_made_up_knowledge(make: Any, loop: FixedStepLoop) -> None:
     seen: list[list[BaseMessage]] = []
     brain = make(capture_prompt(seen), npcs=[GUIDE])

@@ -53,6 +53,7 @@ from game.npc.brain import Action, ChatContext, ReplyCallbacks, ReplyRequest, ha
 from game.npc.brain_spec import MissingExtraError
 from game.npc.dialogue import Dialogue
 from game.npc.grounding import action_line, cut_reply, facts_text, knowledge, persona_of
+from game.npc.rule_brain import live_answer
 
 try:
     from langchain_core.callbacks import BaseCallbackHandler
@@ -822,14 +823,17 @@ class LangChainBrain:
             clock=self._clock,
         )
         job.intent = match.intent.name if match is not None and match.intent is not None else None
+        # "what just happened?" is answered from the running bus, as the rule brain
+        # answers it; the model is given that answer instead of the topic's.
+        language = match.language if match is not None else job.lang
+        live = live_answer(text, match.intent if match is not None else None, language, context)
+        known = [live] if live is not None else knowledge(dialogue, match, context, player)
         use_tools = self._tool_chain is not None
         inputs = {
             "input": text,
             "persona": self.persona if self.persona is not None else persona_of(dialogue, context),
             "guidance": guidance(self.max_chars, use_tools),
-            "knowledge": "\n".join(
-                f"- {line}" for line in knowledge(dialogue, match, context, player)
-            )
+            "knowledge": "\n".join(f"- {line}" for line in known)
             or "- nothing in particular: answer from who you are, briefly",
             "facts": facts_text(context, player),
             "history": self._history_messages(key),

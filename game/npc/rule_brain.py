@@ -18,7 +18,14 @@ from game.npc.brain import ChatContext, ReplyCallbacks, ReplyRequest
 from game.npc.dialogue import Dialogue, Intent, Match, fill
 from game.text.cjk import char_class
 
-__all__ = ["ACTION_PHRASES", "DialogueState", "RuleBrain", "split_tokens", "time_of_day"]
+__all__ = [
+    "ACTION_PHRASES",
+    "DialogueState",
+    "RuleBrain",
+    "live_answer",
+    "split_tokens",
+    "time_of_day",
+]
 
 _TOKEN = re.compile(f"[{char_class()}]|[^\\s{char_class()}]+\\s*|\\s+")  # one CJK char, a word
 
@@ -66,6 +73,18 @@ class DialogueState:
     action: str | None = None
 
 
+def live_answer(
+    text: str, intent: Intent | None, language: str, context: ChatContext
+) -> str | None:
+    """The live-answer provider's reply: to the intent's live question if it has one,
+    else to whatever the provider recognises in ``text`` ("who listens to KeyDown?").
+    ``None`` without a provider or when it has no answer."""
+    if context.live is None:
+        return None
+    question = intent.live if intent is not None else None
+    return context.live.answer(text, language, question)
+
+
 class RuleBrain:
     """Answers from a :class:`~game.npc.dialogue.Dialogue`; remembers the player's name
     and what the conversation is about (:class:`DialogueState`).
@@ -103,7 +122,7 @@ class RuleBrain:
         if match.name is not None:
             self.player_name = match.name
         intent, kind, action = self._resolve(match, context)
-        live = self._live(text, intent, match.language, context)
+        live = live_answer(text, intent, match.language, context)
         if live is not None:  # a question about the running game, answered from it
             reply, action = live, None
         else:
@@ -179,15 +198,6 @@ class RuleBrain:
         return fresh[0] if fresh else have[(len(given)) % len(have)]
 
     # -- saying it ---------------------------------------------------------------------------------
-
-    @staticmethod
-    def _live(text: str, intent: Intent | None, language: str, context: ChatContext) -> str | None:
-        """The live-answer provider's reply: to the intent's live question if it has one,
-        else to whatever the provider recognises in ``text`` ("who listens to KeyDown?")."""
-        if context.live is None:
-            return None
-        question = intent.live if intent is not None else None
-        return context.live.answer(text, language, question)
 
     def _reply(self, intent: Intent | None, kind: str, language: str, context: ChatContext) -> str:
         if intent is None:
