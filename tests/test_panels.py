@@ -16,7 +16,8 @@ from game.demo.help import ControlsHelp
 from game.demo.overlays import Overlays
 from game.demo.panels import Panels
 from game.demo.pause import Pause
-from tests.test_demo import click, tap
+from tests.app_driver import tap
+from tests.test_demo import click
 
 
 @pytest.fixture
