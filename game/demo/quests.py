@@ -15,14 +15,17 @@ import pygame
 
 from game.assets import asset_path
 from game.demo.conversations import Conversations
+from game.demo.ending import CardClosed
 from game.demo.language import UiLanguage
 from game.demo.score import Scoreboard
 from game.engine.input_events import ActionPressed
+from game.engine.timers import TimerHandle
 from game.quests import (
     QuestBook,
     QuestCompleted,
     QuestDataError,
     QuestLine,
+    QuestLineCompleted,
     StepCompleted,
     load_quest_line,
 )
@@ -77,7 +80,9 @@ class Quests(Mechanic):
 
     Reacts to ``StepCompleted`` (a chime), ``QuestCompleted`` (points, and Ada's
     note for ``NOTE_TIME`` seconds, also written in the conversation log) and
-    the ``quests`` action (J: the quest log panel, in both languages).
+    the ``quests`` action (J: the quest log panel, in both languages). The last
+    note waits under the completion card (``QuestLineCompleted`` holds it, its
+    time standing still; ``CardClosed`` shows it), so it is read whole, after.
     """
 
     def __init__(
@@ -100,6 +105,9 @@ class Quests(Mechanic):
         self.book = QuestBook(self.bus, self.line, tick=lambda: self.loop.tick)
         #: ``(quest id, game time)`` of Ada's note on screen, or ``None``.
         self.note: tuple[str, float] | None = None
+        self._note_timer: TimerHandle | None = None
+        #: The note waits, hidden, while the completion card is up.
+        self.note_held = False
         #: Set by the layout step for a frame where an answer needs the tracker's room.
         self.yielded = False
         font = load_font(17)
@@ -117,6 +125,8 @@ class Quests(Mechanic):
         self._note_surface: tuple[tuple[str, str], pygame.Surface] | None = None
         self.on(StepCompleted, self.step_done)
         self.on(QuestCompleted, self.quest_done)
+        self.on(QuestLineCompleted, self.hold_note)
+        self.on(CardClosed, self.release_note)
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.HUD, self.draw_tracker)
         self.draws(DrawLayer.NOTES, self.draw_note)
@@ -135,9 +145,27 @@ class Quests(Mechanic):
         if quest.points:
             self.score.add(quest.points, self.people.you.position)
         self.note = (quest.id, self.loop.time)
-        self.after(NOTE_TIME, self._note_over, quest.id, name="ada's note")
+        self._note_timer = self.after(NOTE_TIME, self._note_over, quest.id, name="ada's note")
         guide = next((npc for npc in self.people.npcs if npc.key == GUIDE), self.people.npcs[0])
         self.people.log.add(guide.name, self.language.pick(dict(quest.explain)))
+
+    def hold_note(self, _event: QuestLineCompleted) -> None:
+        """The completion card comes: Ada's last note waits under it, its time stopped."""
+        if self._note_timer is not None and self._note_timer.active:
+            self._note_timer.pause()
+            self.note_held = True
+
+    def release_note(self, _event: CardClosed) -> None:
+        """The card went: the note shows for the rest of its time."""
+        if self.note_held and self._note_timer is not None:
+            self._note_timer.resume()
+        self.note_held = False
+
+    @property
+    def note_shown(self) -> bool:
+        """Ada's note is on screen: not held under the card, nor under the quest log
+        (which shows the same explanation)."""
+        return self.note is not None and not self.note_held and not self.panel.visible
 
     def _note_over(self, quest_id: str) -> None:
         if self.note is not None and self.note[0] == quest_id:
@@ -201,7 +229,7 @@ class Quests(Mechanic):
         """The tracker (and Ada's note) where they are drawn, for the layout step."""
         tracker, pill = self._tracker_pill()
         shown = [("hud", pill.get_rect(topleft=(8, 40)), tracker)]
-        if self.note is not None and self._note_surface is not None:
+        if self.note_shown and self._note_surface is not None:
             shown.append(("hud", self._note_place(self._note_surface[1]), ""))
         return shown
 
@@ -221,7 +249,7 @@ class Quests(Mechanic):
 
     def draw_note(self, surface: pygame.Surface, alpha: float) -> None:
         """Ada's note, low on the side away from the player, after a quest."""
-        if not self.yielded and self.note is not None:
+        if not self.yielded and self.note is not None and self.note_shown:
             key = (self.note[0], self.language.code)
             if self._note_surface is None or self._note_surface[0] != key:
                 explain = self.line.quest(self.note[0]).explain

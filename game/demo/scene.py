@@ -113,9 +113,16 @@ class DemoScene:
                 context, score=score, people=people, language=language, path=quest_file
             ),
             FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
-            controls := ControlsHelp(context, language),  # walk/ChatSubmitted tick off; F1 hides
+            controls := ControlsHelp(
+                context, language, chat
+            ),  # walk/ChatSubmitted tick off; F1 hides
             pause := Pause(  # P/Esc, F10
-                context, chat=chat, people=people, font=load_font(20), records=self.records
+                context,
+                chat=chat,
+                people=people,
+                font=load_font(20),
+                records=self.records,
+                language=language,
             ),
             overlays := Overlays(  # HUD; H → log (scrolls); F3 → debug overlay; F4 → wiring
                 context,
