@@ -20,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -141,17 +142,46 @@ def test_the_tutorial_and_the_architecture_link_each_other() -> None:
             assert f"{language}/{chapter.name}" in index, f"the index misses {chapter.name}"
 
 
+_FENCED = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
+
+
+def heading_anchors(page: Path) -> set[str]:
+    """The ``#fragment`` GitHub gives each heading of ``page``: lower case, spaces to
+    hyphens, punctuation (ASCII and CJK) dropped, letters of every script kept, ``-1``
+    ``-2`` for repeats."""
+    anchors: set[str] = set()
+    repeats: dict[str, int] = {}
+    for heading in re.findall(r"^#{1,6} (.+)$", _FENCED.sub("", page.read_text("utf-8")), re.M):
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip()).lower()
+        slug = "".join(
+            "-" if c == " " else c
+            for c in text
+            if c in " -_" or unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Mn"
+        )
+        anchors.add(f"{slug}-{repeats[slug]}" if slug in repeats else slug)
+        repeats[slug] = repeats.get(slug, 0) + 1
+    return anchors
+
+
 def test_every_relative_link_in_the_tutorial_and_readmes_points_to_a_file() -> None:
+    """Files and images exist, and a ``#fragment`` into a Markdown page names one of its
+    headings (the Chinese pages link Chinese headings, which a renamed title breaks)."""
     pages = [*TUTORIAL.rglob("*.md"), ROOT / "README.md", ROOT / "README.zh-CN.md"]
-    broken, checked = [], 0
+    broken, checked, fragments = [], 0, 0
     for page in pages:
-        text = _BLOCK.sub("", page.read_text(encoding="utf-8"))  # code is not links
+        text = _FENCED.sub("", page.read_text(encoding="utf-8"))  # code is not links
         for target in re.findall(r"\]\(([^)\s]+)\)", text):
-            path = target.split("#", 1)[0]
-            if not path or "://" in target:
+            if "://" in target:
                 continue
+            path, _, fragment = target.partition("#")
+            linked = page.parent / path if path else page
             checked += 1
-            if not (page.parent / path).exists():
+            if not linked.exists():
                 broken.append(f"{page.relative_to(ROOT)} -> {target}")
+            elif fragment and linked.suffix == ".md":
+                fragments += 1
+                if fragment not in heading_anchors(linked):
+                    broken.append(f"{page.relative_to(ROOT)} -> {target} (no such heading)")
     assert broken == []
     assert checked > 100
+    assert fragments > 10
