@@ -267,3 +267,20 @@ def test_the_conversation_log_fills_up_from_the_newest_at_the_bottom(app: App) -
     tap(app, pygame.K_PAGEDOWN)
     app.render()
     assert panel.shown[-1] == ("You", "the newest line")
+
+
+@pytest.mark.parametrize("panel_key", [pygame.K_h, pygame.K_j, pygame.K_p])
+def test_adas_note_hides_while_a_panel_is_open_instead_of_peeking_out(
+    app: App, panel_key: int
+) -> None:
+    quests = app.scene.quests
+    say(app, "hello")  # quest 1 done: Ada's note comes
+    app.render()
+    assert quests.note_shown
+    note = quests.text_rects()[-1][1]
+    tap(app, panel_key)
+    app.render()
+    assert not quests.note_shown and len(quests.text_rects()) == 1  # the tracker only
+    tap(app, panel_key)
+    app.render()
+    assert quests.note_shown and quests.text_rects()[-1][1] == note

@@ -56,7 +56,8 @@ class Panel:
 
     ``close``: what Esc calls while it is on top (``None``: Esc passes it by).
     ``modal``: it takes the keyboard and mouse itself while on top (the pause panel,
-    the completion card), so Esc is left to its own handler.
+    the completion card), so Esc is left to its own handler. ``covers``: it hides the
+    village (False for the F3 overlay, which is there to watch it).
     """
 
     name: str
@@ -64,6 +65,7 @@ class Panel:
     draw: Painter
     close: Callable[[], object] | None = None
     modal: bool = False
+    covers: bool = True
 
 
 class Panels(Mechanic):
@@ -103,6 +105,11 @@ class Panels(Mechanic):
         """Forget the panels that closed; put the ones that opened since on top."""
         self.order = [panel for panel in self.order if panel.is_open()]
         self.order += [p for p in self.panels if p.is_open() and p not in self.order]
+
+    def covering(self) -> bool:
+        """A panel that covers the village is open."""
+        self.sync()
+        return any(panel.covers for panel in self.order)
 
     @property
     def top(self) -> Panel | None:

@@ -8,7 +8,7 @@ quest's points, and has Ada say which callback the player just used.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pygame
@@ -108,6 +108,9 @@ class Quests(Mechanic):
         self._note_timer: TimerHandle | None = None
         #: The note waits, hidden, while the completion card is up.
         self.note_held = False
+        #: Whether a panel is open over the village (the scene sets it): the note then
+        #: hides instead of peeking out round it (the logs show the same words).
+        self.covered: Callable[[], bool] = self.panel_visible
         #: Set by the layout step for a frame where an answer needs the tracker's room.
         self.yielded = False
         font = load_font(17)
@@ -161,11 +164,14 @@ class Quests(Mechanic):
             self._note_timer.resume()
         self.note_held = False
 
+    def panel_visible(self) -> bool:
+        """The quest log (J) is open."""
+        return self.panel.visible
+
     @property
     def note_shown(self) -> bool:
-        """Ada's note is on screen: not held under the card, nor under the quest log
-        (which shows the same explanation)."""
-        return self.note is not None and not self.note_held and not self.panel.visible
+        """Ada's note is on screen: not held under the card, nor hidden by a panel."""
+        return self.note is not None and not self.note_held and not self.covered()
 
     def _note_over(self, quest_id: str) -> None:
         if self.note is not None and self.note[0] == quest_id:

@@ -147,13 +147,19 @@ class DemoScene:
             # The panels the player opens, stacked as opened; Esc closes the top one.
             panels := Panels(context, chat=chat, cancel_keys=_keys_of(context.input, ("cancel",))),
         ]
+        quests.covered = panels.covering
         log, wiring = overlays.log_panel, overlays.wiring
         panels.add(
             Panel("quests", lambda: quests.panel.visible, quests.draw_panel, quests.panel.toggle),
             Panel("log", lambda: log.visible, overlays.draw_log, log.toggle),
             Panel("wiring", lambda: wiring.visible, lambda s, a: wiring.draw(s), wiring.toggle),
             # F3 watches the game while you play: Esc passes it by.
-            Panel("debug", lambda: overlays.debug.visible, lambda s, a: overlays.debug.draw(s)),
+            Panel(
+                "debug",
+                lambda: overlays.debug.visible,
+                lambda s, a: overlays.debug.draw(s),
+                covers=False,
+            ),
             Panel("pause", lambda: pause.visible, lambda s, a: pause.panel.draw(s), modal=True),
             Panel("card", lambda: ending.visible, ending.draw, modal=True),
         )
