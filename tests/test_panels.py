@@ -19,7 +19,10 @@ from game.demo.overlays import Overlays
 from game.demo.panels import Panels
 from game.demo.pause import FOOTER_ROOM, KEYS_WIDTH, PAD, ROW, TITLE_ROOM, Pause
 from game.demo.quests import NOTE_TIME
+from game.engine.wiring import Edge
 from game.npc.brain import has_cjk
+from game.widgets.wiring_view import MARGIN, MIN_ROW, fit_columns
+from game.widgets.wiring_view import ROW as WIRING_ROW
 from tests.app_driver import say, tap
 from tests.quest_events import canonical_events
 from tests.test_demo import click
@@ -284,3 +287,17 @@ def test_adas_note_hides_while_a_panel_is_open_instead_of_peeking_out(
     tap(app, panel_key)
     app.render()
     assert quests.note_shown and quests.text_rects()[-1][1] == note
+
+
+def test_the_wiring_overlay_keeps_to_two_readable_columns_over_the_pause_panel(app: App) -> None:
+    tap(app, pygame.K_p)  # the pause panel's own subscriptions join the view
+    tap(app, pygame.K_F4)
+    app.render()
+    shown = app.scene.mechanic(Overlays).wiring.shown
+    room = app.screen.get_height() - (2 * MARGIN + WIRING_ROW + 8) - 2 * MARGIN
+    assert len(fit_columns(shown, room)) <= 2
+    # Rows close up before a third column squeezes every name, down to MIN_ROW.
+    edges = [Edge(f"E{n}", f"h{n}", 0, 0, n) for n in range(2 * (room // MIN_ROW))]
+    columns = fit_columns(edges, room)
+    assert len(columns) == 2 and max(map(len, columns)) * MIN_ROW <= room
+    assert len(fit_columns([*edges, *edges[:4]], room)) == 3  # past that: a third column
