@@ -78,6 +78,14 @@ def test_the_language_is_chinese_for_cjk_or_full_width_input(text: str, language
 # -- clauses and speech acts -------------------------------------------------------------------
 
 
+def test_an_acknowledgement_run_into_a_question_is_a_clause_of_its_own(
+    guide: Dialogue,
+) -> None:
+    assert [c.text for c in understand("fine what is an event")[1]] == ["fine", "what is an event"]
+    assert talk(guide, ["ok how do timers work"])[0][0] == "timers/how"
+    assert [c.text for c in understand("ok then")[1]] == ["ok then"]
+
+
 def test_a_compound_line_splits_into_clauses_with_their_acts() -> None:
     _, clauses = understand("你好，什么是回调？")
     assert [(c.text, c.act) for c in clauses] == [("你好", "statement"), ("什么是回调", "question")]
@@ -123,6 +131,7 @@ def test_speech_acts(line: str, act: str) -> None:
         ("show me the code", "code"),
         ("给我看看代码", "code"),
         ("没懂", "again"),
+        ("啊？", "again"),
         ("i dont get it", "again"),
         ("i cant find it", "more"),
         ("找不到啊", "more"),

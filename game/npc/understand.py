@@ -220,6 +220,13 @@ _JOIN = re.compile(
     r"tell|show|please|give|explain|let)\b)",
     re.IGNORECASE,
 )
+# "fine what is an event", "cool how do timers work": an acknowledgement run into the
+# question after it is a clause of its own.
+_ACK_JOIN = re.compile(
+    r"^((?:ok|fine|cool|alright|great|nice|thanks|thank you|hmm|wow|yeah|yes|nope|lol)"
+    r"(?:\s+(?:ok|then|thanks))?)\s+"
+    r"(?=(?:what|how|why|where|who|when|which|can|could|do|does|is|are|tell|show)\b)"
+)
 _CJK_JOIN = re.compile(
     r"(?<=[\u4e00-\u9fff])(?:然后|另外|顺便问一下|顺便问下|顺便)(?=[\u4e00-\u9fff])"
 )
@@ -248,6 +255,7 @@ class Clause:
 def split_clauses(line: str) -> list[tuple[str, str]]:
     """``line`` (normalised) cut into clauses, each as ``(text, ending punctuation)``."""
     line = _JOIN.sub(", ", line)
+    line = _ACK_JOIN.sub(r"\1, ", line)
     line = _CJK_JOIN.sub("，", line)
     parts: list[tuple[str, str]] = []
     for piece in _CLAUSE.findall(line):
@@ -316,6 +324,7 @@ _KIND_MARKERS = (
         re.compile(
             r"\b(?:again|repeat|come again|pardon|once more|one more time|did not catch|"
             r"did not get that|say that|what did you say)\b|^(?:what|huh|eh|sorry|come again)$"
+            r"|^(?:啊|哈|诶|呃|什么)$"
             r"|\bdo not (?:get|understand) (?:it|that|you)\b|^i do not (?:get|understand)$"
             r"|再说一遍|再说一次|再讲一遍|再讲一次|重复|没听清|没听懂|再来一遍|再来一次|你说什么|刚才说什么|再说一下"
             r"|没懂|不懂|没明白|不明白|看不懂|听不懂"
