@@ -110,7 +110,7 @@ class Quests(Mechanic):
         self.note_held = False
         #: Whether a panel is open over the village (the scene sets it): the note then
         #: hides instead of peeking out round it (the logs show the same words).
-        self.covered: Callable[[], bool] = self.panel_visible
+        self.covered: Callable[[], bool] = lambda: self.panel.visible
         #: Set by the layout step for a frame where an answer needs the tracker's room.
         self.yielded = False
         font = load_font(17)
@@ -163,10 +163,6 @@ class Quests(Mechanic):
         if self.note_held and self._note_timer is not None:
             self._note_timer.resume()
         self.note_held = False
-
-    def panel_visible(self) -> bool:
-        """The quest log (J) is open."""
-        return self.panel.visible
 
     @property
     def note_shown(self) -> bool:

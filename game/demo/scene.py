@@ -113,9 +113,8 @@ class DemoScene:
                 context, score=score, people=people, language=language, path=quest_file
             ),
             FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
-            controls := ControlsHelp(
-                context, language, chat
-            ),  # walk/ChatSubmitted tick off; F1 hides
+            # walk/ChatSubmitted tick off; F1 hides; above the chat box while it is open
+            controls := ControlsHelp(context, language, chat),
             pause := Pause(  # P/Esc, F10
                 context,
                 chat=chat,
