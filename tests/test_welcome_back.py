@@ -3,31 +3,17 @@ greeting's advice again ("Walk around, pick up coins…" at quest 5)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from game.app import App
 from game.npc.chat import ChatNPC
+from tests.app_driver import npc, put_player
 
 SECOND = 60
 
 
-@pytest.fixture
-def app() -> Iterator[App]:
-    instance = App(headless=True, seed=1, autoplay=False)
-    yield instance
-    instance.close()
-
-
 def ada(app: App) -> ChatNPC:
-    return next(n for n in app.scene.npcs if n.key == "guide")
-
-
-def put_player(app: App, at: tuple[float, float]) -> None:
-    app.scene.player_body.position = at
-    app.scene.player.position = app.scene.player.previous = at
-    app.run_ticks(1)
+    return npc(app, "guide")
 
 
 def come_back(app: App, quest_index: int) -> str:

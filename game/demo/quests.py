@@ -119,7 +119,8 @@ class Quests(Mechanic):
         self.on(QuestCompleted, self.quest_done)
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.HUD, self.draw_tracker)
-        self.draws(DrawLayer.PANELS, self.draw_panel)
+        self.draws(DrawLayer.NOTES, self.draw_note)
+        # The quest log is a panel: game/demo/panels.py stacks and draws it.
 
     # -- callbacks ------------------------------------------------------------------------
 
@@ -236,12 +237,15 @@ class Quests(Mechanic):
         return card.get_rect(bottomright=(width - 12, height - 100))
 
     def draw_tracker(self, surface: pygame.Surface, alpha: float) -> None:
-        """The tracker under the top bar; Ada's note below it after a quest."""
+        """The tracker under the top bar."""
         if self.yielded:
             return  # giving its room to an answer this frame
         surface.blit(self._tracker_pill()[1], (8, 40))
+
+    def draw_note(self, surface: pygame.Surface, alpha: float) -> None:
+        """Ada's note, low on the side away from the player, after a quest."""
         card = self._note_card()
-        if card is not None:
+        if not self.yielded and card is not None:
             surface.blit(card, self._note_place(card))
 
     def _compose_note(self, explain: Mapping[str, str]) -> pygame.Surface:

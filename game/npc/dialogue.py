@@ -112,7 +112,7 @@ _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
     "social", "share", "topic", "live", *LANGUAGES, *ANSWER_TABLES,
 }  # fmt: skip
-_TOP_KEYS = {"npc", "fallback", "borrowed", "intents", "welcome_back"}
+_TOP_KEYS = {"npc", "fallback", "unknown", "borrowed", "intents", "welcome_back"}
 _NEEDS = frozenset({"player"})
 
 
@@ -276,6 +276,9 @@ class Dialogue:
     default_topic: str | None = None
     #: What else the player may call the NPC ("baker", "面包师"), besides its names.
     titles: tuple[str, ...] = ()
+    #: Replies to a question no intent matches: an honest "I don't know that" (``[unknown]``;
+    #: empty: the fallback answers it too).
+    unknown: Replies = field(default_factory=dict)
     #: Its greeting when the player comes back (``[welcome_back]``; {quest} is the quest
     #: step on now), and with no quest left (``[welcome_back.free]``). Empty: it greets
     #: as the first time.
@@ -510,6 +513,7 @@ def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
         lender=dialogue.lender,
         default_topic=dialogue.default_topic or lender.default_topic,
         titles=dialogue.titles,
+        unknown=dialogue.unknown,
         welcome_back=dialogue.welcome_back,
         welcome_back_free=dialogue.welcome_back_free,
     )
@@ -563,6 +567,11 @@ class _Parser:
         fallback_table = self.table(None, data, "fallback")
         self.unknown_keys("[fallback]", fallback_table, set(LANGUAGES))
         fallback = self.replies("[fallback]", fallback_table)
+        unknown: Replies = {}
+        if "unknown" in data:
+            unknown_table = self.table(None, data, "unknown")
+            self.unknown_keys("[unknown]", unknown_table, set(LANGUAGES))
+            unknown = self.replies("[unknown]", unknown_table)
 
         borrowed: Replies = {}
         lender = None
@@ -618,6 +627,7 @@ class _Parser:
             default_topic=default_topic,
             titles=tuple(self.strings("[npc]", npc, "titles")),
             persona=persona.strip(),
+            unknown=unknown,
             welcome_back=welcome_back,
             welcome_back_free=welcome_back_free,
         )
