@@ -1,9 +1,11 @@
 """Nothing hides an answer: the overlap scenarios of issue 14, checked on every frame.
 
 Every test drives the real App (``app.post``, ``app.run_ticks``) and checks each
-frame with ``App.visible_text()``: no two bubbles intersect; the newest reply of
-the NPC the player spoke to lies fully on screen and no other text touches it;
-so the player's own bubble never covers it.
+frame with ``App.visible_text()``: no bubble touches another bubble, a name label, a
+floating "+10" or the hint, nor the player's sprite or the sprite of the NPC being
+talked to; no label sits on its own NPC; the newest reply of the NPC the player spoke
+to lies fully on screen and no other text touches it, so the player's own bubble
+never covers it. Also: a label pushed aside comes back, code reads as code.
 """
 
 from __future__ import annotations
@@ -393,3 +395,24 @@ def test_code_in_adas_answer_reads_as_code_in_her_bubble_and_the_log(
         for y in range(panel.top, panel.bottom, 2)
     }
     assert log_panel.CODE.fill in pixels
+
+
+def test_the_layout_is_the_same_every_run_for_the_same_play() -> None:
+    def play() -> list[list[tuple[str, str | None, tuple[int, int, int, int], str]]]:
+        app = App(headless=True, seed=1, autoplay=False)
+        try:
+            seen = []
+
+            def run(app: App, ticks: int) -> None:
+                for _ in range(ticks):
+                    app.run_ticks(1)
+                    seen.append([(k, o, tuple(r), t) for k, o, r, t in app.visible_text()])
+
+            app_driver.hold(app, pygame.K_UP, 20, run=run)
+            app_driver.say(app, "hello", run=run)  # "+20" floats by her label and bubbles
+            run(app, SECOND)
+            return seen
+        finally:
+            app.close()
+
+    assert play() == play()
