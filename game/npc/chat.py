@@ -170,8 +170,9 @@ class ChatNPC:
             self._cooldown = self.timers.after(
                 self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet"
             )
-            if self._greeted:
-                self._welcome_back()
+            again = self._welcome_back() if self._greeted else None
+            if again is not None:
+                self._announce(again)
             else:
                 self._bark("hello" if self.language == "en" else "你好")
             self._greeted = True
@@ -323,15 +324,12 @@ class ChatNPC:
         context = ChatContext(self.name, None, dict(self.facts()), npc_key=self.key)
         self._announce(self.barks.ask(phrase, context, Unheard()).text)
 
-    def _welcome_back(self) -> None:
+    def _welcome_back(self) -> str | None:
         """The greeting for a player who comes back: where their quest is now, not
-        the first greeting again (its advice may be long stale)."""
+        the first greeting again (its advice may be long stale); ``None`` if the
+        dialogue has none."""
         context = ChatContext(self.name, None, dict(self.facts()), npc_key=self.key)
-        line = self.barks.welcome_back(context, self.language, self.quest_step(self.language))
-        if line is None:
-            self._bark("hello" if self.language == "en" else "你好")
-        else:
-            self._announce(line)
+        return self.barks.welcome_back(context, self.language, self.quest_step(self.language))
 
     def _announce(self, text: str) -> None:
         self.bubble.say(text)
