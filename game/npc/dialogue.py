@@ -229,8 +229,9 @@ _BOUND_ZH = frozenset("的在是和跟给找问像当")
 
 def _unaddressed(clause: Clause, vocative: set[str]) -> Clause:
     """``clause`` without the NPC's name or title it is addressed with, at either end of a
-    request: "跳支舞吧面包师" is "跳支舞吧" (not a question about 面包), "dance, Bruno"."""
-    if clause.act != "request":
+    request or question: "跳支舞吧面包师" is "跳支舞吧" (not a question about 面包),
+    "dance, Bruno", "老板 面包怎么卖"."""
+    if clause.act not in ("request", "question"):
         return clause
     text = clause.text
     for word in sorted(vocative, key=len, reverse=True):
@@ -304,7 +305,9 @@ class Dialogue:
         # "good morning, Ada": a clause that only calls the NPC by name means nothing.
         vocative = {normalise(n) for n in (*self.names.values(), *self.titles)}
         clauses = [_unaddressed(clause, vocative) for clause in clauses]
-        readings = [self._read(clause) for clause in clauses if clause.text not in vocative]
+        # A line that is only the name ("老板", "bruno?") is still read: it calls for attention.
+        spoken = [clause for clause in clauses if clause.text not in vocative] or clauses
+        readings = [self._read(clause) for clause in spoken]
         if not readings:
             return Match(None, language)
         best = max(readings, key=_Reading.rank)
