@@ -3,7 +3,7 @@
 The panel is opaque (nothing drawn under it shows through) and, like a chat
 window, fills from the bottom up: the newest entry at the bottom, older ones above
 as far as they fit, the topmost cut at its top if it must be (its speaker's name
-stays, and its first shown row starts with "…"). Scrolling moves by entries:
+stays, followed by "…"). Code quoted between backticks is drawn as code. Scrolling moves by entries:
 :meth:`LogPanel.scroll` takes entries (positive: back in time), a page brings the
 topmost entry down to the bottom; the scene maps PageUp/PageDown (a page), the
 arrows and the wheel (one entry) to it. The header wraps to the panel's width.
@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 import pygame
 
-from game.text.wrap import wrap
-from game.widgets.text import TextCache, text_size
+from game.text.markup import code_runs, split_code
+from game.text.wrap import wrap, wrap_spans
+from game.widgets.text import CodeStyle, TextCache, text_size
 
 __all__ = ["LogPanel"]
 
@@ -26,11 +27,13 @@ NAME = (250, 210, 110)
 INK = (236, 236, 230)
 TITLE = (200, 206, 214)
 HEADER_TOP, HEADER_GAP, BOTTOM_PAD, LEFT = 10, 8, 8, 14
-#: Starts the first shown row of an entry cut at its top.
-CUT = "… "
-#: A row of the panel, ``(text, colour, x)``, and an entry's rows under its speaker.
-_Row = tuple[str, tuple[int, int, int], int]
-_Entry = tuple[str, list[_Row]]
+#: After the speaker's name of an entry cut at its top: it goes on above.
+CUT = " …"
+#: Code quoted in a line (between backticks): a light blue ink on a slate run.
+CODE = CodeStyle(ink=(150, 214, 255), fill=(40, 52, 72))
+#: A row of the panel, ``(text, colour, x, code runs)``, and an entry's rows under its speaker.
+Row = tuple[str, tuple[int, int, int], int, tuple[tuple[int, int], ...]]
+_Entry = tuple[str, list[Row]]
 
 
 class LogPanel:
@@ -133,8 +136,7 @@ class LogPanel:
         self.header = header
         self._page = max(1, len(chosen))
         self.shown = [
-            (speaker, " ".join(text for text, _, _ in rows[1:]).removeprefix(CUT))
-            for speaker, rows in chosen
+            (speaker, " ".join(text for text, *_ in rows[1:])) for speaker, rows in chosen
         ]
         for n, text in enumerate(header):
             panel.blit(self.text.render(text, TITLE), (LEFT, HEADER_TOP + n * line_height))
@@ -142,8 +144,8 @@ class LogPanel:
         # A log sits on the panel's bottom edge, as a chat window does; a list starts at the top.
         y = self.rect.height - BOTTOM_PAD - used * line_height if self.newest_last else top
         for _speaker, rows in chosen:
-            for text, color, x in rows:
-                panel.blit(self.text.render(text, color), (x, y))
+            for text, color, x, code in rows:
+                panel.blit(self.text.render_code(text, code, color, CODE), (x, y))
                 y += line_height
         return panel
 
@@ -158,10 +160,13 @@ class LogPanel:
         the last at its end.
         """
 
-        def rows_of(entry: tuple[str, str]) -> list[_Row]:
+        def rows_of(entry: tuple[str, str]) -> list[Row]:
             speaker, said = entry
-            rows = [(speaker, NAME, LEFT)]
-            return rows + [(row, INK, LEFT + 10) for row in wrap(said, width, self._width)]
+            plain, code = split_code(said)  # code is shown as code, without its backticks
+            rows: list[Row] = [(speaker, NAME, LEFT, ())]
+            for start, stop in wrap_spans(plain, width, self._width):
+                rows.append((plain[start:stop], INK, LEFT + 10, code_runs(start, stop, code)))
+            return rows
 
         order = list(reversed(entries[:end])) if self.newest_last else entries[self.offset :]
         chosen: list[_Entry] = []
@@ -174,10 +179,9 @@ class LogPanel:
                 used += len(rows)
                 continue
             if self.newest_last and chosen and left >= 2:
-                # The name, then the last rows that fit, marked as cut.
-                tail = rows[len(rows) - (left - 1) :]
-                text, color, x = tail[0]
-                chosen.append((entry[0], [rows[0], (CUT + text, color, x), *tail[1:]]))
+                # The name, marked as cut, then the last rows that fit.
+                name = (entry[0] + CUT, NAME, LEFT, ())
+                chosen.append((entry[0], [name, *rows[len(rows) - (left - 1) :]]))
             elif not chosen:  # one entry taller than the panel: its start
                 chosen.append((entry[0], rows[:room]))
             break
