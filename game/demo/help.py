@@ -24,6 +24,8 @@ ROWS = (
     ("P / Esc", "pause, all keys", "暂停，全部按键", ""),
     ("F1", "hide this help", "隐藏帮助", ""),
 )
+#: The keys named in Chinese where they have a Chinese name (as on the pause panel).
+KEYS_ZH = {"Arrows / WASD": "方向键 / WASD", "Enter": "回车"}
 TITLE = {"en": "How to play", "zh": "怎么玩"}
 PANEL = (16, 20, 28, 232)
 EDGE = (240, 226, 180)
@@ -116,7 +118,8 @@ class ControlsHelp(Mechanic):
             done = ticks in self.done
             if keys:
                 mark = "●" if done else "○"
-                panel.blit(self.text.render(f"{mark} {keys}", DONE if done else KEY), (14, y))
+                label = KEYS_ZH.get(keys, keys) if zh else keys
+                panel.blit(self.text.render(f"{mark} {label}", DONE if done else KEY), (14, y))
             panel.blit(self.text.render(what_zh if zh else what, DONE if done else INK), (160, y))
             y += line
         return panel
