@@ -17,7 +17,7 @@ from game.app import App
 from game.demo.help import ControlsHelp
 from game.demo.overlays import Overlays
 from game.demo.panels import Panels
-from game.demo.pause import FOOTER_ROOM, KEYS_WIDTH, PAD, ROW, TITLE_ROOM, Pause
+from game.demo.pause import EDGE, FOOTER_ROOM, KEYS_WIDTH, PAD, ROW, TITLE_ROOM, Pause
 from game.demo.quests import NOTE_TIME
 from game.engine.wiring import Edge
 from game.npc.brain import has_cjk
@@ -40,6 +40,16 @@ def pixels(app: App, rect: pygame.Rect) -> bytes:
     """The last frame's pixels inside ``rect``, after drawing a fresh frame."""
     app.render()
     return pygame.image.tobytes(app.last_frame.subsurface(rect), "RGB")
+
+
+def colours(app: App, rect: pygame.Rect) -> list[tuple[int, int, int]]:
+    """The colours of a fresh frame's pixels inside ``rect``."""
+    app.render()
+    return [
+        app.last_frame.get_at((x, y))[:3]
+        for x in range(rect.left, rect.right)
+        for y in range(rect.top, rect.bottom)
+    ]
 
 
 def top(app: App) -> str | None:
@@ -110,8 +120,12 @@ def test_a_log_opened_over_the_pause_panel_is_on_top_and_closes_first(app: App) 
     pause = app.scene.mechanic(Pause).panel
     quit_button = pause.menu.buttons[-1]
     tap(app, pygame.K_p)
+    left_edge = pause.panel.inflate(0, -40).move(1, 0)
+    left_edge.width = 1
+    assert EDGE in set(colours(app, left_edge))  # the panel's border is there ...
     tap(app, pygame.K_h)  # H still works while paused: the log opens over the panel
     assert top(app) == "log"
+    assert EDGE not in set(colours(app, left_edge))  # ... and does not peek out round the log
     click(app, quit_button.rect.center)  # under the log: the hidden button gets no click
     tap(app, pygame.K_RETURN)
     assert app.running and app.loop.paused

@@ -49,7 +49,9 @@ class Panel:
     ``close``: what Esc calls while it is on top (``None``: Esc passes it by).
     ``modal``: it takes the keyboard and mouse itself while on top (the pause panel,
     the completion card), so Esc is left to its own handler. ``covers``: it hides the
-    village (False for the F3 overlay, which is there to watch it).
+    village (False for the F3 overlay, which is there to watch it). ``draw_under``:
+    what it draws while a panel that covers the village lies over it (default: itself),
+    so a bigger panel under a smaller one does not peek out round it in fragments.
     """
 
     name: str
@@ -58,6 +60,7 @@ class Panel:
     close: Callable[[], object] | None = None
     modal: bool = False
     covers: bool = True
+    draw_under: Painter | None = None
 
 
 class Panels(Mechanic):
@@ -147,5 +150,7 @@ class Panels(Mechanic):
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         self.sync()
-        for panel in self.order:
-            panel.draw(surface, alpha)
+        for n, panel in enumerate(self.order):
+            covered = any(above.covers for above in self.order[n + 1 :])
+            painter = panel.draw_under if covered and panel.draw_under is not None else panel.draw
+            painter(surface, alpha)

@@ -116,6 +116,7 @@ class PausePanel:
             },
         )
         self._backdrop: tuple[str, pygame.Surface] | None = None
+        self._shade: pygame.Surface | None = None
 
     @property
     def visible(self) -> bool:
@@ -160,6 +161,13 @@ class PausePanel:
         if event.button == 1:
             self.menu.pointer_up(event.pos)
         return HANDLED
+
+    def draw_shade(self, surface: pygame.Surface) -> None:
+        """Only dim the game: the panel while a log lies over it (nothing of it peeks out)."""
+        if self._shade is None:
+            self._shade = pygame.Surface(self.size, pygame.SRCALPHA)
+            self._shade.fill(SHADE)
+        surface.blit(self._shade, (0, 0))
 
     def draw(self, surface: pygame.Surface) -> None:
         """Dim the game and draw the panel."""

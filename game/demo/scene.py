@@ -161,7 +161,13 @@ class DemoScene:
                 lambda s, a: overlays.debug.draw(s),
                 covers=False,
             ),
-            Panel("pause", lambda: pause.visible, lambda s, a: pause.panel.draw(s), modal=True),
+            Panel(
+                "pause",
+                lambda: pause.visible,
+                lambda s, a: pause.panel.draw(s),
+                modal=True,
+                draw_under=lambda s, a: pause.panel.draw_shade(s),  # a log over it: the dim only
+            ),
             Panel("card", lambda: ending.visible, ending.draw, modal=True),
         )
         self.on_screen_text = text
