@@ -24,6 +24,7 @@ from game.quests import (
     QuestDataError,
     QuestLine,
     StepCompleted,
+    TimerFired,
     load_quest_line,
 )
 from game.scene import DrawLayer, Mechanic, SceneContext
@@ -46,6 +47,8 @@ INK = (250, 248, 238)
 GOLD = (250, 210, 110)
 NOTE = (34, 30, 52, 230)
 NOTE_EDGE = (190, 160, 236)
+#: The tracker's opacity while the player walks under it (the path north of the fence).
+SEE_THROUGH = 80
 LABELS = {
     "en": {"quest": "Quest", "done": "All quests done: free play", "ada": "Ada"},
     "zh": {"quest": "任务", "done": "任务全部完成：自由游戏", "ada": "艾达"},
@@ -76,8 +79,11 @@ class Quests(Mechanic):
     """Runs the quest line; owns the ``quests`` state part.
 
     Reacts to ``StepCompleted`` (a chime), ``QuestCompleted`` (points, and Ada's
-    note for ``NOTE_TIME`` seconds, also written in the conversation log) and
-    the ``quests`` action (J: the quest log panel, in both languages).
+    note for ``NOTE_TIME`` seconds, also written in the conversation log),
+    ``TimerFired`` (for a step's ``fired`` status line) and the ``quests``
+    action (J: the quest log panel, in both languages). The tracker shows the
+    step's live status line (a timer's countdown), and lets the player show
+    through it while they walk under it.
     """
 
     def __init__(
@@ -102,6 +108,8 @@ class Quests(Mechanic):
         self.note: tuple[str, float] | None = None
         #: Set by the layout step for a frame where an answer needs the tracker's room.
         self.yielded = False
+        #: The timers that fired during the active step (its ``(quest, step)`` index first).
+        self.fired: tuple[tuple[int, int], set[str]] = ((0, 0), set())
         font = load_font(17)
         self.font = font
         self.text = TextCache(font, capacity=128)
@@ -117,6 +125,7 @@ class Quests(Mechanic):
         self._note_surface: tuple[tuple[str, str], pygame.Surface] | None = None
         self.on(StepCompleted, self.step_done)
         self.on(QuestCompleted, self.quest_done)
+        self.on(TimerFired, self.timer_fired)
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.HUD, self.draw_tracker)
         self.draws(DrawLayer.PANELS, self.draw_panel)
@@ -137,6 +146,20 @@ class Quests(Mechanic):
         self.after(NOTE_TIME, self._note_over, quest.id, name="ada's note")
         guide = next((npc for npc in self.people.npcs if npc.key == GUIDE), self.people.npcs[0])
         self.people.log.add(guide.name, self.language.pick(dict(quest.explain)))
+
+    def timer_fired(self, event: TimerFired) -> None:
+        """Remember a timer that fired during the active step, for its status lines."""
+        where = (self.book.quest_index, self.book.step_index)
+        if self.fired[0] != where:
+            self.fired = (where, set())
+        self.fired[1].add(event.name)
+
+    def _remaining(self, name: str) -> float | None:
+        """Game seconds left on the soonest running timer called ``name``, or ``None``."""
+        for handle in self.timers.upcoming():
+            if handle.name == name:
+                return handle.remaining
+        return None
 
     def _note_over(self, quest_id: str) -> None:
         if self.note is not None and self.note[0] == quest_id:
@@ -159,9 +182,15 @@ class Quests(Mechanic):
         pick = self.language.pick
         count = f" {book.progress}/{step.count}" if step.count > 1 else ""
         total = len(self.line.quests)
+        where, fired = self.fired
+        now = step.tracker_text(
+            self.language.code,
+            self._remaining,
+            fired if where == (book.quest_index, book.step_index) else (),
+        )
         return (
             f"{labels['quest']} {book.quest_index + 1}/{total} · "
-            f"{pick(dict(quest.title))}: {pick(dict(step.text))}{count}"
+            f"{pick(dict(quest.title))}: {now}{count}"
         )
 
     def log_lines(self) -> list[tuple[str, str]]:
@@ -216,7 +245,12 @@ class Quests(Mechanic):
         """The tracker under the top bar; Ada's note below it after a quest."""
         if self.yielded:
             return  # giving its room to an answer this frame
-        surface.blit(self._tracker_pill()[1], (8, 40))
+        pill = self._tracker_pill()[1]
+        x, y = self.people.you.position
+        size = self.people.you.player.SIZE
+        under = pill.get_rect(topleft=(8, 40)).colliderect((x, y, size, size))
+        pill.set_alpha(SEE_THROUGH if under else None)
+        surface.blit(pill, (8, 40))
         if self.note is not None:
             key = (self.note[0], self.language.code)
             if self._note_surface is None or self._note_surface[0] != key:

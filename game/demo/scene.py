@@ -131,14 +131,14 @@ class DemoScene:
             ending := Ending(  # QuestLineCompleted → the completion card, the records
                 context, score=score, language=language, records=self.records
             ),
-            PlateDoor(
+            door := PlateDoor(
                 context
             ),  # on_enter player/plate → timers open the door 3 s later, shut it 6 s on
             # Each frame, before any text: places bubbles, labels and the hint.
             text := OnScreenText(context, people=people, overlays=overlays, chat=chat),
         ]
         self.on_screen_text = text
-        text.fixed_text += [quests, controls]
+        text.fixed_text += [quests, controls, door]  # door: text keeps off the gate
         self._painters: list[Painter] = []
         self._drawn_by: list[tuple[int, int]] = []
         # What the rest of the game (the bot, the tests) asks about.
