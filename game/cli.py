@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from game.engine._checks import non_negative, positive, whole
 from game.engine.errors import DataError
@@ -26,6 +26,8 @@ __all__ = ["main", "parse_args"]
 
 log = logging.getLogger("game")
 
+_T = TypeVar("_T")
+
 EXIT_OK = 0
 EXIT_USAGE = 2
 
@@ -36,21 +38,34 @@ _DATA_ERRORS = (DataError, MissingExtraError, FileNotFoundError)
 EXIT_MISMATCH = 3
 
 
-def _seconds(text: str) -> float:
-    try:
-        return non_negative("seconds", float(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, not {text!r}") from None
+def _parsed(parse: Callable[[str], _T], expected: str) -> Callable[[str], _T]:
+    """An argparse ``type=``: ``parse(text)``, its ``ValueError`` told as "must be {expected}"."""
+
+    def convert(text: str) -> _T:
+        try:
+            return parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {expected}, not {text!r}") from None
+
+    return convert
 
 
-def _entities(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+def _count(low: int) -> Callable[[str], int]:
+    return _parsed(lambda text: whole("the value", int(text), low), f"a whole number >= {low}")
+
+
+def _one_to_a_million(text: str) -> int:
+    value = int(text)
     if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 1,000,000, not {text!r}")
+        raise ValueError(value)
     return value
+
+
+_seconds = _parsed(lambda text: non_negative("seconds", float(text)), "a finite number >= 0")
+_positive_seconds = _parsed(
+    lambda text: positive("seconds", float(text)), "a number of seconds > 0"
+)
+_entities = _parsed(_one_to_a_million, "a whole number between 1 and 1,000,000")
 
 
 def _png_path(text: str) -> Path:
@@ -85,25 +100,6 @@ def _fact(text: str) -> tuple[str, str]:
     if not sep or key not in known:
         raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE, KEY one of {known}")
     return key, value
-
-
-def _count(low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            return whole("the value", int(text), low)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"must be a whole number >= {low}, not {text!r}"
-            ) from None
-
-    return parse
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        return positive("seconds", float(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}") from None
 
 
 def _persona(text: str) -> str:

@@ -15,15 +15,12 @@ from game.app import App
 from game.cli import main
 from game.demo.pause import Pause
 from game.engine.input_events import ActionPressed, KeyDown, QuitRequested
+from tests.app_driver import key
 
 SUMMARY_FIELDS = {
     "ticks", "game_time", "frames", "wall_time", "realtime_factor", "events",
     "handler_errors", "npc_replies", "score", "state_hash",
 }  # fmt: skip
-
-
-def key(kind: int, code: int) -> pygame.event.Event:
-    return pygame.event.Event(kind, key=code, mod=0, unicode="")
 
 
 def test_held_arrow_moves_the_player_through_fixed_update(app: App) -> None:

@@ -30,6 +30,7 @@ from game.engine.collisions import (
 )
 from game.engine.collisions import world as collisions_module
 from game.engine.events import Event, EventBus
+from tests.app_driver import hold, key, put_player
 
 LAYERS = ("a", "b", "c")
 
@@ -840,24 +841,6 @@ def test_bad_layer_and_mask_types(bus: EventBus) -> None:
 # -- the demo scene ----------------------------------------------------------
 
 
-def hold(app: object, code: int, ticks: int) -> None:
-    from game.app import App
-
-    assert isinstance(app, App)
-    app.post(pygame.event.Event(pygame.KEYDOWN, key=code, mod=0, unicode=""))
-    app.run_ticks(ticks)
-    app.post(pygame.event.Event(pygame.KEYUP, key=code, mod=0))
-    app.run_ticks(10)
-
-
-def put_player(app: object, position: tuple[float, float]) -> None:
-    from game.app import App
-
-    assert isinstance(app, App)
-    app.scene.player_body.position = position
-    app.scene.player.position = app.scene.player.previous = position
-
-
 def test_the_player_stops_flush_against_the_village_edge(app: object) -> None:
     from game.app import App
     from game.scene import WIDTH
@@ -879,8 +862,8 @@ def test_the_player_slides_along_a_house_it_walks_into(app: object) -> None:
     hold(app, pygame.K_DOWN, 40)
     x, y = app.scene.player.position
     assert y + app.scene.player.SIZE == roof  # standing against it
-    app.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_DOWN, mod=0, unicode=""))
-    hold(app, pygame.K_RIGHT, 15)
+    app.post(key(pygame.KEYDOWN, pygame.K_DOWN))
+    hold(app, pygame.K_RIGHT, 24)
     assert app.scene.player.position[0] > x + 30  # slides along it
     assert app.scene.player.position[1] == y
 

@@ -8,7 +8,6 @@ its collider) to reach a situation quickly.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -18,7 +17,7 @@ from game.app import App
 from game.demo import conversations
 from game.demo import hazard as hazard_module
 from game.demo.coins import Coins
-from game.demo.entities import Coin, Player
+from game.demo.entities import Player
 from game.demo.overlays import Overlays
 from game.demo.pause import Pause
 from game.demo.toast import Toast
@@ -27,6 +26,7 @@ from game.engine.loop import FixedUpdate
 from game.npc.brain import has_cjk
 from game.npc.chat import ChatNPC, NpcAction, NpcSpoke
 from game.widgets.chat_events import ChatSubmitted
+from tests.app_driver import collect_a_coin, hold, key, npc, put_player, run_until, say, tap
 
 SUMMARY_FIELDS = {
     "ticks", "game_time", "frames", "wall_time", "realtime_factor", "events",
@@ -41,79 +41,13 @@ WEST_OF_BAKER = (700.0, 250.0)
 SECOND = 60  # ticks
 
 
-@pytest.fixture
-def game() -> Iterator[App]:
-    """The demo without drawing frames (the simulation is the same, see test_app)."""
-    instance = App(headless=True, seed=1, render=False)
-    yield instance
-    instance.close()
-
-
-def key(kind: int, code: int) -> pygame.event.Event:
-    return pygame.event.Event(kind, key=code, mod=0, unicode="", scancode=0)
-
-
-def tap(app: App, code: int, ticks: int = 1) -> None:
-    """Press and release a key, then run ``ticks`` steps."""
-    app.post(key(pygame.KEYDOWN, code))
-    app.post(key(pygame.KEYUP, code))
-    app.run_ticks(ticks)
-
-
-def hold(app: App, code: int, ticks: int) -> None:
-    """Hold a key for ``ticks`` steps."""
-    app.post(key(pygame.KEYDOWN, code))
-    app.run_ticks(ticks)
-    app.post(key(pygame.KEYUP, code))
-    app.run_ticks(1)
-
-
-def say(app: App, text: str) -> None:
-    """Enter opens the chat box, the text arrives as TEXTINPUT, Enter sends it."""
-    tap(app, pygame.K_RETURN)
-    app.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    app.run_ticks(1)
-    tap(app, pygame.K_RETURN)
-
-
-def put_player(app: App, at: tuple[float, float]) -> None:
-    """Put the player at ``at`` (top-left), standing still; the next step notices."""
-    app.scene.player_body.position = at
-    app.scene.player.position = app.scene.player.previous = at
-    app.scene.player.velocity = (0.0, 0.0)
-    app.run_ticks(1)
-
-
-def npc(app: App, key_name: str) -> ChatNPC:
-    return next(n for n in app.scene.npcs if n.key == key_name)
-
-
-def run_until(app: App, done: object, limit: int) -> int:
-    """Run steps until ``done()`` is true; return how many it took (fails past ``limit``)."""
-    assert callable(done)
-    for n in range(limit):
-        if done():
-            return n
-        app.run_ticks(1)
-    raise AssertionError(f"not done after {limit} ticks")
-
-
 # -- coins ------------------------------------------------------------------------
-
-
-def walk_onto_a_coin(app: App) -> Coin:
-    """Stand just left of a coin on the road and walk right into it."""
-    on_the_road = [c for c in app.scene.coins if 232 < c.spot[1] < 296]
-    coin = max(on_the_road, key=lambda c: c.spot[0])  # east: far from where the hazard starts
-    put_player(app, (coin.spot[0] - 60, coin.spot[1] - Player.SIZE / 2))
-    hold(app, pygame.K_RIGHT, 30)
-    return coin
 
 
 def test_walking_onto_a_coin_scores_it_and_takes_it_away(game: App) -> None:
     before = len(game.scene.coins)
     colliders = len(game.world)
-    coin = walk_onto_a_coin(game)
+    coin = collect_a_coin(game)
     assert game.scene.scoreboard.score == 10
     assert game.scene.scoreboard.coins_collected == 1
     assert coin not in game.scene.coins
@@ -124,7 +58,7 @@ def test_walking_onto_a_coin_scores_it_and_takes_it_away(game: App) -> None:
 
 
 def test_a_collected_coin_respawns_after_its_timer_away_from_the_player(game: App) -> None:
-    walk_onto_a_coin(game)
+    collect_a_coin(game)
     left = len(game.scene.coins)
     game.run_ticks(4 * SECOND - 40)  # the shortest respawn delay is 4 s
     assert len(game.scene.coins) == left

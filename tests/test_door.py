@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
 import pygame
 import pytest
@@ -13,25 +12,11 @@ from game.demo.autoplay import Autoplay
 from game.demo.door import DOOR, OPEN_DELAY, OPEN_TIME, PLATE, PlateDoor
 from game.demo.entities import Player
 from game.engine.collisions import Box
+from tests.app_driver import put_player
 
 SECOND = 60
 NORTH_OF_DOOR = (691.0, 66.0)  # top-left of the player, just north of the gate
 SOUTH_OF_DOOR = (705.0, 150.0)  # a point in the garden, just south of it
-
-
-@pytest.fixture
-def game() -> Iterator[App]:
-    app = App(headless=True, seed=1, render=False)
-    yield app
-    app.close()
-
-
-def put_player(app: App, at: tuple[float, float]) -> None:
-    scene = app.scene
-    scene.player_body.position = at  # type: ignore[attr-defined]
-    scene.player.position = scene.player.previous = at  # type: ignore[attr-defined]
-    scene.player.velocity = (0.0, 0.0)  # type: ignore[attr-defined]
-    app.run_ticks(1)
 
 
 def player_box(app: App) -> Box:

@@ -7,23 +7,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Visitor
 
+from game.app import App
 from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
 from game.npc.explain import BusExplainer, ExplainError, load_words
 from game.widgets.chat_events import ChatSubmitted
+from tests.app_driver import collect_a_coin, go_to, say
 
 SECONDS = 60  # ticks: long enough for a bubble to type any of these answers
 
 
-def ask(visitor: Visitor, npc: str, text: str) -> str:
+def ask(game: App, npc: str, text: str) -> str:
     """Say ``text`` beside ``npc`` and return what it answered (from the conversation log)."""
-    visitor.go_to(npc)
-    before = len(visitor.scene.log.lines)
-    visitor.say(text)
-    visitor.app.run_ticks(SECONDS)
-    said = [line for who, line in list(visitor.scene.log.lines)[before:] if who != "You"]
+    go_to(game, npc)
+    before = len(game.scene.log.lines)
+    say(game, text)
+    game.run_ticks(SECONDS)
+    said = [line for who, line in list(game.scene.log.lines)[before:] if who != "You"]
     assert said, f"no answer to {text!r}"
     return said[-1]
 
@@ -31,39 +32,37 @@ def ask(visitor: Visitor, npc: str, text: str) -> str:
 # -- through the game -------------------------------------------------------------------
 
 
-def test_after_a_coin_ada_says_what_just_happened_in_english(visitor: Visitor) -> None:
-    visitor.collect_a_coin()
-    assert visitor.scene.scoreboard.score == 10
-    answer = ask(visitor, "guide", "what just happened?")
+def test_after_a_coin_ada_says_what_just_happened_in_english(game: App) -> None:
+    collect_a_coin(game)
+    assert game.scene.scoreboard.score == 10
+    answer = ask(game, "guide", "what just happened?")
     assert answer.startswith("You walked into a coin: the collision world published ")
     assert "CollisionEnter(player, coin)" in answer
     assert "Coins.collect, subscribed to it, added 10 points" in answer
 
 
-def test_after_a_coin_ada_says_what_just_happened_in_chinese(visitor: Visitor) -> None:
-    visitor.collect_a_coin()
-    answer = ask(visitor, "guide", "刚才发生了什么？")
+def test_after_a_coin_ada_says_what_just_happened_in_chinese(game: App) -> None:
+    collect_a_coin(game)
+    answer = ask(game, "guide", "刚才发生了什么？")
     assert answer.startswith("你走到了一枚金币上：碰撞世界发布了 CollisionEnter(player, coin)")
     assert "订阅了它的 Coins.collect 给你加了 10 分" in answer
 
 
-def test_talking_to_ada_is_not_what_just_happened(visitor: Visitor) -> None:
+def test_talking_to_ada_is_not_what_just_happened(game: App) -> None:
     """Walking up to her and the question itself are part of talking; the coin was last."""
-    visitor.collect_a_coin()
-    ask(visitor, "guide", "what is a callback?")
-    assert "a coin" in ask(visitor, "guide", "what happened just now?")
+    collect_a_coin(game)
+    ask(game, "guide", "what is a callback?")
+    assert "a coin" in ask(game, "guide", "what happened just now?")
 
 
-def test_with_nothing_to_tell_ada_says_so(visitor: Visitor) -> None:
-    assert ask(visitor, "guide", "what just happened?").startswith("Nothing much")
-    assert ask(visitor, "guide", "刚才发生了什么").startswith("没发生什么特别的")
+def test_with_nothing_to_tell_ada_says_so(game: App) -> None:
+    assert ask(game, "guide", "what just happened?").startswith("Nothing much")
+    assert ask(game, "guide", "刚才发生了什么").startswith("没发生什么特别的")
 
 
-def test_ada_tells_who_listens_to_an_event_from_the_live_subscriptions(visitor: Visitor) -> None:
-    handlers = [
-        s for s in visitor.app.bus.subscriptions(ChatSubmitted) if s.event_type is not Event
-    ]
-    answer = ask(visitor, "guide", "who listens to ChatSubmitted?")
+def test_ada_tells_who_listens_to_an_event_from_the_live_subscriptions(game: App) -> None:
+    handlers = [s for s in game.bus.subscriptions(ChatSubmitted) if s.event_type is not Event]
+    answer = ask(game, "guide", "who listens to ChatSubmitted?")
     assert answer.startswith(f"ChatSubmitted goes to {len(handlers)} handlers, in call order: ")
     assert "Conversations.say (1 so far)" in answer
     assert "App._count_event" in answer and "see every event" in answer
@@ -73,28 +72,28 @@ def test_ada_tells_who_listens_to_an_event_from_the_live_subscriptions(visitor: 
     def overhear(event: ChatSubmitted) -> None:
         heard.append(event)
 
-    visitor.app.bus.subscribe(ChatSubmitted, overhear)
-    answer = ask(visitor, "guide", "who listens to chat submitted")
+    game.bus.subscribe(ChatSubmitted, overhear)
+    answer = ask(game, "guide", "who listens to chat submitted")
     assert f"{len(handlers) + 1} handlers, in call order: " in answer
     assert answer.index("Conversations.say") < answer.index("overhear (0 so far)")
 
 
-def test_ada_tells_who_listens_in_chinese_with_the_layer_pairs(visitor: Visitor) -> None:
-    visitor.collect_a_coin()
-    answer = ask(visitor, "guide", "谁在监听碰撞？")
+def test_ada_tells_who_listens_in_chinese_with_the_layer_pairs(game: App) -> None:
+    collect_a_coin(game)
+    answer = ask(game, "guide", "谁在监听碰撞？")
     assert answer.startswith("CollisionEnter 会按调用顺序送到 ")
     assert "(player, coin) → Coins.collect（到目前为止 1 次）" in answer
     assert "(player, hazard) → HazardPatrol.knock_back" in answer
 
 
-def test_other_questions_still_get_the_dialogue_answers(visitor: Visitor) -> None:
-    answer = ask(visitor, "guide", "what is a callback?")
+def test_other_questions_still_get_the_dialogue_answers(game: App) -> None:
+    answer = ask(game, "guide", "what is a callback?")
     assert "published" not in answer and "handler" not in answer.lower()
 
 
-def test_bruno_leaves_the_wiring_to_ada(visitor: Visitor) -> None:
-    visitor.collect_a_coin()
-    assert "CollisionEnter" not in ask(visitor, "baker", "what just happened?")
+def test_bruno_leaves_the_wiring_to_ada(game: App) -> None:
+    collect_a_coin(game)
+    assert "CollisionEnter" not in ask(game, "baker", "what just happened?")
 
 
 # -- the explainer on its own ----------------------------------------------------------
@@ -159,12 +158,12 @@ def test_a_broken_words_file_names_the_table_and_key(tmp_path: Path) -> None:
 # -- wired into the guide's intent table ---------------------------------------------------
 
 
-def test_paraphrases_reach_the_live_answers_through_the_intent_table(visitor: Visitor) -> None:
-    visitor.collect_a_coin()
-    assert "Coins.collect" in ask(visitor, "guide", "why did my score change?")
-    assert "Coins.collect" in ask(visitor, "guide", "刚才是怎么回事")
-    assert ask(visitor, "guide", "who handles key presses").startswith("KeyDown goes to ")
-    assert ask(visitor, "guide", "who gets the collision events").startswith("CollisionEnter ")
+def test_paraphrases_reach_the_live_answers_through_the_intent_table(game: App) -> None:
+    collect_a_coin(game)
+    assert "Coins.collect" in ask(game, "guide", "why did my score change?")
+    assert "Coins.collect" in ask(game, "guide", "刚才是怎么回事")
+    assert ask(game, "guide", "who handles key presses").startswith("KeyDown goes to ")
+    assert ask(game, "guide", "who gets the collision events").startswith("CollisionEnter ")
 
 
 def test_asked_who_listens_without_an_event_the_guide_asks_which() -> None:

@@ -35,16 +35,13 @@ from game.engine.loop import FixedStepLoop
 from game.engine.platform.bindings import load_bindings
 from game.engine.platform.gamepads import Gamepads
 from game.engine.platform.input import STICK_PRESS, STICK_RELEASE, FocusPause, InputMapper
+from tests.app_driver import key
 
 #: The game's own bindings: the engine has no default.
 GAME_BINDINGS = load_bindings(BINDINGS)
 
 Event = pygame.event.Event
 AXIS_MAX = 32767
-
-
-def key(kind: int, code: int, mod: int = 0) -> pygame.event.Event:
-    return Event(kind, key=code, mod=mod, unicode="")
 
 
 def axis_event(pad: int, axis: int, value: float) -> pygame.event.Event:

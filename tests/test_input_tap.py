@@ -21,15 +21,12 @@ from game.engine.input_events import (
 from game.engine.platform.bindings import load_bindings
 from game.engine.platform.input import InputMapper, is_paste
 from game.widgets.textbox import TextBox
+from tests.app_driver import key
 
 #: The game's own bindings: the engine has no default.
 GAME_BINDINGS = load_bindings(BINDINGS)
 
 CTRL, CMD = pygame.KMOD_LCTRL, pygame.KMOD_LMETA
-
-
-def key(kind: int, code: int, mod: int = 0) -> pygame.event.Event:
-    return pygame.event.Event(kind, key=code, mod=mod, unicode="")
 
 
 class CountingClipboard:

@@ -8,7 +8,7 @@ so the player's own bubble never covers it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import partial
 
 import pygame
 import pytest
@@ -19,6 +19,8 @@ from game.app import App
 from game.demo.overlays import Overlays
 from game.npc.chat import ChatNPC
 from game.widgets.layout import KINDS, Claim, TextLayout
+from tests import app_driver
+from tests.app_driver import npc, tap
 
 SCREEN = pygame.Rect(0, 0, 960, 540)
 SECOND = 60
@@ -27,17 +29,6 @@ LONG_LINE = (
     "understand how a callback knows when to run, who calls it, and what happens "
     "when two of them want the same event?"
 )  # ~190 characters
-
-
-@pytest.fixture
-def app() -> Iterator[App]:
-    instance = App(headless=True, seed=1, autoplay=False)
-    yield instance
-    instance.close()
-
-
-def key(kind: int, code: int) -> pygame.event.Event:
-    return pygame.event.Event(kind, key=code, mod=0, unicode="", scancode=0)
 
 
 def check(app: App) -> None:
@@ -66,26 +57,9 @@ def frames(app: App, ticks: int) -> None:
         check(app)
 
 
-def hold(app: App, code: int, ticks: int) -> None:
-    app.post(key(pygame.KEYDOWN, code))
-    frames(app, ticks)
-    app.post(key(pygame.KEYUP, code))
-    frames(app, 1)
-
-
-def say(app: App, text: str) -> None:
-    app.post(key(pygame.KEYDOWN, pygame.K_RETURN))
-    app.post(key(pygame.KEYUP, pygame.K_RETURN))
-    frames(app, 1)
-    app.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    frames(app, 1)
-    app.post(key(pygame.KEYDOWN, pygame.K_RETURN))
-    app.post(key(pygame.KEYUP, pygame.K_RETURN))
-    frames(app, 1)
-
-
-def npc(app: App, name: str) -> ChatNPC:
-    return next(n for n in app.scene.npcs if n.key == name)
+# The player's input, with every frame it runs checked.
+hold = partial(app_driver.hold, run=frames)
+say = partial(app_driver.say, run=frames)
 
 
 def test_a_long_line_to_ada_never_covers_her_answer(app: App) -> None:
@@ -146,12 +120,8 @@ def test_the_log_is_opaque_above_the_pause_panel_scrolls_and_names_every_speaker
     log = app.scene.log
     for i in range(30):
         log.add("Ada" if i % 2 else "You", f"line {i}: " + "word " * (i % 7))
-    app.post(key(pygame.KEYDOWN, pygame.K_p))  # pause first, then open the log over it
-    app.post(key(pygame.KEYUP, pygame.K_p))
-    app.run_ticks(1)
-    app.post(key(pygame.KEYDOWN, pygame.K_h))
-    app.post(key(pygame.KEYUP, pygame.K_h))
-    app.run_ticks(1)
+    tap(app, pygame.K_p)  # pause first, then open the log over it
+    tap(app, pygame.K_h)
     app.render()
     panel = app.scene.mechanic(Overlays).log_panel
     assert panel.visible and app.loop.paused
@@ -164,9 +134,7 @@ def test_the_log_is_opaque_above_the_pause_panel_scrolls_and_names_every_speaker
     corner = app.screen.get_at((inside.left + 2, inside.bottom - 2))[:3]
     assert corner == (18, 22, 30)
     for code in (pygame.K_PAGEUP, pygame.K_UP):
-        app.post(key(pygame.KEYDOWN, code))
-        app.post(key(pygame.KEYUP, code))
-        app.run_ticks(1)
+        tap(app, code)
         app.render()
     assert panel.offset > 1 and panel.shown != newest
     app.post(

@@ -19,6 +19,7 @@ from game.engine import replay as replay_module
 from game.engine.input_events import InputEvent, KeyDown, TextPasted
 from game.engine.replay import Checkpoint, InputLine, read_replay
 from game.playback import Playback, Recorder, load_replay
+from tests.app_driver import key
 
 SEED = 5
 SECONDS = 10  # 600 ticks: 11 checkpoints (0, 60, ..., 540) and the end
@@ -266,10 +267,6 @@ def test_record_and_replay_arguments_that_make_no_sense_exit_2(
 
 
 # -- scripted runs: pause, paste, single steps --------------------------------------------
-
-
-def key(kind: int, code: int, mod: int = 0) -> pygame.event.Event:
-    return pygame.event.Event(kind, key=code, mod=mod, unicode="")
 
 
 def tap(code: int, mod: int = 0) -> list[pygame.event.Event]:

@@ -160,7 +160,7 @@ def test_cli_stress_headless_json_reports_frame_times_and_the_phase_split(
     ("argv", "message"),
     [
         (["--stress", "0", "--headless"], "between 1 and 1,000,000"),
-        (["--stress", "ten", "--headless"], "not a whole number"),
+        (["--stress", "ten", "--headless"], "must be a whole number between 1 and 1,000,000"),
     ],
 )
 def test_cli_refuses_a_bad_n(

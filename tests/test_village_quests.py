@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pygame
 import pytest
 
@@ -18,17 +16,10 @@ from game.demo.lamps import LAMP_SPOTS, Lamps
 from game.demo.overlays import Overlays
 from game.demo.toast import Toast
 from game.quests import ItemDelivered, Signal, StepCompleted, TimerFired
+from tests.app_driver import npc, put_player, say, tap
 from tests.quest_events import canonical_events
-from tests.test_demo import npc, put_player, say, tap
 
 SECOND = 60
-
-
-@pytest.fixture
-def game() -> Iterator[App]:
-    instance = App(headless=True, seed=1, render=False)
-    yield instance
-    instance.close()
 
 
 def signals(app: App) -> list[Signal | TimerFired | ItemDelivered | StepCompleted]:

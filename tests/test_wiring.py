@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pygame
 import pytest
-from conftest import Visitor
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +19,7 @@ from game.engine.collisions import CollisionWorld
 from game.engine.events import Event, EventBus
 from game.engine.wiring import Edge, RecentlyFired, edges, qualified_name, to_mermaid
 from game.widgets.chat_events import ChatSubmitted
+from tests.app_driver import collect_a_coin, tap
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,32 +251,32 @@ def test_recently_fired_marks_edges_whose_count_grew_for_one_window() -> None:
 
 
 def test_f4_shows_the_wiring_and_highlights_the_coin_edge_for_a_second(
-    visitor: Visitor,
+    game: App,
 ) -> None:
-    overlay = visitor.scene.mechanic(Overlays).wiring
+    overlay = game.scene.mechanic(Overlays).wiring
     now = [100.0]
     overlay.clock = lambda: now[0]
-    visitor.app.render_enabled = True
-    visitor.tap(pygame.K_F4)
+    game.render_enabled = True
+    tap(game, pygame.K_F4)
     assert overlay.visible
-    visitor.collect_a_coin()
+    collect_a_coin(game)
     coin_edge = next(e for e in overlay.shown if e.handler == "Coins.collect")
     assert coin_edge.source == "CollisionEnter(player, coin)"
     assert coin_edge.delivered == 1
     assert coin_edge.key in overlay.hot
     assert next(e for e in overlay.shown if e.handler == "PlayerCharacter.move").key in overlay.hot
     now[0] += 1.0
-    visitor.app.run_ticks(1)
+    game.run_ticks(1)
     assert coin_edge.key not in overlay.hot
-    visitor.tap(pygame.K_F4)
+    tap(game, pygame.K_F4)
     assert not overlay.visible
 
 
-def test_f4_works_under_the_pause_panel(visitor: Visitor) -> None:
-    overlay = visitor.scene.mechanic(Overlays).wiring
-    visitor.tap(pygame.K_p)
-    assert visitor.app.loop.paused
-    visitor.tap(pygame.K_F4)
+def test_f4_works_under_the_pause_panel(game: App) -> None:
+    overlay = game.scene.mechanic(Overlays).wiring
+    tap(game, pygame.K_p)
+    assert game.loop.paused
+    tap(game, pygame.K_F4)
     assert overlay.visible
 
 

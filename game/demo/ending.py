@@ -8,8 +8,9 @@ from collections.abc import Mapping
 import pygame
 
 from game.demo.language import UiLanguage
+from game.demo.modal import ModalSwitch
 from game.demo.score import Scoreboard
-from game.engine.events import HANDLED, Event, Modal, Priority
+from game.engine.events import HANDLED, Event, Priority
 from game.engine.input_events import KeyDown, MouseDown
 from game.quests import QuestLineCompleted
 from game.records import Records, format_time
@@ -82,10 +83,11 @@ class Ending(Mechanic):
         self.records = records
         self.size = context.size
         self.counts: Counter[str] = Counter()
-        self.visible = False
         #: ``(seconds, score, new best time, new best score, counts)`` of the finished run.
         self.result: tuple[float, int, bool, bool, dict[str, int]] | None = None
-        self._modal: Modal | None = None
+        self._input = ModalSwitch(
+            self.bus, {KeyDown: self.on_key, MouseDown: self.on_click}, priority=_PRIORITY
+        )
         self.text = TextCache(load_font(20), capacity=64)
         self.big = TextCache(load_font(32), capacity=8)
         self.on(Event, self.count, priority=Priority.OBSERVER)
@@ -111,21 +113,18 @@ class Ending(Mechanic):
         self.result = (seconds, self.score.score, faster, higher, counts)
         self.show()
 
+    @property
+    def visible(self) -> bool:
+        """Whether the card is up (and has the keys and clicks)."""
+        return self._input.on
+
     def show(self) -> None:
         """Put the card up and take the keys."""
-        if self.visible:
-            return
-        self.visible = True
-        self._modal = self.bus.push_modal(
-            {KeyDown: self.on_key, MouseDown: self.on_click}, priority=_PRIORITY
-        )
+        self._input.push()
 
     def hide(self) -> None:
         """Free play: the card goes, the keys come back."""
-        self.visible = False
-        if self._modal is not None:
-            self._modal.pop()
-            self._modal = None
+        self._input.pop()
 
     def on_key(self, event: KeyDown) -> bool:
         """Enter, Space or Esc closes the card; every key stops here while it is up."""

@@ -8,7 +8,8 @@ import pygame
 
 from game.demo.chat_box import ChatBox
 from game.demo.conversations import TEXT_SPEEDS, Conversations
-from game.engine.events import HANDLED, EventBus, Modal
+from game.demo.modal import ModalSwitch
+from game.engine.events import HANDLED, EventBus
 from game.engine.input_events import (
     ActionPressed,
     KeyDown,
@@ -69,7 +70,6 @@ class PausePanel:
         #: Keys that still reach the game under the panel (debug overlay, single step, log).
         self.let_through = frozenset(let_through)
         self.size = size
-        self.visible = False
         self.text = TextCache(font, capacity=64)
         self.menu = Menu(
             [
@@ -82,32 +82,34 @@ class PausePanel:
         self.panel = pygame.Rect(0, 0, 760, 380)
         self.panel.center = (size[0] // 2, size[1] // 2)
         self.menu.layout((self.panel.right - 28 - 110, self.panel.centery + 10))
-        self._modal: Modal | None = None
-        self._backdrop: pygame.Surface | None = None
-
-    def show(self) -> None:
-        """Take the keyboard and mouse, focus Resume."""
-        if self.visible:
-            return
-        self.visible = True
-        self.menu.focus_index = 0
-        self.menu.move_focus(0)
         # Over the chat box (Priority.MODAL): while paused the panel owns the keyboard and mouse.
-        self._modal = self.bus.push_modal(
+        self._input = ModalSwitch(
+            bus,
             {
                 KeyDown: self.on_key,
                 MouseMotion: self.on_motion,
                 MouseDown: self.on_mouse_down,
                 MouseUp: self.on_mouse_up,
-            }
+            },
         )
+        self._backdrop: pygame.Surface | None = None
+
+    @property
+    def visible(self) -> bool:
+        """Whether the panel is up (and has the keyboard and mouse)."""
+        return self._input.on
+
+    def show(self) -> None:
+        """Take the keyboard and mouse, focus Resume."""
+        if self.visible:
+            return
+        self.menu.focus_index = 0
+        self.menu.move_focus(0)
+        self._input.push()
 
     def hide(self) -> None:
         """Give the keyboard and mouse back to the game."""
-        self.visible = False
-        if self._modal is not None:
-            self._modal.pop()
-            self._modal = None
+        self._input.pop()
 
     def on_key(self, event: KeyDown) -> bool:
         """Arrows and Enter drive the menu; other keys stop here, except ``let_through``."""
