@@ -21,7 +21,7 @@ from game.demo.quests import QUEST_FILE
 from game.demo.scene import demo_scene
 from game.demo.toast import Toast
 from game.demo.village import LAYOUT
-from tests.test_demo import hold, npc, put_player, say
+from tests.app_driver import hold, npc, put_player, say
 
 SECOND = 60
 DUSK_AT = (DUSK_HOUR - DAY_START_HOUR) / 24 * DAY_LENGTH  # game seconds from the start
