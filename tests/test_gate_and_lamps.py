@@ -240,3 +240,9 @@ def test_the_slime_patrols_the_west_road_and_never_enters_the_square(game: App) 
         x, _y = game.scene.hazard.position
         east = max(east, x + Hazard.SIZE)
     assert 300 < east < square.left
+
+
+def test_the_quest_log_shows_the_live_line_in_both_languages(door_quest: App) -> None:
+    put_player(door_quest, (PLATE[0], PLATE[1]))
+    rows = dict(door_quest.scene.quests.log_lines())
+    assert rows["→ Before the door shuts · 赶在门关上之前"] == "Gate opens in 3 s…\n门 3 秒后打开……"

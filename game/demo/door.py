@@ -160,7 +160,7 @@ class PlateDoor(Mechanic):
         y = door.centery
         for hinge, sign in ((door.left + 3, 1), (door.right - 3, -1)):
             dx, dy = sign * math.cos(angle), math.sin(angle)  # along the leaf
-            nx, ny = -dy * 3, dx * 3  # half its thickness, across it
+            nx, ny = -dy * 5, dx * 5  # half its thickness, across it
             tip = (hinge + dx * half, y + dy * half)
             corners = [
                 (hinge - nx, y - ny),
@@ -169,9 +169,9 @@ class PlateDoor(Mechanic):
                 (hinge + nx, y + ny),
             ]
             pygame.draw.polygon(surface, WOOD, corners)
-            for t in (0.35, 0.7):  # palings
+            for t in (0.3, 0.55, 0.8):  # palings
                 px, py = hinge + dx * half * t, y + dy * half * t
                 pygame.draw.line(surface, GATE_WOOD, (px - nx, py - ny), (px + nx, py + ny), 2)
             pygame.draw.polygon(surface, OUTLINE, corners, width=1)
         if angle < 0.2:  # shut: the latch where the leaves meet
-            pygame.draw.rect(surface, LATCH, (door.centerx - 2, y - 3, 4, 6))
+            pygame.draw.rect(surface, LATCH, (door.centerx - 2, y - 4, 4, 8))

@@ -23,6 +23,7 @@ from game.quests import (
     QuestCompleted,
     QuestDataError,
     QuestLine,
+    Step,
     StepCompleted,
     TimerFired,
     load_quest_line,
@@ -182,16 +183,18 @@ class Quests(Mechanic):
         pick = self.language.pick
         count = f" {book.progress}/{step.count}" if step.count > 1 else ""
         total = len(self.line.quests)
-        where, fired = self.fired
-        now = step.tracker_text(
-            self.language.code,
-            self._remaining,
-            fired if where == (book.quest_index, book.step_index) else (),
-        )
+        now = self.step_text(step, self.language.code)
         return (
             f"{labels['quest']} {book.quest_index + 1}/{total} · "
             f"{pick(dict(quest.title))}: {now}{count}"
         )
+
+    def step_text(self, step: Step, language: str) -> str:
+        """The active ``step``'s line now in ``language``: its live status line, if one applies."""
+        where, fired = self.fired
+        book = self.book
+        now = (book.quest_index, book.step_index)
+        return step.tracker_text(language, self._remaining, fired if where == now else ())
 
     def log_lines(self) -> list[tuple[str, str]]:
         """The quest log's rows, in both languages: each quest, its state, the step now."""
@@ -203,7 +206,8 @@ class Quests(Mechanic):
             if n == book.quest_index and book.step is not None:
                 step = book.step
                 count = f" ({book.progress}/{step.count})" if step.count > 1 else ""
-                rows[-1] = (rows[-1][0], f"{step.text['en']}{count}\n{step.text['zh']}{count}")
+                en, zh = self.step_text(step, "en"), self.step_text(step, "zh")
+                rows[-1] = (rows[-1][0], f"{en}{count}\n{zh}{count}")
         done = book.quest_index - 1
         if done >= 0:
             quest = self.line.quests[done]
@@ -273,10 +277,11 @@ class Quests(Mechanic):
         return card
 
     def draw_panel(self, surface: pygame.Surface, alpha: float) -> None:
-        """The quest log (J), recomposed only when the quest line moves."""
+        """The quest log (J), recomposed only when its lines change (a step, a countdown)."""
         if not self.panel.visible:
             return
-        self.panel.draw(surface, self.log_lines(), self.book.state())
+        lines = self.log_lines()
+        self.panel.draw(surface, lines, tuple(lines))
 
     def close(self) -> None:
         self.book.close()
