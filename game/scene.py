@@ -130,9 +130,11 @@ class DrawLayer(IntEnum):
     SKY = 40  # the night tint darkens everything under it
     DEBUG_BOXES = 45
     SPEECH = 50  # bubbles stay readable at night
-    HUD = 60
-    PANELS = 70  # chat box, log panel
-    MODAL = 80  # the pause panel
+    HUD = 60  # the top strip, the quest tracker
+    NOTES = 63  # Ada's note after a quest
+    HELP = 66  # the controls panel (F1)
+    PANELS = 70  # the chat box
+    MODAL = 80  # the panels the player opens (game/demo/panels.py): the last opened on top
     DEBUG = 90
 
 

@@ -595,6 +595,23 @@ def disagreements(a: Sequence[Verdict], b: Sequence[Verdict]) -> list[str]:
     ]
 
 
+def select(evalset: EvalSet, *, file: str = "", only: str = "") -> EvalSet:
+    """The conversations of one file of the set (``file``: its name, e.g.
+    ``heldout3_blind.toml``) whose id contains ``only`` or whose NPC is ``only``; an
+    empty argument selects everything. Raises :class:`EvalDataError` naming the files
+    there are when ``file`` is none of them."""
+    chosen = evalset.conversations
+    if file:
+        name = Path(file).name
+        files = sorted(p.name for p in DATA.glob("*.toml") if p.name != VOCAB_FILE)
+        if name not in files:
+            raise EvalDataError(f"no conversation file {name!r}; there are {', '.join(files)}")
+        chosen = tuple(c for c in chosen if c.where.startswith(f"{name}:"))
+    if only:
+        chosen = tuple(c for c in chosen if only in c.id or only == c.npc)
+    return EvalSet(chosen, evalset.vocab, evalset.fallback_markers)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.conversation_eval",
@@ -614,6 +631,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="only conversations whose id or npc contains TEXT",
     )
     parser.add_argument(
+        "--file",
+        metavar="NAME",
+        default="",
+        help="only the conversations of one file of the set (e.g. heldout3_blind.toml)",
+    )
+    parser.add_argument(
         "--min",
         type=float,
         default=0.0,
@@ -623,13 +646,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     try:
-        evalset = load_set()
+        evalset = select(load_set(), file=args.file, only=args.only)
     except EvalDataError as exc:
         print(f"conversation eval: {exc}", file=sys.stderr)
         return 2
-    if args.only:
-        chosen = tuple(c for c in evalset.conversations if args.only in c.id or args.only == c.npc)
-        evalset = EvalSet(chosen, evalset.vocab, evalset.fallback_markers)
     vias = ("brain", "cli") if args.via == "both" else (args.via,)
     results = {via: evaluate(evalset, RUNNERS[via]) for via in vias}
     for via, verdicts in results.items():

@@ -32,6 +32,7 @@ from tests.conversation_eval import (
     run_cli,
     run_in_process,
     score,
+    select,
 )
 
 THRESHOLD = 0.90
@@ -234,6 +235,19 @@ def test_the_in_process_run_and_the_chat_command_agree(evalset: EvalSet) -> None
     assert len(chosen) == 2
     for conversation in chosen:
         assert run_cli(conversation) == run_in_process(conversation)
+
+
+def test_one_file_of_the_set_can_be_scored_alone(evalset: EvalSet, tmp_path: Path) -> None:
+    name = "heldout2_blind.toml"
+    chosen = select(evalset, file=f"tests/conversations/{name}")
+    shutil.copy(DATA / VOCAB_FILE, tmp_path / VOCAB_FILE)
+    shutil.copy(DATA / name, tmp_path / name)
+    assert chosen.conversations == load_set(tmp_path).conversations
+    assert {c.id for c in select(evalset, file=name, only="baker").conversations} == {
+        c.id for c in chosen.conversations if c.npc == "baker"
+    }
+    with pytest.raises(EvalDataError, match=r"no conversation file 'nope\.toml'; there are "):
+        select(evalset, file="nope.toml")
 
 
 def test_the_report_gives_overall_category_and_language_scores(evalset: EvalSet) -> None:

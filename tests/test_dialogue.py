@@ -178,6 +178,25 @@ def test_fallback_answers_in_the_language_of_the_input(guide: Dialogue) -> None:
     assert ask(brain, "呜呜呜") in [r.replace("{player}", "旅行者") for r in guide.fallback["zh"]]
 
 
+def test_a_question_nothing_answers_gets_an_honest_dont_know_not_the_fallback(
+    guide: Dialogue,
+) -> None:
+    brain = RuleBrain(guide, random.Random(0))
+    unknown_en = [r.replace("{player}", "traveller") for r in guide.unknown["en"]]
+    assert ask(brain, "what is the capital of france?") in unknown_en
+    assert ask(brain, "whats 17 times 23") in unknown_en
+    unknown_zh = [r.replace("{player}", "旅行者") for r in guide.unknown["zh"]]
+    assert ask(brain, "美国总统是谁") in unknown_zh
+    # A line that is no question still gets the fallback (what the NPC can talk about).
+    assert ask(brain, "blorp") in [r.replace("{player}", "traveller") for r in guide.fallback["en"]]
+
+
+def test_without_unknown_replies_an_unanswerable_question_gets_the_fallback() -> None:
+    dialogue = parse_dialogue(VALID, source="t.toml")
+    assert dialogue.unknown == {}
+    assert ask(RuleBrain(dialogue, random.Random(0)), "what is the capital of france?") == "what?"
+
+
 @pytest.mark.parametrize(
     ("line", "name"),
     [
@@ -326,6 +345,8 @@ def test_a_valid_minimal_file_parses() -> None:
         (('name = "Test"', 'name = "Test"\ntitles = [3]'), "[npc]",
          "'titles' must be a list of non-empty strings"),
         (('[fallback]\nen = ["what?"]', '[fallback]\nen = []'), "[fallback]", "missing replies"),
+        (('[fallback]', '[unknown]\nen = ["no idea"]\n[fallback]'), "[unknown]",
+         "missing replies: 'zh'"),
     ],
 )  # fmt: skip
 def test_malformed_files_name_the_file_the_intent_and_the_problem(

@@ -200,6 +200,13 @@ def test_misspelt_words_are_corrected_to_the_examples_vocabulary(guide: Dialogue
     assert guide.index.correct("give me code") == "give me code"  # real words stay
 
 
+def test_a_short_word_is_corrected_only_for_a_swap_or_a_dropped_letter(guide: Dialogue) -> None:
+    assert guide.index.correct("how do i mvoe") == "how do i move"  # swapped
+    assert guide.index.correct("the evnt bus") == "the event bus"  # one left out
+    # One letter changed is as likely a word the dictionary lacks: wifi is not wife.
+    assert guide.index.correct("the wifi password") == "the wifi password"
+
+
 def test_chinese_homophone_typos_are_corrected_by_sound(guide: Dialogue) -> None:
     assert guide.index.correct("回掉是什么") == "回调是什么"
     assert guide.index.correct("时间总线") == "时间总线"  # known pairs are never touched

@@ -14,7 +14,7 @@ from game.engine.events import HANDLED, Event, Priority
 from game.engine.input_events import KeyDown, MouseDown
 from game.quests import QuestLineCompleted
 from game.records import Records, format_time
-from game.scene import DrawLayer, Mechanic, SceneContext
+from game.scene import Mechanic, SceneContext
 from game.widgets.fonts import load_font
 from game.widgets.text import TextCache
 
@@ -92,7 +92,7 @@ class Ending(Mechanic):
         self.big = TextCache(load_font(32), capacity=8)
         self.on(Event, self.count, priority=Priority.OBSERVER)
         self.on(QuestLineCompleted, self.finish)
-        self.draws(DrawLayer.MODAL, self.draw)
+        # The card is drawn by the panel stack (game/demo/panels.py), over what opened before.
 
     def count(self, event: Event) -> None:
         """One more of this event class."""

@@ -49,7 +49,7 @@ class ControlsHelp(Mechanic):
         self._panel: tuple[tuple[str, frozenset[str]], pygame.Surface] | None = None
         self.on(ActionPressed, self.on_action)
         self.on(ChatSubmitted, self.talked)
-        self.draws(DrawLayer.PANELS, self.draw)
+        self.draws(DrawLayer.HELP, self.draw)
 
     def on_action(self, event: ActionPressed) -> None:
         """Walking ticks off a row; F1 toggles the panel."""

@@ -74,9 +74,7 @@ class Overlays(Mechanic):
         self.on(MouseWheel, self.on_wheel, priority=LOG_PRIORITY)
         self.draws(DrawLayer.DEBUG_BOXES, self.draw_boxes)
         self.draws(DrawLayer.HUD, self.draw_hud)
-        self.draws(DrawLayer.MODAL, self.draw_log)  # opaque, over the pause panel
-        self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.debug.draw(surface))
-        self.draws(DrawLayer.DEBUG, lambda surface, alpha: self.wiring.draw(surface))
+        # The log, F3 and F4 are panels: game/demo/panels.py stacks and draws them.
 
     @property
     def boxes_shown(self) -> bool:

@@ -21,7 +21,7 @@ from game.engine.input_events import (
 from game.engine.platform.bindings import KeyInput
 from game.engine.platform.input import InputMapper
 from game.records import Records
-from game.scene import DrawLayer, Mechanic, SceneContext
+from game.scene import Mechanic, SceneContext
 from game.widgets.button import Button, Menu
 from game.widgets.text import TextCache
 
@@ -202,7 +202,7 @@ class Pause(Mechanic):
             footer=records.describe if records is not None else str,
         )
         self.on(ActionPressed, self.on_action)
-        self.draws(DrawLayer.MODAL, lambda surface, alpha: self.panel.draw(surface))
+        # The panel is drawn by the panel stack (game/demo/panels.py), over what opened before.
 
     @property
     def visible(self) -> bool:

@@ -129,7 +129,8 @@ class Quests(Mechanic):
         self.on(TimerFired, self.timer_fired)
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.HUD, self.draw_tracker)
-        self.draws(DrawLayer.PANELS, self.draw_panel)
+        self.draws(DrawLayer.NOTES, self.draw_note)
+        # The quest log is a panel: game/demo/panels.py stacks and draws it.
 
     # -- callbacks ------------------------------------------------------------------------
 
@@ -246,7 +247,7 @@ class Quests(Mechanic):
         return card.get_rect(bottomright=(width - 12, height - 100))
 
     def draw_tracker(self, surface: pygame.Surface, alpha: float) -> None:
-        """The tracker under the top bar; Ada's note below it after a quest."""
+        """The tracker under the top bar."""
         if self.yielded:
             return  # giving its room to an answer this frame
         pill = self._tracker_pill()[1]
@@ -255,7 +256,10 @@ class Quests(Mechanic):
         under = pill.get_rect(topleft=(8, 40)).colliderect((x, y, size, size))
         pill.set_alpha(SEE_THROUGH if under else None)
         surface.blit(pill, (8, 40))
-        if self.note is not None:
+
+    def draw_note(self, surface: pygame.Surface, alpha: float) -> None:
+        """Ada's note, low on the side away from the player, after a quest."""
+        if not self.yielded and self.note is not None:
             key = (self.note[0], self.language.code)
             if self._note_surface is None or self._note_surface[0] != key:
                 explain = self.line.quest(self.note[0]).explain

@@ -33,7 +33,8 @@ from game.demo.language import UiLanguage
 from game.demo.layers import LAYERS, PAIRS
 from game.demo.on_screen_text import OnScreenText, VisibleText
 from game.demo.overlays import Overlays
-from game.demo.pause import Pause
+from game.demo.panels import Panel, Panels
+from game.demo.pause import Pause, _keys_of
 from game.demo.player import PlayerCharacter
 from game.demo.quests import Quests
 from game.demo.score import Scoreboard
@@ -136,7 +137,19 @@ class DemoScene:
             ),  # on_enter player/plate → timers open the door 3 s later, shut it 6 s on
             # Each frame, before any text: places bubbles, labels and the hint.
             text := OnScreenText(context, people=people, overlays=overlays, chat=chat),
+            # The panels the player opens, stacked as opened; Esc closes the top one.
+            panels := Panels(context, chat=chat, cancel_keys=_keys_of(context.input, ("cancel",))),
         ]
+        log, wiring = overlays.log_panel, overlays.wiring
+        panels.add(
+            Panel("quests", lambda: quests.panel.visible, quests.draw_panel, quests.panel.toggle),
+            Panel("log", lambda: log.visible, overlays.draw_log, log.toggle),
+            Panel("wiring", lambda: wiring.visible, lambda s, a: wiring.draw(s), wiring.toggle),
+            # F3 watches the game while you play: Esc passes it by.
+            Panel("debug", lambda: overlays.debug.visible, lambda s, a: overlays.debug.draw(s)),
+            Panel("pause", lambda: pause.visible, lambda s, a: pause.panel.draw(s), modal=True),
+            Panel("card", lambda: ending.visible, ending.draw, modal=True),
+        )
         self.on_screen_text = text
         text.fixed_text += [quests, controls, door]  # door: text keeps off the gate
         self._painters: list[Painter] = []

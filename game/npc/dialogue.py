@@ -112,7 +112,7 @@ _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
     "social", "share", "topic", "live", *LANGUAGES, *ANSWER_TABLES,
 }  # fmt: skip
-_TOP_KEYS = {"npc", "fallback", "borrowed", "intents"}
+_TOP_KEYS = {"npc", "fallback", "unknown", "borrowed", "intents"}
 _NEEDS = frozenset({"player"})
 
 
@@ -276,6 +276,9 @@ class Dialogue:
     default_topic: str | None = None
     #: What else the player may call the NPC ("baker", "面包师"), besides its names.
     titles: tuple[str, ...] = ()
+    #: Replies to a question no intent matches: an honest "I don't know that" (``[unknown]``;
+    #: empty: the fallback answers it too).
+    unknown: Replies = field(default_factory=dict)
     index: IntentIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -505,6 +508,7 @@ def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
         lender=dialogue.lender,
         default_topic=dialogue.default_topic or lender.default_topic,
         titles=dialogue.titles,
+        unknown=dialogue.unknown,
     )
 
 
@@ -556,6 +560,11 @@ class _Parser:
         fallback_table = self.table(None, data, "fallback")
         self.unknown_keys("[fallback]", fallback_table, set(LANGUAGES))
         fallback = self.replies("[fallback]", fallback_table)
+        unknown: Replies = {}
+        if "unknown" in data:
+            unknown_table = self.table(None, data, "unknown")
+            self.unknown_keys("[unknown]", unknown_table, set(LANGUAGES))
+            unknown = self.replies("[unknown]", unknown_table)
 
         borrowed: Replies = {}
         lender = None
@@ -601,6 +610,7 @@ class _Parser:
             default_topic=default_topic,
             titles=tuple(self.strings("[npc]", npc, "titles")),
             persona=persona.strip(),
+            unknown=unknown,
         )
 
     def intent(self, name: str, body: object, names: Mapping[str, str]) -> Intent:

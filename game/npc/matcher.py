@@ -63,6 +63,8 @@ COVERAGE_WEIGHT = 0.4
 #: grows to 1 with the known share of the clause's weight, so "can you recommend a good
 #: movie?" is not the example "good", nor "what's 17 times 23?" the example "time".
 UNKNOWN_COVERAGE = 0.5
+#: Longest word corrected only for two swapped letters (see IntentIndex.correct).
+SHORT_WORD = 4
 #: Weight of a Chinese character, bigram or pinyin no example has.
 UNKNOWN_CJK_WEIGHT = 2.0
 _WORD = re.compile(r"[a-z0-9]+")
@@ -266,8 +268,9 @@ class IntentIndex:
 
     def correct(self, text: str) -> str:
         """``text`` with each misspelt word replaced by the nearest word of the examples,
-        when one is close enough (1 edit, or 2 for 7+ letters; among equals the one the
-        examples use most); words of the examples, known English words
+        when one is close enough (1 edit, or 2 for 7+ letters; a word of
+        :data:`SHORT_WORD` letters or fewer only for a swap or a dropped letter; among
+        equals the one the examples use most); words of the examples, known English words
         (:func:`is_english_word`) and words under 3 letters are kept.
         A Chinese character in no pair the examples have becomes the character that,
         with its neighbour, makes the one known word-like pair (seen in two or more
@@ -287,6 +290,11 @@ class IntentIndex:
                 found = process.extract(
                     word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
                 )
+                if len(word) <= SHORT_WORD:
+                    # A short word with one letter changed is as often a word the
+                    # dictionary lacks ("wifi" is not "wife") as a typo; two letters
+                    # swapped ("waht", "mvoe") or one left out ("evnt") is a typo.
+                    found = [c for c in found if _slip(word, c[0])]
                 if found:
                     # Nearest first; among equals the word the examples use most
                     # ("waht" is one edit from both "what" and "want").
@@ -331,6 +339,17 @@ class IntentIndex:
         ranked = [Scored(i, value, i in exact) for i, value in best.items()]
         ranked.sort(key=lambda s: (-s.score, s.intent))
         return ranked
+
+
+def _slip(word: str, other: str) -> bool:
+    """Whether ``word`` is ``other`` typed with two neighbouring letters swapped or one
+    letter left out (not with a letter changed)."""
+    if len(other) == len(word) + 1:
+        return any(other[:i] + other[i + 1 :] == word for i in range(len(other)))
+    if len(word) != len(other):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and word[differ[0]] == other[differ[1]]
 
 
 def keyword_patterns(keywords: Sequence[str]) -> list[re.Pattern[str]]:

@@ -126,7 +126,10 @@ class RuleBrain:
         if live is not None:  # a question about the running game, answered from it
             reply, action = live, None
         else:
-            reply = self._reply(intent, kind, match.language, context)
+            # A question nothing here answers gets an honest "I don't know that", not
+            # "I didn't catch that": it was understood, just not known.
+            unknown = match.act == "question" and match.followup is None
+            reply = self._reply(intent, kind, match.language, context, unknown=unknown)
         if live is None and match.also is not None and intent is match.intent:
             # A comparison: what each side is, one after the other.
             reply += "\n" + self._reply(match.also, "what", match.language, context)
@@ -199,10 +202,21 @@ class RuleBrain:
 
     # -- saying it ---------------------------------------------------------------------------------
 
-    def _reply(self, intent: Intent | None, kind: str, language: str, context: ChatContext) -> str:
+    def _reply(
+        self,
+        intent: Intent | None,
+        kind: str,
+        language: str,
+        context: ChatContext,
+        *,
+        unknown: bool = False,
+    ) -> str:
         if intent is None:
+            name, table = "fallback", self.dialogue.fallback
+            if unknown and self.dialogue.unknown:
+                name, table = "unknown", self.dialogue.unknown
             return fill(
-                self._choose("fallback", kind, language, self.dialogue.fallback),
+                self._choose(name, kind, language, table),
                 self._values(language, context, self.dialogue.names),
             )
         # A borrowed topic is the lender's explanation, quoted; a borrowed fact (the

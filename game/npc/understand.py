@@ -345,7 +345,10 @@ _KIND_MARKERS = (
     (
         "how",
         re.compile(
-            r"\bhow\b(?!\s+(?:many|much|long|old|are you|is it going|do you do|about|come))"
+            # "how do I get to the bell?" asks what to do (the plain answer), not how
+            # it works inside.
+            r"\bhow\b(?!\s+(?:many|much|long|old|are you|is it going|do you do|about|come|"
+            r"(?:do|can|should|would|could) i\b|to\b))"
             r"|\b(?:work|works|working|under the hood|in detail|mechanism|internally)\b"
             r"|怎么(?!样了|了|称呼)|如何|怎样|原理|工作|运作|机制|运行|实现"
         ),

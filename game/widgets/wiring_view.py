@@ -20,7 +20,7 @@ from game.widgets.text import TextCache
 
 __all__ = ["WiringOverlay"]
 
-PANEL = (12, 16, 24, 238)
+PANEL = (12, 16, 24)  # opaque: nothing under the wiring ghosts through its text
 INK = (226, 232, 226)
 DIM = (150, 160, 160)
 LINE = (92, 104, 118)
