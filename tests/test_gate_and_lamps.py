@@ -17,7 +17,7 @@ from game.demo.daylight import DAY_LENGTH, DAY_START_HOUR, DUSK_HOUR
 from game.demo.door import DOOR, OPEN_DELAY, OPEN_TIME, PLATE, PlateDoor
 from game.demo.entities import Hazard, Player
 from game.demo.lamps import DUSK, LAMP_SPOTS, NOT_YET, Lamps
-from game.demo.quests import QUEST_FILE
+from game.demo.quests import QUEST_FILE, SEE_THROUGH
 from game.demo.scene import demo_scene
 from game.demo.toast import Toast
 from game.demo.village import LAYOUT
@@ -246,3 +246,19 @@ def test_the_quest_log_shows_the_live_line_in_both_languages(door_quest: App) ->
     put_player(door_quest, (PLATE[0], PLATE[1]))
     rows = dict(door_quest.scene.quests.log_lines())
     assert rows["→ Before the door shuts · 赶在门关上之前"] == "Gate opens in 3 s…\n门 3 秒后打开……"
+
+
+def test_the_tracker_turns_see_through_while_the_player_walks_under_it(tmp_path: Path) -> None:
+    path = tmp_path / "door.toml"
+    path.write_text(village_quests("door"), encoding="utf-8")
+    app = App(demo_scene(quests=path), headless=True, seed=1)  # drawn
+    try:
+        quests = app.scene.quests
+        put_player(app, (PLATE[0], PLATE[1]))
+        assert quests._tracker_pill()[1].get_alpha() in (None, 255)  # the plate is clear of it
+        put_player(app, (120.0, 40.0))  # north of the inn, under the tracker
+        assert quests._tracker_pill()[1].get_alpha() == SEE_THROUGH
+        put_player(app, (120.0, 200.0))
+        assert quests._tracker_pill()[1].get_alpha() in (None, 255)
+    finally:
+        app.close()
