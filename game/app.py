@@ -384,7 +384,7 @@ class App:
         """Every piece of text on screen in the last frame drawn (a test contract).
 
         Each is ``(kind, owner, rect, text)``: ``kind`` one of ``"bubble"``, ``"hint"``,
-        ``"label"``, ``"hud"``, ``"log"``, ``"chatbox"``; ``owner`` the speaker's
+        ``"label"``, ``"hud"``, ``"log"``, ``"chatbox"``, ``"float"``; ``owner`` the speaker's
         display name or ``None``; ``rect`` in screen (canvas) pixels; ``text`` what is
         shown. A scene without a ``visible_text()`` method shows none.
         """

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from game.text.markup import split_code
 from game.widgets.bubble import WIDE_READ_WEIGHT, BubbleStyle, SpeechBubble, layout_bubble
 from game.widgets.fonts import ChainFont, load_font
 from game.widgets.text import TextCache
@@ -465,3 +466,41 @@ def test_a_finished_bubble_always_fades_within_its_pages_typing_and_reading_time
     pages, total = bubble.pages, bubble.total
     bound = total / cps + pages * (bubble.read_max + 2 * STEP) + bubble.fade_time + STEP
     assert seconds_visible(bubble, limit=bound) <= bound
+
+
+# -- code between backticks ----------------------------------------------------------------
+
+
+def test_code_streamed_across_tokens_loses_its_backticks_and_keeps_its_span(
+    font: ChainFont,
+) -> None:
+    bubble = SpeechBubble(font)
+    bubble.think()
+    for token in ["Try ", "`bus.", "publish(", "Ping())", "`", " now."]:
+        bubble.append(token)
+        assert "`" not in bubble.text
+    bubble.finish()
+    assert bubble.text == "Try bus.publish(Ping()) now."
+    assert bubble.code == ((4, 23),)
+    bubble.finish("Just `x`.")  # a replacement is split again
+    assert (bubble.text, bubble.code) == ("Just x.", ((5, 6),))
+
+
+@given(st.lists(st.sampled_from(["a", " ", "`", "b.c", "(x)", "词"]), max_size=30))
+def test_code_spans_always_lie_inside_the_text_in_order(pieces: list[str]) -> None:
+    raw = "".join(pieces)
+    text, spans = split_code(raw)
+    assert text == raw.replace("`", "")
+    ends = [i for span in spans for i in span]
+    assert ends == sorted(ends) and all(0 <= i <= len(text) for i in ends)
+    assert all(a < b for a, b in spans)
+    # Growing the text only grows what is shown (a stream never re-wraps from the start).
+    assert split_code(raw + "z`w")[0].startswith(text)
+
+
+def test_a_line_with_code_is_drawn_as_wide_as_the_plain_line(font: ChainFont) -> None:
+    cache = TextCache(font)
+    plain = cache.render("call on_coin(player) now", (0, 0, 0))
+    marked = cache.render_code("call on_coin(player) now", ((5, 20),), (0, 0, 0), STYLE.code)
+    assert marked.get_size() == plain.get_size()
+    assert marked.get_at((plain.get_width() // 2, 2))[:3] == STYLE.code.fill

@@ -275,12 +275,12 @@ def test_the_greeting_has_a_cooldown_on_game_time(village: Village) -> None:
     village.step(600)  # 10 s: greeting read and faded
     npc.player_left()  # a farewell
     village.step(600)
-    npc.player_entered()  # 20 s after the greeting: ready again
+    npc.player_entered()  # 20 s after the greeting: ready again (a welcome back)
     assert len(village.spoken) == 3
-    village.step(600)
+    village.step(900)  # 15 s: the longer welcome back read and faded
     npc.player_left()
     village.step(60)
-    npc.player_entered()  # only 11 s later: no greeting
+    npc.player_entered()  # only 16 s later: no greeting
     assert len(village.spoken) == 4
     assert [s.reply for s in village.spoken] == [False] * 4
 

@@ -413,3 +413,29 @@ def test_one_known_word_in_a_line_about_something_else_is_not_its_intent(
 ) -> None:
     # "good" is the ack intent's example, "times" the clock's, 现在…多少 the score's.
     assert guide.match(text).intent_name not in {"ack", "time", "score"}
+
+
+WELCOME = '\n[welcome_back]\nen = ["Back! {quest}"]\nzh = ["回来了！{quest}"]\n'
+FREE = '[welcome_back.free]\nen = ["Back!"]\nzh = ["回来了！"]\n'
+
+
+def test_a_welcome_back_table_parses_with_its_free_play_lines() -> None:
+    dialogue = parse_dialogue(VALID + WELCOME + FREE, source="t.toml")
+    assert dialogue.welcome_back["en"] == ("Back! {quest}",)
+    assert dialogue.welcome_back_free["zh"] == ("回来了！",)
+    assert not parse_dialogue(VALID, source="t.toml").welcome_back  # optional
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "problem"),
+    [
+        (WELCOME.replace("Back! {quest}", "Back!") + FREE, "[welcome_back]", "must use {quest}"),
+        (WELCOME, "[welcome_back]", "missing [free] table"),
+        (WELCOME + FREE.replace("Back!", "Back! {quest}"), "[welcome_back.free]",
+         "unknown placeholder {quest}"),
+    ],
+)  # fmt: skip
+def test_a_bad_welcome_back_table_is_named(text: str, where: str, problem: str) -> None:
+    with pytest.raises(DialogueError) as info:
+        parse_dialogue(VALID + text, source="t.toml")
+    assert str(info.value).startswith(f"t.toml: {where}: ") and problem in str(info.value)

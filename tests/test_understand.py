@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from game.npc.brain import ChatContext, Unheard
 from game.npc.dialogue import Dialogue, fill, load_npc
 from game.npc.rule_brain import RuleBrain, time_of_day
-from game.npc.understand import detect_language, extract_name, normalise, understand
+from game.npc.understand import (
+    detect_language,
+    extract_name,
+    has_cjk,
+    has_words,
+    normalise,
+    understand,
+)
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +78,14 @@ def test_the_language_is_chinese_for_cjk_or_full_width_input(text: str, language
 # -- clauses and speech acts -------------------------------------------------------------------
 
 
+def test_an_acknowledgement_run_into_a_question_is_a_clause_of_its_own(
+    guide: Dialogue,
+) -> None:
+    assert [c.text for c in understand("fine what is an event")[1]] == ["fine", "what is an event"]
+    assert talk(guide, ["ok how do timers work"])[0][0] == "timers/how"
+    assert [c.text for c in understand("ok then")[1]] == ["ok then"]
+
+
 def test_a_compound_line_splits_into_clauses_with_their_acts() -> None:
     _, clauses = understand("你好，什么是回调？")
     assert [(c.text, c.act) for c in clauses] == [("你好", "statement"), ("什么是回调", "question")]
@@ -94,6 +109,8 @@ def test_a_compound_line_splits_into_clauses_with_their_acts() -> None:
         ("what is a timer", "question"),
         ("我叫什么名字？", "question"),
         ("我叫小明", "statement"),
+        ("nah stay here", "negated"),
+        ("no, stop", "negated"),
     ],
 )
 def test_speech_acts(line: str, act: str) -> None:
@@ -113,6 +130,11 @@ def test_speech_acts(line: str, act: str) -> None:
         ("again?", "again"),
         ("show me the code", "code"),
         ("给我看看代码", "code"),
+        ("没懂", "again"),
+        ("啊？", "again"),
+        ("i dont get it", "again"),
+        ("i cant find it", "more"),
+        ("找不到啊", "more"),
     ],
 )
 def test_a_bare_follow_up_is_recognised_with_its_kind(line: str, kind: str) -> None:
@@ -145,6 +167,8 @@ def test_a_follow_up_that_names_a_topic_is_not_bare() -> None:
         ("我的名字叫做李华", "李华"),
         ("大家都叫我小张", "小张"),
         ("我叫張三", "张三"),
+        ("names kai", "Kai"),
+        ("不对 我叫小雨", "小雨"),
     ],
 )
 def test_a_name_is_taken_from_an_introduction(line: str, name: str) -> None:
@@ -205,6 +229,20 @@ def test_a_short_word_is_corrected_only_for_a_swap_or_a_dropped_letter(guide: Di
     assert guide.index.correct("the evnt bus") == "the event bus"  # one left out
     # One letter changed is as likely a word the dictionary lacks: wifi is not wife.
     assert guide.index.correct("the wifi password") == "the wifi password"
+
+
+def test_a_line_without_words_is_answered_in_the_language_of_the_last(baker: Dialogue) -> None:
+    said = talk(baker, ["早啊", "88", "hello", "?"])
+    assert said[1][0].startswith("farewell/") and has_cjk(said[1][1])
+    assert not has_cjk(said[3][1])
+    assert [has_words(t) for t in ("88", "?", "👍", "ok", "好", "？？")] == [
+        False, False, False, True, True, True,
+    ]  # fmt: skip
+
+
+def test_a_question_addressed_with_a_title_is_read_without_it(baker: Dialogue) -> None:
+    assert talk(baker, ["老闆 麵包怎麼賣"])[0][0] == "prices/what"
+    assert talk(baker, ["老板"])[0][0] == "greeting/what"  # the title alone still greets
 
 
 def test_chinese_homophone_typos_are_corrected_by_sound(guide: Dialogue) -> None:

@@ -167,3 +167,35 @@ def test_a_chinese_name_in_an_english_sentence_is_not_broken_mid_name() -> None:
         assert any("艾达" in line for line in lines), (width, lines)
     # Mostly Chinese text still breaks between any two characters.
     assert wrap("你好艾达欢迎你", 40, measure) == ["你好艾达", "欢迎你"]
+
+
+def test_code_wider_than_the_line_breaks_at_its_punctuation_not_inside_a_name() -> None:
+    assert wrap("future.add_done_callback(lambda f: print(f.result()))", 200, mono) == [
+        "future.", "add_done_callback", "(lambda f:", "print(f.result()))",
+    ]  # fmt: skip
+
+
+identifiers = st.text("abcxyz_019", min_size=1, max_size=12)
+
+
+@given(
+    st.lists(
+        st.tuples(identifiers, st.sampled_from([".", "(", ", ", "=", ")."])), min_size=1, max_size=8
+    ),
+    st.integers(160, 300),
+)
+def test_code_is_never_broken_inside_an_identifier_that_fits_a_line(
+    parts: list[tuple[str, str]], width: int
+) -> None:
+    text = "".join(name + mark for name, mark in parts)
+    lines = wrap(text, width, mono)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    at = 0
+    for line in lines[:-1]:
+        at = text.index(line, at) + len(line)
+        before, after = text[at - 1], text[at] if at < len(text) else ""
+        inside = (before.isalnum() or before == "_") and (after.isalnum() or after == "_")
+        assert not inside, (
+            text,
+            lines,
+        )  # a name with the marks around it fits: (1 + 12 + 2) * 10 px

@@ -13,11 +13,15 @@ answer to the player
 the player's line   80        above the player, then below, …
 other NPC lines     60 − age  above their NPC, …
 the hint            40        centred above the chat box, shifted along
+floating "+10"      35        where it has risen to, then below, left, right (over
+                              sprites, never over a bubble)
 name labels         30        under their NPC, then above, left, right
 ==================  ========  ===========================================================
 
-Conversations draws the bubbles and labels, and the HUD the hint, where the layout
-put them; a claim with no room yields (is not drawn this frame, its timers go on).
+Bubbles keep off the player's sprite and that of the NPC being talked to (the one
+answering, else the one in talk range). Conversations draws the bubbles and labels,
+FloatingPoints the numbers, and the HUD the hint, where the layout put them; a claim
+with no room yields (is not drawn this frame, its timers go on).
 :meth:`OnScreenText.visible_text` lists what the frame showed, for
 ``App.visible_text()`` (the contract in ``docs/architecture.md``).
 """
@@ -31,6 +35,7 @@ import pygame
 from game.demo.chat_box import ChatBox
 from game.demo.conversations import Conversations
 from game.demo.entities import Player, lerp
+from game.demo.feedback import FloatingPoints
 from game.demo.overlays import Overlays
 from game.npc.chat import ChatNPC
 from game.scene import DrawLayer, Mechanic, SceneContext
@@ -42,7 +47,7 @@ __all__ = ["OnScreenText", "VisibleText"]
 #: ``(kind, owner, rect in screen pixels, text shown)``.
 VisibleText = tuple[str, str | None, pygame.Rect, str]
 
-ANSWER, PLAYER, OTHER, HINT, LABEL = 100.0, 80.0, 60.0, 40.0, 30.0
+ANSWER, PLAYER, OTHER, HINT, FLOAT, LABEL = 100.0, 80.0, 60.0, 40.0, 35.0, 30.0
 
 
 class OnScreenText(Mechanic):
@@ -55,11 +60,13 @@ class OnScreenText(Mechanic):
         people: Conversations,
         overlays: Overlays,
         chat: ChatBox,
+        floats: FloatingPoints | None = None,
     ) -> None:
         super().__init__(context)
         self.people = people
         self.overlays = overlays
         self.chat = chat
+        self.floats = floats
         self.layout = TextLayout(pygame.Rect((0, 0), context.size))
         #: Other mechanics' fixed text (the quest tracker, the controls panel): each has
         #: ``text_rects() -> [(kind, rect, text)]`` and a ``yielded`` flag this step sets
@@ -72,6 +79,8 @@ class OnScreenText(Mechanic):
         self.draws(DrawLayer.SKY, self.solve)
         people.placement = self.place_of
         overlays.hint_placement = self.hint_place
+        if floats is not None:
+            floats.placement = self.place_of
 
     # -- the layout step ---------------------------------------------------------------
 
@@ -125,6 +134,8 @@ class OnScreenText(Mechanic):
             w, h = hud.hint_size(hint)
             hx, hy = hud.hint_home(hint)
             claims.append(Claim("hint", "hint", None, hint, (w, h), (hx + w / 2, hy + h), HINT))
+        if self.floats is not None:
+            claims += self.floats.claims(alpha, FLOAT)
         for npc in people.npcs:
             x, y = lerp(npc.previous, npc.position, alpha)
             label = people.label(npc)
@@ -141,6 +152,7 @@ class OnScreenText(Mechanic):
                     LABEL,
                     prefer="below",
                     below_at=(centre, y + ChatNPC.SIZE + 2),
+                    body_width=ChatNPC.SIZE,
                 )
             )
         return claims
@@ -165,7 +177,21 @@ class OnScreenText(Mechanic):
             priority,
             below_at=(x + size / 2, y + size + 2),
             gap=bubble.style.tail_height,
+            body_width=size,
+            over_sprites=False,
         )
+
+    def sprites(self, alpha: float) -> list[pygame.Rect]:
+        """The sprites no bubble may cover: the player and the NPC being talked to
+        (the one answering, else the one in talk range)."""
+        people = self.people
+        x, y = people.you.player.interpolated(alpha)
+        shown = [pygame.Rect(round(x), round(y), Player.SIZE, Player.SIZE)]
+        partner = people.answering or people.nearest_npc()
+        if partner is not None:
+            x, y = lerp(partner.previous, partner.position, alpha)
+            shown.append(pygame.Rect(round(x), round(y), ChatNPC.SIZE, ChatNPC.SIZE))
+        return shown
 
     def _fixed(self) -> list[tuple[str, pygame.Rect, str]]:
         return [
@@ -185,7 +211,8 @@ class OnScreenText(Mechanic):
             provider.yielded = False
         claims = self.claims(alpha)
         self._claims = {claim.key: claim for claim in claims}
-        self.places = self.layout.solve(claims)
+        sprites = self.sprites(alpha)
+        self.places = self.layout.solve(claims, sprites)
         answer = next((c for c in claims if c.priority >= ANSWER), None)
         rect = self.places.get(answer.key) if answer is not None else None
         if rect is None:
@@ -197,7 +224,7 @@ class OnScreenText(Mechanic):
         if crowded:
             claims = self.claims(alpha)
             self._claims = {claim.key: claim for claim in claims}
-            self.places = self.layout.solve(claims)
+            self.places = self.layout.solve(claims, sprites)
 
     def place_of(self, key: str) -> pygame.Rect | None:
         """Where the claim ``key`` goes this frame (``None``: not shown)."""

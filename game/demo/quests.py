@@ -184,18 +184,29 @@ class Quests(Mechanic):
         pick = self.language.pick
         count = f" {book.progress}/{step.count}" if step.count > 1 else ""
         total = len(self.line.quests)
-        now = self.step_text(step, self.language.code)
+        now = self.live_text(step, self.language.code)
         return (
             f"{labels['quest']} {book.quest_index + 1}/{total} · "
             f"{pick(dict(quest.title))}: {now}{count}"
         )
 
-    def step_text(self, step: Step, language: str) -> str:
+    def live_text(self, step: Step, language: str) -> str:
         """The active ``step``'s line now in ``language``: its live status line, if one applies."""
         where, fired = self.fired
         book = self.book
         now = (book.quest_index, book.step_index)
         return step.tracker_text(language, self._remaining, fired if where == now else ())
+
+    def step_text(self, language: str) -> str | None:
+        """The step on now in ``language`` ("en"/"zh"), as said in a sentence: "pick up
+        coins (3/5)"; ``None`` once every quest is done. (An NPC's welcome back.)"""
+        step = self.book.step
+        if self.book.quest is None or step is None:
+            return None
+        text = step.text[language]
+        if language == "en":
+            text = text[:1].lower() + text[1:]  # it follows a colon in a sentence
+        return f"{text} ({self.book.progress}/{step.count})" if step.count > 1 else text
 
     def log_lines(self) -> list[tuple[str, str]]:
         """The quest log's rows, in both languages: each quest, its state, the step now."""
@@ -207,7 +218,7 @@ class Quests(Mechanic):
             if n == book.quest_index and book.step is not None:
                 step = book.step
                 count = f" ({book.progress}/{step.count})" if step.count > 1 else ""
-                en, zh = self.step_text(step, "en"), self.step_text(step, "zh")
+                en, zh = self.live_text(step, "en"), self.live_text(step, "zh")
                 rows[-1] = (rows[-1][0], f"{en}{count}\n{zh}{count}")
         done = book.quest_index - 1
         if done >= 0:
@@ -234,9 +245,21 @@ class Quests(Mechanic):
         """The tracker (and Ada's note) where they are drawn, for the layout step."""
         tracker, pill = self._tracker_pill()
         shown = [("hud", pill.get_rect(topleft=(8, 40)), tracker)]
-        if self.note is not None and self._note_surface is not None:
-            shown.append(("hud", self._note_place(self._note_surface[1]), ""))
+        card = self._note_card()
+        if self.note is not None and card is not None:
+            explain = self.language.pick(dict(self.line.quest(self.note[0]).explain))
+            shown.append(("hud", self._note_place(card), explain))
         return shown
+
+    def _note_card(self) -> pygame.Surface | None:
+        """Ada's note as drawn this frame (composed once per quest and language)."""
+        if self.note is None:
+            return None
+        key = (self.note[0], self.language.code)
+        if self._note_surface is None or self._note_surface[0] != key:
+            explain = self.line.quest(self.note[0]).explain
+            self._note_surface = (key, self._compose_note(explain))
+        return self._note_surface[1]
 
     def _note_place(self, card: pygame.Surface) -> pygame.Rect:
         # Low, above the hint line, on the side away from the player: clear of
@@ -259,12 +282,8 @@ class Quests(Mechanic):
 
     def draw_note(self, surface: pygame.Surface, alpha: float) -> None:
         """Ada's note, low on the side away from the player, after a quest."""
-        if not self.yielded and self.note is not None:
-            key = (self.note[0], self.language.code)
-            if self._note_surface is None or self._note_surface[0] != key:
-                explain = self.line.quest(self.note[0]).explain
-                self._note_surface = (key, self._compose_note(explain))
-            card = self._note_surface[1]
+        card = self._note_card()
+        if not self.yielded and card is not None:
             surface.blit(card, self._note_place(card))
 
     def _compose_note(self, explain: Mapping[str, str]) -> pygame.Surface:

@@ -112,7 +112,7 @@ class DemoScene:
             quests := Quests(  # the quest engine on the bus; tracker; J → quest log
                 context, score=score, people=people, language=language, path=quest_file
             ),
-            FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
+            floats := FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
             controls := ControlsHelp(context, language),  # walk/ChatSubmitted tick off; F1 hides
             pause := Pause(  # P/Esc, F10
                 context, chat=chat, people=people, font=load_font(20), records=self.records
@@ -135,8 +135,10 @@ class DemoScene:
             door := PlateDoor(
                 context
             ),  # on_enter player/plate → timers open the door 3 s later, shut it 6 s on
-            # Each frame, before any text: places bubbles, labels and the hint.
-            text := OnScreenText(context, people=people, overlays=overlays, chat=chat),
+            # Each frame, before any text: places bubbles, numbers, labels and the hint.
+            text := OnScreenText(
+                context, people=people, overlays=overlays, chat=chat, floats=floats
+            ),
             # The panels the player opens, stacked as opened; Esc closes the top one.
             panels := Panels(context, chat=chat, cancel_keys=_keys_of(context.input, ("cancel",))),
         ]
@@ -152,6 +154,8 @@ class DemoScene:
         )
         self.on_screen_text = text
         text.fixed_text += [quests, controls, door]  # door: text keeps off the gate
+        for npc in people.npcs:  # a welcome back points at the quest on now
+            npc.quest_step = quests.step_text
         self._painters: list[Painter] = []
         self._drawn_by: list[tuple[int, int]] = []
         # What the rest of the game (the bot, the tests) asks about.

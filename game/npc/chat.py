@@ -142,6 +142,10 @@ class ChatNPC:
         #: The timer that ends following, while the NPC follows the player.
         self.following: TimerHandle | None = None
         self._greet_ready = True
+        self._greeted = False  # once greeted, a player who comes back is welcomed back
+        #: The quest step on now in a language (``"pick up coins (3/5)"``), ``None`` with
+        #: no quest left; the scene sets it. A welcome back points at it.
+        self.quest_step: Callable[[str], str | None] = lambda _language: None
         self._request: ReplyRequest | None = None
         self._dance: TimerHandle | None = None
         self._cooldown: TimerHandle | None = None
@@ -166,7 +170,12 @@ class ChatNPC:
             self._cooldown = self.timers.after(
                 self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet"
             )
-            self._bark("hello" if self.language == "en" else "你好")
+            again = self._welcome_back() if self._greeted else None
+            if again is not None:
+                self._announce(again)
+            else:
+                self._bark("hello" if self.language == "en" else "你好")
+            self._greeted = True
 
     def player_left(self) -> None:
         """The player walked away: drop any reply in progress and say goodbye."""
@@ -313,10 +322,19 @@ class ChatNPC:
 
     def _bark(self, phrase: str) -> None:
         context = ChatContext(self.name, None, dict(self.facts()), npc_key=self.key)
-        request = self.barks.ask(phrase, context, Unheard())
-        self.bubble.say(request.text)
-        self.log.add(self.name, request.text)
-        self.bus.publish(NpcSpoke(self.key, request.text, reply=False))
+        self._announce(self.barks.ask(phrase, context, Unheard()).text)
+
+    def _welcome_back(self) -> str | None:
+        """The greeting for a player who comes back: where their quest is now, not
+        the first greeting again (its advice may be long stale); ``None`` if the
+        dialogue has none."""
+        context = ChatContext(self.name, None, dict(self.facts()), npc_key=self.key)
+        return self.barks.welcome_back(context, self.language, self.quest_step(self.language))
+
+    def _announce(self, text: str) -> None:
+        self.bubble.say(text)
+        self.log.add(self.name, text)
+        self.bus.publish(NpcSpoke(self.key, text, reply=False))
 
     def _cooldown_over(self) -> None:
         self._greet_ready = True
@@ -344,6 +362,7 @@ class ChatNPC:
             round(self.spin, 9),
             self.following is not None,
             self._greet_ready,
+            self._greeted,
             self.bubble.state.value,
             self.bubble.text,
             self.barks.player_name,

@@ -112,7 +112,7 @@ _INTENT_KEYS = {
     "examples", "keywords", "patterns", "priority", "action", "remember_name", "needs",
     "social", "share", "topic", "live", *LANGUAGES, *ANSWER_TABLES,
 }  # fmt: skip
-_TOP_KEYS = {"npc", "fallback", "unknown", "borrowed", "intents"}
+_TOP_KEYS = {"npc", "fallback", "unknown", "borrowed", "intents", "welcome_back"}
 _NEEDS = frozenset({"player"})
 
 
@@ -229,8 +229,9 @@ _BOUND_ZH = frozenset("的在是和跟给找问像当")
 
 def _unaddressed(clause: Clause, vocative: set[str]) -> Clause:
     """``clause`` without the NPC's name or title it is addressed with, at either end of a
-    request: "跳支舞吧面包师" is "跳支舞吧" (not a question about 面包), "dance, Bruno"."""
-    if clause.act != "request":
+    request or question: "跳支舞吧面包师" is "跳支舞吧" (not a question about 面包),
+    "dance, Bruno", "老板 面包怎么卖"."""
+    if clause.act not in ("request", "question"):
         return clause
     text = clause.text
     for word in sorted(vocative, key=len, reverse=True):
@@ -279,6 +280,11 @@ class Dialogue:
     #: Replies to a question no intent matches: an honest "I don't know that" (``[unknown]``;
     #: empty: the fallback answers it too).
     unknown: Replies = field(default_factory=dict)
+    #: Its greeting when the player comes back (``[welcome_back]``; {quest} is the quest
+    #: step on now), and with no quest left (``[welcome_back.free]``). Empty: it greets
+    #: as the first time.
+    welcome_back: Replies = field(default_factory=dict)
+    welcome_back_free: Replies = field(default_factory=dict)
     index: IntentIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -299,7 +305,9 @@ class Dialogue:
         # "good morning, Ada": a clause that only calls the NPC by name means nothing.
         vocative = {normalise(n) for n in (*self.names.values(), *self.titles)}
         clauses = [_unaddressed(clause, vocative) for clause in clauses]
-        readings = [self._read(clause) for clause in clauses if clause.text not in vocative]
+        # A line that is only the name ("老板", "bruno?") is still read: it calls for attention.
+        spoken = [clause for clause in clauses if clause.text not in vocative] or clauses
+        readings = [self._read(clause) for clause in spoken]
         if not readings:
             return Match(None, language)
         best = max(readings, key=_Reading.rank)
@@ -509,6 +517,8 @@ def _with_borrowed(dialogue: Dialogue, lender: Dialogue) -> Dialogue:
         default_topic=dialogue.default_topic or lender.default_topic,
         titles=dialogue.titles,
         unknown=dialogue.unknown,
+        welcome_back=dialogue.welcome_back,
+        welcome_back_free=dialogue.welcome_back_free,
     )
 
 
@@ -578,6 +588,16 @@ class _Parser:
         elif "borrowed" in data:
             raise self.error("[borrowed]", "only a file whose [npc] has 'borrow' may have it")
 
+        welcome_back: Replies = {}
+        welcome_back_free: Replies = {}
+        if "welcome_back" in data:
+            table = self.table(None, data, "welcome_back")
+            self.unknown_keys("[welcome_back]", table, {*LANGUAGES, "free"})
+            welcome_back = self.replies("[welcome_back]", table, extra={"quest"}, needs={"quest"})
+            free = self.table("[welcome_back]", table, "free")
+            self.unknown_keys("[welcome_back.free]", free, set(LANGUAGES))
+            welcome_back_free = self.replies("[welcome_back.free]", free)
+
         intents_table = self.table(None, data, "intents")
         if not intents_table:
             raise self.error("[intents]", "no intents: add at least one [intents.NAME] table")
@@ -611,6 +631,8 @@ class _Parser:
             titles=tuple(self.strings("[npc]", npc, "titles")),
             persona=persona.strip(),
             unknown=unknown,
+            welcome_back=welcome_back,
+            welcome_back_free=welcome_back_free,
         )
 
     def intent(self, name: str, body: object, names: Mapping[str, str]) -> Intent:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from game.npc.brain import ChatContext, ReplyCallbacks, ReplyRequest
 from game.npc.dialogue import Dialogue, Intent, Match, fill
+from game.npc.understand import has_words
 from game.text.cjk import char_class
 
 __all__ = [
@@ -71,6 +72,8 @@ class DialogueState:
     given: set[str] = field(default_factory=set)
     #: The action asked for last and not yet stopped (for a bare "stop").
     action: str | None = None
+    #: The language of the last reply: a line without words ("88", "?") is answered in it.
+    language: str | None = None
 
 
 def live_answer(
@@ -122,17 +125,21 @@ class RuleBrain:
         if match.name is not None:
             self.player_name = match.name
         intent, kind, action = self._resolve(match, context)
-        live = live_answer(text, intent, match.language, context)
+        language = match.language
+        if not has_words(text) and self.state.language is not None:
+            language = self.state.language
+        self.state.language = language
+        live = live_answer(text, intent, language, context)
         if live is not None:  # a question about the running game, answered from it
             reply, action = live, None
         else:
             # A question nothing here answers gets an honest "I don't know that", not
             # "I didn't catch that": it was understood, just not known.
             unknown = match.act == "question" and match.followup is None
-            reply = self._reply(intent, kind, match.language, context, unknown=unknown)
+            reply = self._reply(intent, kind, language, context, unknown=unknown)
         if live is None and match.also is not None and intent is match.intent:
             # A comparison: what each side is, one after the other.
-            reply += "\n" + self._reply(match.also, "what", match.language, context)
+            reply += "\n" + self._reply(match.also, "what", language, context)
         self.last_answer = (intent.name if intent is not None else "fallback", kind)
         request.action = action
         request.intent = intent.name if intent is not None else None
@@ -249,6 +256,21 @@ class RuleBrain:
                 index += 1
         self._last_choice[key] = index
         return replies[index]
+
+    def welcome_back(self, context: ChatContext, language: str, quest: str | None) -> str | None:
+        """The NPC's greeting for a player who comes back, pointing at ``quest`` (the
+        quest step on now, in ``language``; ``None``: no quest left), or ``None`` if its
+        dialogue has no ``[welcome_back]`` (it then greets as the first time)."""
+        dialogue = self.dialogue
+        if not dialogue.welcome_back:
+            return None
+        values = self._values(language, context, dialogue.names)
+        if quest is None:
+            return fill(
+                self._choose("welcome_back", "free", language, dialogue.welcome_back_free), values
+            )
+        values["quest"] = quest
+        return fill(self._choose("welcome_back", "quest", language, dialogue.welcome_back), values)
 
     def _name(self, context: ChatContext) -> str | None:
         return self.player_name or context.player_name

@@ -38,6 +38,7 @@ __all__ = [
     "detect_language",
     "extract_name",
     "has_cjk",
+    "has_words",
     "normalise",
     "split_clauses",
     "understand",
@@ -187,6 +188,12 @@ def normalise(text: str) -> str:
     return " ".join(line.split())
 
 
+def has_words(text: str) -> bool:
+    """Whether ``text`` has a letter of any script or punctuation only a Chinese input
+    method types: whether it says which language it is in ("88", "?", "👍" do not)."""
+    return any(ch.isalpha() for ch in text) or _CJK_PUNCTUATION.search(text) is not None
+
+
 def detect_language(text: str) -> str:
     """``"zh"`` for a line with Chinese characters, or with CJK / full-width punctuation that
     only a Chinese input method types (``？？``, ``ＯＫ``) and not two English words;
@@ -212,6 +219,13 @@ _JOIN = re.compile(
     r"(?=(?:i am|i'm|im|i|my|what|how|why|where|who|when|can|could|would|will|do|does|is|are|"
     r"tell|show|please|give|explain|let)\b)",
     re.IGNORECASE,
+)
+# "fine what is an event", "cool how do timers work": an acknowledgement run into the
+# question after it is a clause of its own.
+_ACK_JOIN = re.compile(
+    r"^((?:ok|fine|cool|alright|great|nice|thanks|thank you|hmm|wow|yeah|yes|nope|lol)"
+    r"(?:\s+(?:ok|then|thanks))?)\s+"
+    r"(?=(?:what|how|why|where|who|when|which|can|could|do|does|is|are|tell|show)\b)"
 )
 _CJK_JOIN = re.compile(
     r"(?<=[\u4e00-\u9fff])(?:然后|另外|顺便问一下|顺便问下|顺便)(?=[\u4e00-\u9fff])"
@@ -241,6 +255,7 @@ class Clause:
 def split_clauses(line: str) -> list[tuple[str, str]]:
     """``line`` (normalised) cut into clauses, each as ``(text, ending punctuation)``."""
     line = _JOIN.sub(", ", line)
+    line = _ACK_JOIN.sub(r"\1, ", line)
     line = _CJK_JOIN.sub("，", line)
     parts: list[tuple[str, str]] = []
     for piece in _CLAUSE.findall(line):
@@ -267,7 +282,8 @@ _QUESTION_ZH = re.compile(
     r"有没有|能不能|会不会|可不可以|行不行|对不对|是否|干嘛|咋"
 )
 _NEGATED_EN = re.compile(
-    r"^(?:(?:ok|okay|please|now|hey|ada|bruno|alright|you can|can you|could you)\s+)*"
+    r"^(?:(?:ok|okay|please|now|hey|ada|bruno|alright|you can|can you|could you|no|nah|nope|"
+    r"actually|wait|um|uh|oh)\s+)*"
     r"(?:stop|quit|cease|halt|enough|no more|do not|never|don't|cut it out|leave me alone|"
     r"go away|go back|stay|wait here|stand still|you can stop)\b"
     r"|\b(?:stop|quit)\s+(?:it|that|now|dancing|following|spinning|moving|walking)\b"
@@ -308,7 +324,10 @@ _KIND_MARKERS = (
         re.compile(
             r"\b(?:again|repeat|come again|pardon|once more|one more time|did not catch|"
             r"did not get that|say that|what did you say)\b|^(?:what|huh|eh|sorry|come again)$"
+            r"|^(?:啊|哈|诶|呃|什么)$"
+            r"|\bdo not (?:get|understand) (?:it|that|you)\b|^i do not (?:get|understand)$"
             r"|再说一遍|再说一次|再讲一遍|再讲一次|重复|没听清|没听懂|再来一遍|再来一次|你说什么|刚才说什么|再说一下"
+            r"|没懂|不懂|没明白|不明白|看不懂|听不懂"
         ),
     ),
     (
@@ -339,6 +358,8 @@ _KIND_MARKERS = (
         re.compile(
             r"\b(?:more|go on|continue|elaborate|keep going|details?|what else|anything else|"
             r"and then|deeper|further|expand|specifically|be more specific)\b|^(?:and|so|and so)$"
+            # "I can't find it" after directions: say more about the way there.
+            r"|\b(?:can not|could not|still can not) find (?:it|them|that)\b|找不到|没找到"
             r"|更多|多说|多讲|继续|还有呢|然后呢|详细|展开|还有吗|再讲讲|再说说|深入|接着说|接着讲|具体|细说"
         ),
     ),
@@ -422,7 +443,8 @@ _TAIL_EN = r"(?:\s+(?:here|speaking|by the way|please|thanks|thank you))?[\W_]*$
 _INTRO_EN = (
     (
         re.compile(
-            rf"{_HELLO_EN}(?:my name is|the name is|name is|my name)\s+{_NAME_EN}{_TAIL_EN}"
+            rf"{_HELLO_EN}(?:my name is|the name is|name is|my name|my names|names)\s+"
+            rf"{_NAME_EN}{_TAIL_EN}"
         ),
         False,
     ),
@@ -447,11 +469,11 @@ _NAME_ZH = r"(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fff\w'-]{0,9}?)"
 _END_ZH = r"(?:[啊呀哦吧呢啦哈喔嘛]|就行|就好|就可以|好了|哦|噢)*$"
 _INTRO_ZH = (
     re.compile(
-        r"^(?:你好|嗨|哈喽|您好|其实|对了|不过|顺便说一下)?(?:我的名字叫做|我的名字是|我的名字叫|我名字叫|我名字是|我姓名是|"
+        r"^(?:你好|嗨|哈喽|您好|其实|对了|不过|顺便说一下|不对|错了|更正一下|哦|噢|嗯)?(?:我的名字叫做|我的名字是|我的名字叫|我名字叫|我名字是|我姓名是|"
         r"我叫做|我叫|本人叫|本人|(?:大家|别人|朋友们|朋友|他们|你可以|你就|你)?都?叫我)"
         rf"{_NAME_ZH}{_END_ZH}"
     ),
-    re.compile(rf"^(?:你好|嗨|哈喽|您好|其实|对了)?(?:我就是|我是){_NAME_ZH}{_END_ZH}"),
+    re.compile(rf"^(?:你好|嗨|哈喽|您好|其实|对了|不对|错了)?(?:我就是|我是){_NAME_ZH}{_END_ZH}"),
     re.compile(rf"^{_NAME_ZH}(?:在此|在这儿|在这里|来了){_END_ZH}"),
 )
 _NOT_NAMES_ZH = re.compile(

@@ -9,7 +9,10 @@ Rules (see ``docs/npc.md``):
 * Kinsoku: closing punctuation (``，。！？、」』）》…`` and ``,.!?`` …) never starts
   a line and opening punctuation (``「『（《“``) never ends one: the
   neighbouring character moves down with it.
-* A word wider than the line is hard-broken between characters.
+* A word wider than the line (code such as ``future.add_done_callback(lambda``) is
+  broken at its punctuation where it can be: after ``. , ; : = ) ] } /`` or before
+  ``( [ {``, never inside an identifier; only a run with none of them that is still
+  wider than the line is hard-broken between characters.
 * A grapheme cluster (a letter with its combining marks, an emoji with its
   skin tone, a ZWJ family, a flag) is never split.
 * ``\\n`` starts a new line.
@@ -44,6 +47,10 @@ CLOSING = frozenset(
 )
 #: May not end a line.
 OPENING = frozenset("「『（《〈【〔〖〘〚｛［｟‘“([{")
+#: Inside a word too wide for a line, a line may start after these (code's punctuation)…
+SOFT_AFTER = frozenset(".,;:=)]}/")
+#: … or before these.
+SOFT_BEFORE = frozenset("([{")
 
 
 def graphemes(text: str) -> list[str]:
@@ -210,9 +217,16 @@ class _Wrapper:
         """Break inside a run with no break opportunity, still minding kinsoku.
 
         The new line may not start with closing punctuation (or a space) and the
-        old one may not end with opening punctuation: move the break back until
-        both hold. If nothing in the line allows it, break where the width ran out.
+        old one may not end with opening punctuation. The furthest break at the
+        run's punctuation (:data:`SOFT_AFTER`, :data:`SOFT_BEFORE`) comes first; else
+        move the break back until both hold. If nothing in the line allows it, break
+        where the width ran out.
         """
+        for j in range(i, start + 1, -1):
+            if (clusters[j - 1][-1] in SOFT_AFTER or clusters[j][0] in SOFT_BEFORE) and not (
+                space[j] or clusters[j][0] in CLOSING or clusters[j - 1][-1] in OPENING
+            ):
+                return j
         j = i
         while j > start + 1 and (
             space[j] or clusters[j][0] in CLOSING or clusters[j - 1][-1] in OPENING

@@ -45,8 +45,9 @@ from enum import Enum
 
 import pygame
 
+from game.text.markup import Span, code_runs, split_code
 from game.text.wrap import graphemes, is_wide, wrap_spans
-from game.widgets.text import TextCache
+from game.widgets.text import CodeStyle, TextCache
 
 __all__ = [
     "WIDE_READ_WEIGHT",
@@ -67,6 +68,8 @@ THINKING = "…"
 #: (Brysbaert 2019, "How many words do we read per minute?"), ~4.7 times slower a
 #: character; 3 is kept lower, since a Chinese line says as much in fewer characters.
 WIDE_READ_WEIGHT = 3
+#: Code quoted in a bubble: a blue ink on a pale blue-grey run.
+CODE = CodeStyle(ink=(22, 78, 140), fill=(224, 231, 243))
 
 
 class BubbleState(str, Enum):
@@ -103,6 +106,8 @@ class BubbleStyle:
     fill: Color = (252, 250, 242)
     border_color: Color = (44, 42, 54)
     text_color: Color = (32, 30, 40)
+    #: Code quoted between backticks.
+    code: CodeStyle = CODE
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,8 +225,12 @@ class SpeechBubble:
         self.on_reveal = on_reveal
         #: Where the bubble is in its life (hidden → thinking → typing → reading → fading).
         self.state = BubbleState.HIDDEN
-        #: The text so far (all of it, revealed or not).
+        #: The text so far (all of it, revealed or not), without the backticks of code.
         self.text = ""
+        #: Where :attr:`text` quotes code (it was between backticks): ``(start, end)``
+        #: code point spans, drawn in ``style.code``.
+        self.code: tuple[Span, ...] = ()
+        self._raw = ""  # the text as given, backticks and all (a stream appends to it)
         #: True while a streamed reply may still grow.
         self.streaming = False
         #: Each page shows whole at once (the player's own line), not typed out.
@@ -288,7 +297,7 @@ class SpeechBubble:
         Appending to a bubble that is not streaming starts a new stream.
         """
         if self.streaming and self._now(BubbleState.THINKING):
-            self._set_text(self.text + token)
+            self._set_text(self._raw + token)
             self._stop_thinking()
             return
         if not (self.streaming and self.state in (BubbleState.TYPING, BubbleState.READING)):
@@ -296,11 +305,11 @@ class SpeechBubble:
             self.streaming = True
         # Only the text grows here: the lines are wrapped when they are next needed,
         # so the tokens that arrive within one frame are wrapped together.
-        self._set_text(self.text + token)
+        self._set_text(self._raw + token)
 
     def finish(self, text: str | None = None) -> None:
         """The stream is complete (``text``, if given, replaces what was streamed)."""
-        if text is not None and text != self.text:
+        if text is not None and text != self._raw:
             if self._now(BubbleState.HIDDEN):
                 self.say(text)
                 return
@@ -533,8 +542,7 @@ class SpeechBubble:
             if count <= 0:
                 break
             done = self._typed_columns.get(row, 0)
-            start, end = self._spans[line]
-            full = self.cache.render(self.text[start:end], s.text_color)
+            full = self._line_surface(line)
             reach = full.get_width()
             if count < len(self._lines[line]):
                 reach = min(reach, self._prefix_width(line, count))
@@ -557,6 +565,14 @@ class SpeechBubble:
             x, y = rect.right - s.padding - 1, rect.bottom - s.padding // 2 - 2
             pygame.draw.polygon(body, s.border_color, [(x - 8, y - 5), (x, y - 5), (x - 4, y)])
         return body
+
+    def _line_surface(self, line: int) -> pygame.Surface:
+        """Line ``line`` whole, its code set apart (cached)."""
+        start, end = self._spans[line]
+        runs = code_runs(start, end, self.code)
+        return self.cache.render_code(
+            self.text[start:end], runs, self.style.text_color, self.style.code
+        )
 
     def _prefix_width(self, line: int, count: int) -> int:
         prefix = "".join(self._lines[line][:count])
@@ -604,13 +620,18 @@ class SpeechBubble:
         body = self._box(more)
         line_h = self.font.get_linesize() + s.line_gap
         if self._now(BubbleState.THINKING):
-            lines = [THINKING]
+            body.blit(self.cache.render(THINKING, s.text_color), (s.padding, s.padding))
         else:
-            lines = ["".join(line) for line in self._visible_lines()]
-        for row, line in enumerate(lines):
-            if line:
-                text = self.cache.render(line, s.text_color)
-                body.blit(text, (s.padding, s.padding + row * line_h))
+            first = self._page_lines()[0]
+            for row, shown in enumerate(self._visible_lines()):
+                if not shown:
+                    continue
+                line = self._line_surface(first + row)
+                reach = line.get_width()
+                if len(shown) < len(self._lines[first + row]):
+                    reach = min(reach, self._prefix_width(first + row, len(shown)))
+                area = pygame.Rect(0, 0, reach, line.get_height())
+                body.blit(line, (s.padding, s.padding + row * line_h), area)
         self._surface, self._surface_key = body, key
         self.renders += 1
         return body
@@ -665,8 +686,10 @@ class SpeechBubble:
     def _measure(self, text: str) -> int:
         return self.font.size(text)[0]
 
-    def _set_text(self, text: str) -> None:
+    def _set_text(self, raw: str) -> None:
         """Take the new text; lines are wrapped later, as far as the page on show needs."""
+        self._raw = raw
+        text, self.code = split_code(raw)
         if not text.startswith(self.text):
             del self._spans[:], self._lines[:], self._widths[:], self._starts[1:], self._flat[:]
             self._revealed = self._page_base = self.page = 0
@@ -773,7 +796,8 @@ class SpeechBubble:
         self._set_state(state)
         if state is not BubbleState.HIDDEN:
             self.started = next(_STARTS)
-        self.text = ""
+        self.text = self._raw = ""
+        self.code = ()
         self.streaming = False
         self.instant = False
         self.page = 0

@@ -3,16 +3,22 @@
 Each frame the scene hands :meth:`TextLayout.solve` a list of :class:`Claim`: what
 wants to be shown, how big it is, where it belongs and how much it matters. Fixed
 claims (the HUD strip, an open chat box or log panel) stay where they are and are
-obstacles; movable claims (speech bubbles, name labels, the hint) are placed in
+obstacles; movable claims (speech bubbles, name labels, floating numbers, the hint) are placed in
 priority order, highest first, each at the first free spot among:
 
-1. where it stood last frame, if that spot is still free (so nothing jitters);
-2. its preferred side of the anchor (above the speaker's head, say), then the other
-   vertical side, then left, then right;
-3. each of those shifted along its side in steps of :attr:`TextLayout.step` pixels
-   (0, +1, −1, +2, −2 … steps), kept inside the screen.
+1. its *home*: the preferred side of the anchor (above the speaker's head, say),
+   unshifted, so a label displaced for a moment goes back under its owner as soon
+   as that spot is free again;
+2. where it stood last frame, if that spot is still free (so a displaced claim does
+   not jitter between the other spots);
+3. its preferred side, then the other vertical side, then left, then right, each
+   shifted along its side in steps of :attr:`TextLayout.step` pixels (0, +1, −1,
+   +2, −2 … steps), kept inside the screen. Left and right sit beside the owner's
+   sprite (``Claim.body_width``), never on it.
 
-"Free" means inside the screen margin and intersecting no claim placed before it.
+"Free" means inside the screen margin, intersecting no claim placed before it and,
+for a claim with ``over_sprites=False`` (a bubble), none of the sprites passed to
+:meth:`TextLayout.solve` (the player, the NPC being talked to: they stay visible).
 A claim that finds no free spot *yields*: it gets no place this frame (the caller
 does not draw it; it keeps its own timers and comes back when there is room). The
 highest claim never yields: with no free spot it takes its preferred one.
@@ -31,7 +37,7 @@ import pygame
 __all__ = ["KINDS", "Claim", "TextLayout"]
 
 #: What a piece of text on screen is (the ``kind`` of ``App.visible_text()``).
-KINDS = ("bubble", "hint", "label", "hud", "log", "chatbox")
+KINDS = ("bubble", "hint", "label", "hud", "log", "chatbox", "float")
 
 _SIDES = ("above", "below", "left", "right")
 
@@ -46,7 +52,10 @@ class Claim:
     top-left corner; for a movable one it is the point it belongs to above
     (e.g. the speaker's head) and ``below_at`` the point below (the feet; default
     ``at``). ``gap`` keeps that many pixels between the box and its point (a
-    bubble's tail). Higher ``priority`` is placed first.
+    bubble's tail). Higher ``priority`` is placed first. ``body_width`` is the
+    width in pixels of the owner's sprite, centred on ``at``: the left and right
+    sides keep clear of it. ``over_sprites=False`` keeps the claim off the sprites
+    given to :meth:`TextLayout.solve`.
     """
 
     key: str
@@ -60,6 +69,8 @@ class Claim:
     prefer: str = "above"
     below_at: tuple[float, float] | None = None
     gap: int = 0
+    body_width: float = 0.0
+    over_sprites: bool = True
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -81,9 +92,12 @@ class TextLayout:
         self.step = step
         self._last: dict[str, tuple[str, int]] = {}  # key → (side, shift) last frame
 
-    def solve(self, claims: Iterable[Claim]) -> dict[str, pygame.Rect | None]:
+    def solve(
+        self, claims: Iterable[Claim], sprites: Sequence[pygame.Rect] = ()
+    ) -> dict[str, pygame.Rect | None]:
         """Where each claim goes this frame (``None``: it yields), by key.
 
+        ``sprites`` are screen rects that claims with ``over_sprites=False`` keep off.
         Raises ``ValueError`` if two claims share a key.
         """
         ordered = sorted(claims, key=lambda c: (not c.fixed, -c.priority, c.key))
@@ -98,7 +112,12 @@ class TextLayout:
             if claim.fixed:
                 rect = pygame.Rect((round(claim.at[0]), round(claim.at[1])), claim.size)
             else:
-                rect = self._place(claim, taken, must=first_movable)
+                rect = None
+                if not claim.over_sprites and sprites:
+                    rect = self._place(claim, [*taken, *sprites], must=False)
+                if rect is None and (claim.over_sprites or not sprites or first_movable):
+                    # The highest claim may cover a sprite rather than another text.
+                    rect = self._place(claim, taken, must=first_movable)
                 first_movable = False
             placed[claim.key] = rect
             if rect is not None and rect.width and rect.height:
@@ -114,8 +133,8 @@ class TextLayout:
         inner = self.screen.inflate(-2 * self.margin, -2 * self.margin)
         candidates = self._candidates(claim)
         last = self._last.get(claim.key)
-        if last is not None:
-            candidates.insert(0, last)
+        if last is not None and last != candidates[0]:
+            candidates.insert(1, last)  # home first: a displaced claim goes back when it can
         for side, shift in candidates:
             rect = self._rect(claim, side, shift, inner)
             if rect.collidelist(taken) == -1 and inner.contains(rect):
@@ -148,14 +167,15 @@ class TextLayout:
         ax, ay = claim.at
         bx, by = claim.below_at if claim.below_at is not None else claim.at
         gap = claim.gap
+        half = claim.body_width / 2
         if side == "above":
             x, y = ax - w / 2 + shift, ay - gap - h
         elif side == "below":
             x, y = bx - w / 2 + shift, by + gap
         elif side == "left":
-            x, y = min(ax, bx) - gap - w, (ay + by) / 2 - h / 2 + shift
+            x, y = min(ax, bx) - half - gap - w, (ay + by) / 2 - h / 2 + shift
         else:
-            x, y = max(ax, bx) + gap, (ay + by) / 2 - h / 2 + shift
+            x, y = max(ax, bx) + half + gap, (ay + by) / 2 - h / 2 + shift
         rect = pygame.Rect(round(x), round(y), w, h)
         # Slide along the side into the screen, never across it: a side with no room
         # is no candidate (the box would land on its own speaker).

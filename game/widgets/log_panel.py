@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 import pygame
 
-from game.text.wrap import wrap
-from game.widgets.text import TextCache, text_size
+from game.text.markup import code_runs, split_code
+from game.text.wrap import wrap_spans
+from game.widgets.text import CodeStyle, TextCache, text_size
 
 __all__ = ["LogPanel"]
 
@@ -24,6 +25,9 @@ NAME = (250, 210, 110)
 INK = (236, 236, 230)
 TITLE = (200, 206, 214)
 TOP, BOTTOM_PAD, LEFT = 38, 8, 14
+#: Code quoted in a line (between backticks): a light blue ink on a slate run.
+CODE = CodeStyle(ink=(150, 214, 255), fill=(40, 52, 72))
+Row = tuple[str, tuple[int, int, int], int, tuple[tuple[int, int], ...]]
 
 
 class LogPanel:
@@ -93,10 +97,13 @@ class LogPanel:
         room = (self.rect.height - TOP - BOTTOM_PAD) // line_height
         width = self.rect.width - 2 * LEFT - 10
 
-        def rows_of(entry: tuple[str, str]) -> list[tuple[str, tuple[int, int, int], int]]:
+        def rows_of(entry: tuple[str, str]) -> list[Row]:
             speaker, said = entry
-            rows = [(speaker, NAME, LEFT)]
-            return rows + [(row, INK, LEFT + 10) for row in wrap(said, width, self._width)]
+            plain, code = split_code(said)  # code is shown as code, without its backticks
+            rows: list[Row] = [(speaker, NAME, LEFT, ())]
+            for start, end in wrap_spans(plain, width, self._width):
+                rows.append((plain[start:end], INK, LEFT + 10, code_runs(start, end, code)))
+            return rows
 
         # Whole entries, as many as fit: a log ends at the newest (less the offset),
         # a list starts at its first (plus the offset).
@@ -107,7 +114,7 @@ class LogPanel:
         else:
             end = len(entries)
             order = entries[self.offset :]
-        chosen: list[list[tuple[str, tuple[int, int, int], int]]] = []
+        chosen: list[list[Row]] = []
         used = 0
         for entry in order:
             rows = rows_of(entry)
@@ -127,7 +134,7 @@ class LogPanel:
         panel.blit(self.text.render(title, TITLE), (LEFT, 10))
         y = TOP
         for rows in chosen:
-            for text, color, x in rows:
-                panel.blit(self.text.render(text, color), (x, y))
+            for text, color, x, code in rows:
+                panel.blit(self.text.render_code(text, code, color, CODE), (x, y))
                 y += line_height
         return panel

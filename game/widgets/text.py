@@ -11,16 +11,27 @@ combining mark) gives a 0-pixel-wide surface instead of pygame's
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import pygame
 
 from game.text.graphemes import drop_ignorable
 from game.widgets.fonts import ChainFont
 
-__all__ = ["TextCache", "render_text", "shown_text", "text_size"]
+__all__ = ["CodeStyle", "TextCache", "render_text", "shown_text", "text_size"]
 
 Color = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeStyle:
+    """How code quoted in text looks: its ink on a tinted run (the game bundles no
+    monospace font, so colour and tint tell code from prose)."""
+
+    ink: Color
+    fill: Color
 
 
 def shown_text(font: pygame.font.Font, text: str) -> str:
@@ -56,6 +67,7 @@ class TextCache:
         self.font = font
         self.capacity = capacity
         self._surfaces: OrderedDict[tuple[str, Color], pygame.Surface] = OrderedDict()
+        self._marked: OrderedDict[tuple[object, ...], pygame.Surface] = OrderedDict()
         #: How many lines were actually rendered (cache misses), for tests and the overlay.
         self.renders = 0
 
@@ -75,4 +87,35 @@ class TextCache:
         self._surfaces[key] = surface
         if len(self._surfaces) > self.capacity:
             self._surfaces.popitem(last=False)
+        return surface
+
+    def render_code(
+        self, text: str, code: tuple[tuple[int, int], ...], color: Color, style: CodeStyle
+    ) -> pygame.Surface:
+        """``text`` with the runs ``code`` (code point ``(start, end)`` pairs) set as code:
+        in ``style.ink`` on a ``style.fill`` tint. Exactly as wide as :meth:`render`'s
+        surface for ``text``, so a wrap measured on the plain text still fits."""
+        if not code:
+            return self.render(text, color)
+        key = (text, code, color, style)
+        surface = self._marked.get(key)
+        if surface is not None:
+            self._marked.move_to_end(key)
+            return surface
+        font = self.font
+        surface = pygame.Surface(text_size(font, text), pygame.SRCALPHA)
+        cuts = sorted({0, len(text), *(i for run in code for i in run)})
+        for start, end in itertools.pairwise(cuts):
+            x = text_size(font, text[:start])[0] if start else 0
+            piece = text[start:end]
+            if any(a <= start and end <= b for a, b in code):
+                box = pygame.Rect(x, 0, text_size(font, text[:end])[0] - x, surface.get_height())
+                pygame.draw.rect(surface, style.fill, box, border_radius=3)
+                surface.blit(render_text(font, piece, style.ink), (x, 0))
+            else:
+                surface.blit(render_text(font, piece, color), (x, 0))
+        self.renders += 1
+        self._marked[key] = surface
+        if len(self._marked) > self.capacity:
+            self._marked.popitem(last=False)
         return surface
