@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from game.text.markup import split_code
-from game.widgets.bubble import BubbleStyle, SpeechBubble, layout_bubble
+from game.widgets.bubble import WIDE_READ_WEIGHT, BubbleStyle, SpeechBubble, layout_bubble
 from game.widgets.fonts import ChainFont, load_font
 from game.widgets.text import TextCache
 
@@ -410,6 +410,62 @@ def test_a_long_reply_is_wrapped_only_as_far_as_it_is_shown(font: ChainFont) -> 
     # and the next page (wrapped a line a frame ahead of time), are wrapped.
     assert len(bubble._lines) <= (bubble.page + 2) * bubble.style.max_lines + 1
     assert bubble.pages > 50  # asking for every page wraps the rest
+
+
+# -- how long a bubble stays -------------------------------------------------------------
+
+
+def seconds_visible(bubble: SpeechBubble, limit: float = 120.0) -> float:
+    """Update in fixed steps until the bubble is hidden; return the game time it took."""
+    elapsed = 0.0
+    while bubble.visible:
+        assert elapsed < limit, f"still {bubble.state.value} after {limit} s"
+        bubble.update(STEP)
+        elapsed += STEP
+    return elapsed
+
+
+def test_a_page_read_along_as_it_typed_is_on_show_for_its_reading_time_not_longer(
+    font: ChainFont,
+) -> None:
+    bubble = SpeechBubble(font, cps=30, read_base=1.5, read_per_char=0.06, read_max=8.0)
+    text = "One warm loaf for you, friend! No croissants or cakes today, but it's free."
+    bubble.say(text)
+    reading = bubble.read_time  # ~6 s; typing it takes ~2.5 s of that
+    shown = seconds_visible(bubble)
+    assert reading - STEP <= shown - bubble.fade_time <= reading + 2 * STEP
+
+
+def test_a_skipped_page_still_holds_for_the_reading_it_skipped(font: ChainFont) -> None:
+    bubble = SpeechBubble(font, cps=30, read_base=1.0, read_per_char=0.06)
+    bubble.say("Tap to reveal me whole, then read me at your own pace, please.")
+    bubble.update(0.5)
+    bubble.skip()
+    assert bubble.state == "reading"
+    assert bubble.hold_time == pytest.approx(bubble.read_time - 0.5)
+
+
+def test_a_chinese_page_gets_more_reading_time_a_character(font: ChainFont) -> None:
+    latin, chinese = SpeechBubble(font, read_base=0.0), SpeechBubble(font, read_base=0.0)
+    latin.say("abcdefghij")
+    chinese.say("你好你好你好你好你好")
+    assert chinese.read_time == pytest.approx(WIDE_READ_WEIGHT * latin.read_time)
+
+
+@given(
+    text=st.text(alphabet="ab 你。\n,é👍i", min_size=1, max_size=400),
+    cps=st.sampled_from([10.0, 30.0, 60.0]),
+    max_lines=st.integers(1, 4),
+)
+def test_a_finished_bubble_always_fades_within_its_pages_typing_and_reading_time(
+    text: str, cps: float, max_lines: int
+) -> None:
+    pygame.font.init()
+    bubble = SpeechBubble(load_font(18), style=BubbleStyle(max_lines=max_lines), cps=cps)
+    bubble.say(text)
+    pages, total = bubble.pages, bubble.total
+    bound = total / cps + pages * (bubble.read_max + 2 * STEP) + bubble.fade_time + STEP
+    assert seconds_visible(bubble, limit=bound) <= bound
 
 
 # -- code between backticks ----------------------------------------------------------------

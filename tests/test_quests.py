@@ -14,6 +14,7 @@ from game.engine.collisions import CollisionEnter, CollisionWorld
 from game.engine.events import Event, EventBus
 from game.npc.brain import NpcUnderstood
 from game.quests import (
+    Condition,
     ItemDelivered,
     QuestBook,
     QuestCompleted,
@@ -23,6 +24,7 @@ from game.quests import (
     Signal,
     Step,
     StepCompleted,
+    StepStatus,
     TimerFired,
     load_quest_line,
     parse_quest_line,
@@ -31,6 +33,11 @@ from tests.quest_events import canonical
 
 HEAD = 'title = "T"\ntitle_zh = "T"\nexplain = "E"\nexplain_zh = "E"\n'
 STEP = 'text = "S"\ntext_zh = "S"\n'
+
+
+def status(condition: str, text: str = "T") -> str:
+    """A ``[[quest.step.status]]`` table with ``condition`` and ``text`` in both languages."""
+    return f'[[quest.step.status]]\n{condition}\ntext = "{text}"\ntext_zh = "{text}"\n'
 
 
 def quest_file(*steps: str, quest_id: str = "q", extra: str = "") -> str:
@@ -66,6 +73,22 @@ def test_the_village_quest_line_loads_and_every_quest_has_both_languages() -> No
         (quest_file('timer = "a"', extra="points = -1\n"), "q", None, "'points'"),
         (quest_file('timer = "a"').replace('explain_zh = "E"\n', ""), "q", None, "explain_zh"),
         (quest_file().replace("", ""), "q", None, "no steps"),
+        (quest_file('timer = "a"\nstatus = "x"'), "q", "s1", "'status' must be"),
+        (quest_file('timer = "a"\n' + status('x = "t"')), "q", "s1", "unknown key"),
+        (quest_file('timer = "a"\n' + status("")), "q", "s1", "exactly one of"),
+        (quest_file('timer = "a"\n' + status('timer = ""')), "q", "s1", ".timer' must"),
+        (
+            quest_file('timer = "a"\n' + status('fired = "t"', text="{seconds}")),
+            "q",
+            "s1",
+            "only {seconds}, in a 'timer' status",
+        ),
+        (
+            quest_file('timer = "a"\n' + status('timer = "t"', text="{minutes}")),
+            "q",
+            "s1",
+            "text has {minutes}",
+        ),
     ],
 )
 def test_a_malformed_quest_names_file_quest_and_step(
@@ -79,6 +102,48 @@ def test_a_malformed_quest_names_file_quest_and_step(
     assert str(error).startswith(f"quests.toml: quest '{quest}'")
     if step is not None:
         assert f"step '{step}'" in str(error)
+
+
+def test_a_steps_status_lines_load_in_order_with_both_languages() -> None:
+    text = quest_file(
+        'timer = "a"\n'
+        + status('timer = "door opens"', text="in {seconds} s")
+        + status('fired = "door shuts"', text="shut")
+    )
+    step = parse_quest_line(text).quests[0].steps[0]
+    assert step.status == (
+        StepStatus("timer", "door opens", {"en": "in {seconds} s", "zh": "in {seconds} s"}),
+        StepStatus("fired", "door shuts", {"en": "shut", "zh": "shut"}),
+    )
+
+
+@given(
+    left=st.one_of(st.none(), st.floats(0, 1000, allow_nan=False)),
+    fired=st.booleans(),
+)
+def test_the_tracker_text_is_the_first_status_that_applies_with_seconds_rounded_up(
+    left: float | None, fired: bool
+) -> None:
+    texts = {"en": "S", "zh": "步"}
+    step = Step(
+        "s",
+        texts,
+        Condition("timer", ("x",)),
+        status=(
+            StepStatus("timer", "t", {"en": "in {seconds} s", "zh": "{seconds} 秒"}),
+            StepStatus("fired", "t", {"en": "shut", "zh": "关"}),
+        ),
+    )
+    names = ["t"] if fired else []
+    for language in ("en", "zh"):
+        shown = step.tracker_text(language, lambda name: left if name == "t" else None, names)
+        if left is not None:  # brute force: the least whole number of seconds >= left
+            seconds = next(n for n in range(1002) if n >= left - 1e-9)
+            assert shown == step.status[0].text[language].replace("{seconds}", str(seconds))
+        elif fired:
+            assert shown == step.status[1].text[language]
+        else:
+            assert shown == texts[language]
 
 
 def test_broken_toml_and_no_quests_are_errors_too() -> None:

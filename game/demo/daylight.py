@@ -1,4 +1,4 @@
-"""Day and night: a repeating timer turns the sun; the village darkens at dusk."""
+"""Day and night: a repeating timer turns the sun; timers bring dusk and dawn."""
 
 from __future__ import annotations
 
@@ -9,49 +9,70 @@ import pygame
 from game.quests.events import Signal
 from game.scene import DrawLayer, Mechanic, SceneContext
 
-__all__ = ["DAY_LENGTH", "DAY_START_HOUR", "DayNight"]
+__all__ = ["DAWN_HOUR", "DAY_LENGTH", "DAY_START_HOUR", "DUSK_HOUR", "DayNight"]
 
 DAY_LENGTH = 240.0  # game seconds per day
 DAY_START_HOUR = 8.0
+#: Dusk, when the lamps can be lit: 18:40 on the village clock (the README's time).
+DUSK_HOUR = 18 + 40 / 60
+#: Dawn (07:20): as long before 13:00, the sun's highest, as dusk is after it.
+DAWN_HOUR = 26.0 - DUSK_HOUR
 NIGHT_TINT = (40, 50, 120)
-#: Below this daylight it is dark: the tint shows and the lamps can be lit.
-DARK_BELOW = 0.55
-#: How far the tint multiplies the picture down at midnight (1.0 would be black).
+#: The daylight at dusk and dawn: below it, it is dark.
+DARK_BELOW = 0.5 + 0.5 * math.cos((DUSK_HOUR - 13.0) / 24.0 * math.tau)
+#: How far the tint multiplies the picture down when fully dark (1.0 would be black).
 NIGHT_DEPTH = 0.88
+#: The tint's share of full darkness at dusk: the evening is plainly darker at once...
+DUSK_DEPTH = 0.5
+#: ...and fully dark once daylight has fallen this much more (about 1.5 game hours).
+DARK_SPAN = 0.2
 
 
 class DayNight(Mechanic):
     """The village clock, from game time; ``daylight`` is 1 at noon and 0 at midnight.
 
     Reacts to a ``timers.every(1.0)`` timer ("daylight"): the tint follows the
-    sun once per game second, not every frame, and when darkness comes or goes
-    it publishes ``Signal("dusk", "sun")`` or ``Signal("dawn", "sun")`` (the
-    lamps listen). Daylight is derived from game time, so it has no part in
-    the state hash.
+    sun once per game second, not every frame. Dusk and dawn are one-shot timers
+    named ``"dusk"`` (scheduled only by day) and ``"dawn"`` (only by night), due
+    exactly at ``DUSK_HOUR`` and ``DAWN_HOUR``; each publishes ``Signal("dusk",
+    "sun")`` or ``Signal("dawn", "sun")`` (the lamps listen) and schedules the
+    other, so the quest tracker can count down to dusk. All of it is derived from
+    game time, so it has no part in the state hash.
     """
 
     def __init__(self, context: SceneContext) -> None:
         super().__init__(context)
         self.size = context.size
         self.daylight = 1.0
-        self.was_dark = False
+        hour = self.hour()
+        self._dark = not DAWN_HOUR <= hour < DUSK_HOUR
         self._tints: dict[int, pygame.Surface] = {}
         self.every(1.0, self.turn, name="daylight")
         self.turn()
+        self._schedule_change()
         self.draws(DrawLayer.SKY, self.draw)
 
     def turn(self) -> None:
         """Move the sun (daylight follows a cosine over the day)."""
         hour = self.hour()
         self.daylight = 0.5 + 0.5 * math.cos((hour - 13.0) / 24.0 * math.tau)
-        if self.dark != self.was_dark:
-            self.was_dark = self.dark
-            self.bus.publish(Signal("dusk" if self.dark else "dawn", "sun"))
+
+    def _schedule_change(self) -> None:
+        """The timer of the next dusk (by day) or dawn (by night)."""
+        target = DAWN_HOUR if self._dark else DUSK_HOUR
+        hours = (target - self.hour()) % 24.0
+        self.after(hours / 24.0 * DAY_LENGTH, self._change, name="dawn" if self._dark else "dusk")
+
+    def _change(self) -> None:
+        self._dark = not self._dark
+        self.turn()
+        self.bus.publish(Signal("dusk" if self._dark else "dawn", "sun"))
+        self._schedule_change()
 
     @property
     def dark(self) -> bool:
-        """Whether it is dark (dusk, night, before dawn): the lamps can be lit."""
-        return self.daylight < DARK_BELOW
+        """Whether it is dark (from dusk to dawn): the lamps can be lit."""
+        return self._dark
 
     def hour(self) -> float:
         """The village clock in hours (0–24), from game time."""
@@ -64,12 +85,12 @@ class DayNight(Mechanic):
         return f"Day {day + 1} {minutes // 60:02d}:{minutes % 60:02d}"
 
     def darkness(self) -> int:
-        """0 by day; 1–6 from dusk to midnight, rising fast after dusk (a square root),
-        so the evening is plainly dark soon after the lamps can be lit."""
-        if not self.dark:
+        """0 by day; from dusk 3 of 6 (``DUSK_DEPTH``) at once, so the moment the lamps can
+        be lit shows, then 6 of 6 once daylight fell ``DARK_SPAN`` more (the same before dawn)."""
+        if not (self.dark or self.daylight < DARK_BELOW):
             return 0
-        night = (DARK_BELOW - self.daylight) / DARK_BELOW  # 0 at dusk, 1 at midnight
-        return max(1, math.ceil(6 * math.sqrt(night)))
+        fallen = min(1.0, max(0.0, DARK_BELOW - self.daylight) / DARK_SPAN)
+        return math.ceil(6 * (DUSK_DEPTH + (1 - DUSK_DEPTH) * fallen))
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         """Multiply the picture by a blue tint at dusk and night (six cached levels)."""

@@ -1,4 +1,4 @@
-"""A door that opens 3 s after the player steps on a pressure plate, and shuts 6 s later.
+"""A gate that opens 3 s after the player steps on a pressure plate, and shuts 6 s later.
 
 The example of ``docs/architecture.md``: one file, and one line in the scene's
 list of mechanics. It owns three colliders (the door is solid while shut; the
@@ -8,6 +8,7 @@ The quest "Before the door shuts" is won by passing the doorway in time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pygame
@@ -15,6 +16,7 @@ import pygame
 from game.demo.looks import OUTLINE
 from game.engine.collisions import Collider
 from game.engine.timers import TimerHandle
+from game.quests.events import TimerFired
 from game.scene import DrawLayer, Mechanic, SceneContext
 
 __all__ = ["DOOR", "OPEN_DELAY", "OPEN_TIME", "PLATE", "PlateDoor"]
@@ -25,12 +27,19 @@ OPEN_DELAY = 3.0
 OPEN_TIME = 6.0
 #: Seconds to wait before trying again when someone stands in the way of the shutting door.
 RETRY = 0.5
-#: The gate between the bakery's garden fence and the green house (x, y, w, h).
+#: The gate at the east end of the bakery's garden fence, next to the green house (x, y, w, h).
 DOOR = (680.0, 110.0, 50.0, 8.0)
 #: The plate, north of the fence.
 PLATE = (586.0, 70.0, 26.0, 26.0)
 
+#: Pixels around the plate and the gate kept free of text while the gate's timers run.
+KEEP_CLEAR = 32
+#: Seconds of the gate's two leaves swinging open (into the garden) or shut.
+SWING_TIME = 0.35
 WOOD = (150, 104, 62)
+GATE_WOOD = (112, 74, 44)
+POST_CAP = (84, 56, 34)
+LATCH = (236, 196, 96)
 STONE = (168, 166, 156)
 STONE_DOWN = (124, 122, 114)
 TIME_LEFT = (250, 210, 110)
@@ -43,7 +52,11 @@ class PlateDoor(Mechanic):
     bot's next plan go through; a second timer puts it back ``OPEN_TIME`` s
     later (not onto someone standing in the gap: it waits for them). The
     ``doorway`` trigger inside the gap can only be touched while it is open.
-    Owns the ``door`` state part.
+    Each timer's callback publishes ``TimerFired("door opens")`` or
+    ``TimerFired("door shuts")`` (the quest tracker's status lines follow them).
+    While a timer runs, the plate, the gate and the way between them are kept
+    clear of speech bubbles and labels (:meth:`text_rects`, for the scene's
+    text layout). Owns the ``door`` state part.
     """
 
     def __init__(
@@ -64,6 +77,10 @@ class PlateDoor(Mechanic):
         )
         self.opening: TimerHandle | None = None
         self.closing: TimerHandle | None = None
+        #: Game time the gate last opened or shut (for the leaves' swing; drawing only).
+        self.moved_at = -SWING_TIME
+        #: Set by the text layout for a frame where an answer needs this room.
+        self.yielded = False
         self.on_enter("player", "plate", self.pressed)
         self.draws(DrawLayer.GROUND, self.draw)
 
@@ -87,7 +104,9 @@ class PlateDoor(Mechanic):
             self.remove_collider(self.door)
             self.door = None
         self.opening = None
+        self.moved_at = self.loop.time
         self.closing = self.after(OPEN_TIME, self.shut, name="door shuts")
+        self.bus.publish(TimerFired("door opens"))
 
     def shut(self) -> None:
         """Put the door back, unless something stands in the gap (then try again soon)."""
@@ -97,6 +116,16 @@ class PlateDoor(Mechanic):
         self.closing = None
         if self.door is None:
             self.door = self.add_collider(self.door_rect, layer="door", owner=self)
+            self.moved_at = self.loop.time
+            self.bus.publish(TimerFired("door shuts"))
+
+    def text_rects(self) -> list[tuple[str, pygame.Rect, str]]:
+        """While the plate's timers run, the plate-to-gate area as an obstacle for text
+        (no text in it): the player has seconds to see the gate open and get there."""
+        if not self.pressed_down():
+            return []
+        area = pygame.Rect(self.plate_rect).union(pygame.Rect(self.door_rect))
+        return [("hud", area.inflate(KEEP_CLEAR, KEEP_CLEAR), "")]
 
     def state(self) -> Mapping[str, object]:
         waiting = self.opening.remaining if self.opening is not None else None
@@ -104,19 +133,45 @@ class PlateDoor(Mechanic):
         return {"door": (self.is_open, waiting, self.opening is not None, left)}
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
-        """The plate (sunk once pressed) and the gate (swung open: two posts)."""
+        """The plate (sunk once pressed) and the gate: two posts and two leaves that
+        swing south into the garden as it opens (a bar over the gap shows the time left)."""
         plate = pygame.Rect(self.plate_rect)
         pressed = self.pressed_down()
         pygame.draw.rect(surface, STONE_DOWN if pressed else STONE, plate, border_radius=4)
         pygame.draw.rect(surface, OUTLINE, plate, width=2, border_radius=4)
         door = pygame.Rect(self.door_rect)
-        if self.is_open:
-            for x in (door.left, door.right - 6):
-                pygame.draw.rect(surface, WOOD, (x, door.top - 6, 6, door.height + 8))
-            if self.closing is not None:  # the time left, as a shrinking bar over the gap
-                left = max(0.0, self.closing.remaining) / OPEN_TIME
-                bar = pygame.Rect(door.left, door.top - 14, round(door.width * left), 5)
-                pygame.draw.rect(surface, TIME_LEFT, bar, border_radius=2)
-        else:
-            pygame.draw.rect(surface, WOOD, door.inflate(0, 4))
-            pygame.draw.rect(surface, OUTLINE, door.inflate(0, 4), width=2)
+        time = self.loop.time + alpha * self.loop.step
+        swing = min(1.0, max(0.0, (time - self.moved_at) / SWING_TIME))
+        opened = swing if self.is_open else 1.0 - swing  # 0 shut .. 1 wide open
+        self._draw_leaves(surface, door, opened * math.pi / 2)
+        for x in (door.left - 3, door.right - 4):  # the posts, taller than the fence's
+            post = pygame.Rect(x, door.top - 12, 7, door.height + 16)
+            pygame.draw.rect(surface, GATE_WOOD, post, border_radius=2)
+            pygame.draw.rect(surface, OUTLINE, post, width=1, border_radius=2)
+            pygame.draw.rect(surface, POST_CAP, (x - 1, post.top - 3, 9, 4), border_radius=1)
+        if self.closing is not None:  # the time left, as a shrinking bar over the gap
+            left = max(0.0, self.closing.remaining) / OPEN_TIME
+            bar = pygame.Rect(door.left, door.top - 20, round(door.width * left), 5)
+            pygame.draw.rect(surface, TIME_LEFT, bar, border_radius=2)
+
+    def _draw_leaves(self, surface: pygame.Surface, door: pygame.Rect, angle: float) -> None:
+        """Two leaves hinged on the posts, turned ``angle`` radians (0 shut, π/2 open)."""
+        half = door.width / 2 - 3
+        y = door.centery
+        for hinge, sign in ((door.left + 3, 1), (door.right - 3, -1)):
+            dx, dy = sign * math.cos(angle), math.sin(angle)  # along the leaf
+            nx, ny = -dy * 5, dx * 5  # half its thickness, across it
+            tip = (hinge + dx * half, y + dy * half)
+            corners = [
+                (hinge - nx, y - ny),
+                (tip[0] - nx, tip[1] - ny),
+                (tip[0] + nx, tip[1] + ny),
+                (hinge + nx, y + ny),
+            ]
+            pygame.draw.polygon(surface, WOOD, corners)
+            for t in (0.3, 0.55, 0.8):  # palings
+                px, py = hinge + dx * half * t, y + dy * half * t
+                pygame.draw.line(surface, GATE_WOOD, (px - nx, py - ny), (px + nx, py + ny), 2)
+            pygame.draw.polygon(surface, OUTLINE, corners, width=1)
+        if angle < 0.2:  # shut: the latch where the leaves meet
+            pygame.draw.rect(surface, LATCH, (door.centerx - 2, y - 4, 4, 8))

@@ -25,16 +25,20 @@ FUSE_INTERVAL = 0.6
 #: Seconds a lamp burns before its oil runs out (dawn puts them all out sooner).
 BURN_TIME = 60.0
 LIGHT_RADIUS = 110
-#: Seconds before walking past a post in daylight says "after dark" again.
-HINT_EVERY = 20.0
 POST = (70, 64, 66)
 GLASS_OFF = (96, 92, 80)
 GLASS_ON = (255, 226, 140)
 GLOW = (120, 92, 40)
 NOT_YET = {
-    "en": "The lamps are lit after dark: come back at about 18:40.",
-    "zh": "路灯要天黑才点：大约 18:40 再来吧。",
+    "en": "Too early: the lamps are lit after dark, about 18:40",
+    "zh": "太早了：路灯要天黑才点，大约 18:40",
 }
+DUSK = {
+    "en": "Dusk: the lamps can be lit now",
+    "zh": "黄昏了：现在可以点灯了",
+}
+#: Seconds of game time the dusk announcement stays.
+DUSK_TOAST = 4.0
 
 
 class Lamps(Mechanic):
@@ -43,9 +47,12 @@ class Lamps(Mechanic):
     Reacts to ``world.on_enter("player", "lamp")``: in the dark, that lamp
     lights, ``Signal("lamp_lit", "player")`` is published, and
     ``timers.every(FUSE_INTERVAL, ..., times=3)`` lights the next lamps one
-    per period, each firing publishing ``TimerFired("lamp fuse")``. A lamp
-    burns out after ``BURN_TIME`` (a timer); ``Signal("dawn")`` puts all out.
-    At night the lit lamps cut pools of warm light out of the dark.
+    per period, each firing publishing ``TimerFired("lamp fuse")``; by day a
+    toast says it is too early, at every touch. ``Signal("dusk")`` announces
+    that the lamps can be lit, and a player already touching a post lights it
+    (an enter event would never come: they entered it by day).
+    A lamp burns out after ``BURN_TIME`` (a timer); ``Signal("dawn")`` puts all
+    out. At night the lit lamps cut pools of warm light out of the dark.
     """
 
     def __init__(
@@ -60,11 +67,12 @@ class Lamps(Mechanic):
         self._burning: list[TimerHandle | None] = [None] * len(LAMP_SPOTS)
         self._fuse: TimerHandle | None = None
         self._chain: list[int] = []
-        self._hinted_at = -HINT_EVERY
-        for n, (x, y) in enumerate(LAMP_SPOTS):
+        self.posts = [
             self.add_collider(
                 (x - 8, y - 14, 16, 20), layer="lamp", mask=["player"], trigger=True, owner=n
             )
+            for n, (x, y) in enumerate(LAMP_SPOTS)
+        ]
         self.on_enter("player", "lamp", self.touch)
         self.on(Signal, self.hear)
         self._glow = _glow(LIGHT_RADIUS)
@@ -76,9 +84,7 @@ class Lamps(Mechanic):
         n = post.owner
         assert isinstance(n, int)
         if not self.day.dark:
-            if self.loop.time - self._hinted_at >= HINT_EVERY:  # not at every post passed
-                self._hinted_at = self.loop.time
-                self.toast.show(self.language.pick(NOT_YET))
+            self.toast.show(self.language.pick(NOT_YET))
             return
         if self._fuse is not None and self._fuse.active:
             return
@@ -108,8 +114,15 @@ class Lamps(Mechanic):
         self._burning[n] = None
 
     def hear(self, event: Signal) -> None:
-        """Dawn puts every lamp out."""
-        if event.name == "dawn":
+        """Dusk: say so, and light a post the player already touches. Dawn puts every lamp out."""
+        if event.name == "dusk":
+            self.toast.show(self.language.pick(DUSK), DUSK_TOAST)
+            for post in self.posts:
+                touching = self.world.query_rect(post.rect, mask=["player"])
+                if touching:
+                    self.touch(touching[0], post)
+                    break
+        elif event.name == "dawn":
             for n in range(len(LAMP_SPOTS)):
                 burning = self._burning[n]
                 if burning is not None:

@@ -26,7 +26,9 @@ from game.quests import (
     QuestDataError,
     QuestLine,
     QuestLineCompleted,
+    Step,
     StepCompleted,
+    TimerFired,
     load_quest_line,
 )
 from game.scene import DrawLayer, Mechanic, SceneContext
@@ -49,6 +51,8 @@ INK = (250, 248, 238)
 GOLD = (250, 210, 110)
 NOTE = (34, 30, 52, 230)
 NOTE_EDGE = (190, 160, 236)
+#: The tracker's opacity while the player walks under it (the path north of the fence).
+SEE_THROUGH = 80
 LABELS = {
     "en": {"quest": "Quest", "done": "All quests done: free play", "ada": "Ada"},
     "zh": {"quest": "任务", "done": "任务全部完成：自由游戏", "ada": "艾达"},
@@ -79,10 +83,13 @@ class Quests(Mechanic):
     """Runs the quest line; owns the ``quests`` state part.
 
     Reacts to ``StepCompleted`` (a chime), ``QuestCompleted`` (points, and Ada's
-    note for ``NOTE_TIME`` seconds, also written in the conversation log) and
-    the ``quests`` action (J: the quest log panel, in both languages). The last
-    note waits under the completion card (``QuestLineCompleted`` holds it, its
-    time standing still; ``CardClosed`` shows it), so it is read whole, after.
+    note for ``NOTE_TIME`` seconds, also written in the conversation log),
+    ``TimerFired`` (for a step's ``fired`` status line) and the ``quests``
+    action (J: the quest log panel, in both languages). The tracker shows the
+    step's live status line (a timer's countdown), and lets the player show
+    through it while they walk under it. The last note waits under the
+    completion card (``QuestLineCompleted`` holds it, its time standing still;
+    ``CardClosed`` shows it), so it is read whole, after.
     """
 
     def __init__(
@@ -113,6 +120,8 @@ class Quests(Mechanic):
         self.covered: Callable[[], bool] = lambda: self.panel.visible
         #: Set by the layout step for a frame where an answer needs the tracker's room.
         self.yielded = False
+        #: The timers that fired during the active step (its ``(quest, step)`` index first).
+        self.fired: tuple[tuple[int, int], set[str]] = ((0, 0), set())
         font = load_font(17)
         self.font = font
         self.text = TextCache(font, capacity=128)
@@ -130,6 +139,7 @@ class Quests(Mechanic):
         self.on(QuestCompleted, self.quest_done)
         self.on(QuestLineCompleted, self.hold_note)
         self.on(CardClosed, self.release_note)
+        self.on(TimerFired, self.timer_fired)
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.HUD, self.draw_tracker)
         self.draws(DrawLayer.NOTES, self.draw_note)
@@ -169,6 +179,20 @@ class Quests(Mechanic):
         """Ada's note is on screen: not held under the card, nor hidden by a panel."""
         return self.note is not None and not self.note_held and not self.covered()
 
+    def timer_fired(self, event: TimerFired) -> None:
+        """Remember a timer that fired during the active step, for its status lines."""
+        where = (self.book.quest_index, self.book.step_index)
+        if self.fired[0] != where:
+            self.fired = (where, set())
+        self.fired[1].add(event.name)
+
+    def _remaining(self, name: str) -> float | None:
+        """Game seconds left on the soonest running timer called ``name``, or ``None``."""
+        for handle in self.timers.upcoming():
+            if handle.name == name:
+                return handle.remaining
+        return None
+
     def _note_over(self, quest_id: str) -> None:
         if self.note is not None and self.note[0] == quest_id:
             self.note = None
@@ -190,10 +214,18 @@ class Quests(Mechanic):
         pick = self.language.pick
         count = f" {book.progress}/{step.count}" if step.count > 1 else ""
         total = len(self.line.quests)
+        now = self.live_text(step, self.language.code)
         return (
             f"{labels['quest']} {book.quest_index + 1}/{total} · "
-            f"{pick(dict(quest.title))}: {pick(dict(step.text))}{count}"
+            f"{pick(dict(quest.title))}: {now}{count}"
         )
+
+    def live_text(self, step: Step, language: str) -> str:
+        """The active ``step``'s line now in ``language``: its live status line, if one applies."""
+        where, fired = self.fired
+        book = self.book
+        now = (book.quest_index, book.step_index)
+        return step.tracker_text(language, self._remaining, fired if where == now else ())
 
     def step_text(self, language: str) -> str | None:
         """The step on now in ``language`` ("en"/"zh"), as said in a sentence: "pick up
@@ -216,7 +248,8 @@ class Quests(Mechanic):
             if n == book.quest_index and book.step is not None:
                 step = book.step
                 count = f" ({book.progress}/{step.count})" if step.count > 1 else ""
-                rows[-1] = (rows[-1][0], f"{step.text['en']}{count}\n{step.text['zh']}{count}")
+                en, zh = self.live_text(step, "en"), self.live_text(step, "zh")
+                rows[-1] = (rows[-1][0], f"{en}{count}\n{zh}{count}")
         done = book.quest_index - 1
         if done >= 0:
             quest = self.line.quests[done]
@@ -270,7 +303,12 @@ class Quests(Mechanic):
         """The tracker under the top bar."""
         if self.yielded:
             return  # giving its room to an answer this frame
-        surface.blit(self._tracker_pill()[1], (8, 40))
+        pill = self._tracker_pill()[1]
+        x, y = self.people.you.position
+        size = self.people.you.player.SIZE
+        under = pill.get_rect(topleft=(8, 40)).colliderect((x, y, size, size))
+        pill.set_alpha(SEE_THROUGH if under else None)
+        surface.blit(pill, (8, 40))
 
     def draw_note(self, surface: pygame.Surface, alpha: float) -> None:
         """Ada's note, low on the side away from the player, after a quest."""
@@ -292,10 +330,11 @@ class Quests(Mechanic):
         return card
 
     def draw_panel(self, surface: pygame.Surface, alpha: float) -> None:
-        """The quest log (J), recomposed only when the quest line moves."""
+        """The quest log (J), recomposed only when its lines change (a step, a countdown)."""
         if not self.panel.visible:
             return
-        self.panel.draw(surface, self.log_lines(), self.book.state())
+        lines = self.log_lines()
+        self.panel.draw(surface, lines, tuple(lines))
 
     def close(self) -> None:
         self.book.close()

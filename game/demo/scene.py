@@ -138,7 +138,7 @@ class DemoScene:
             ending := Ending(  # QuestLineCompleted → the completion card, the records
                 context, score=score, language=language, records=self.records
             ),
-            PlateDoor(
+            door := PlateDoor(
                 context
             ),  # on_enter player/plate → timers open the door 3 s later, shut it 6 s on
             # Each frame, before any text: places bubbles, numbers, labels and the hint.
@@ -171,7 +171,7 @@ class DemoScene:
             Panel("card", lambda: ending.visible, ending.draw, modal=True),
         )
         self.on_screen_text = text
-        text.fixed_text += [quests, controls]
+        text.fixed_text += [quests, controls, door]  # door: text keeps off the gate
         for npc in people.npcs:  # a welcome back points at the quest on now
             npc.quest_step = quests.step_text
         self._painters: list[Painter] = []

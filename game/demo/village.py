@@ -86,7 +86,8 @@ LAYOUT = Layout(
         (250, 470, 140, 8),  # fence along the south meadow
         (600, 470, 110, 8),
     ),
-    trees=((250, 170), (640, 48), (40, 180), (920, 330), (360, 400), (880, 20)),
+    # None north of the garden fence: the way from the plate to the gate stays clear.
+    trees=((250, 170), (604, 160), (40, 180), (920, 330), (360, 400), (880, 20)),
     pond=(420, 380, 160, 92),
     paths=(
         (0, 232, WIDTH, 64),  # the main road, west to east
@@ -114,7 +115,8 @@ LAYOUT = Layout(
         (640, 180),
     ),
     npc_spots={"guide": (560, 212), "baker": (850, 190)},
-    hazard_route=((96, 264), (380, 264)),  # the west road, back and forth
+    # The west road, back and forth, stopping short of the square (the bell, Ada).
+    hazard_route=((96, 264), (330, 264)),
     player_start=(466, 300),
 )
 

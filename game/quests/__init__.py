@@ -29,6 +29,7 @@ from game.quests.model import (
     QuestDataError,
     QuestLine,
     Step,
+    StepStatus,
     load_quest_line,
     parse_quest_line,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "Signal",
     "Step",
     "StepCompleted",
+    "StepStatus",
     "TimerFired",
     "load_quest_line",
     "parse_quest_line",

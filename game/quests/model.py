@@ -15,6 +15,13 @@ Format (``docs/quests.md`` has the whole of it)::
     count = 5                         # optional, default 1
     gives = { item = "coins", to = "baker" }   # optional: the player now carries it
 
+      [[quest.step.status]]           # optional, any number: a live tracker line
+      timer = "door opens"            # while a timer of that name runs (or: fired = NAME,
+      text = "Gate opens in {seconds} s…"   # once one fired during the step); and text_zh
+
+A step's tracker line is the text of its first status that applies, else its ``text``;
+``{seconds}`` (in a ``timer`` status) is the whole seconds left on that timer, rounded up.
+
 Conditions (each waits for one event class):
 
 * ``collision = [A, B]``: a ``CollisionEnter`` between colliders on layers A and B;
@@ -30,7 +37,9 @@ and the step, so the game never starts with half a quest line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +59,7 @@ __all__ = [
     "QuestDataError",
     "QuestLine",
     "Step",
+    "StepStatus",
     "load_quest_line",
     "parse_quest_line",
 ]
@@ -66,7 +76,11 @@ CONDITION_KINDS: Mapping[str, type[Event]] = {
 MAX_COUNT = 1000
 
 _QUEST_KEYS = {"id", "title", "title_zh", "explain", "explain_zh", "points", "step"}
-_STEP_KEYS = {"id", "text", "text_zh", "count", "gives", "source", *CONDITION_KINDS}
+_STEP_KEYS = {"id", "text", "text_zh", "count", "gives", "source", "status", *CONDITION_KINDS}
+_STATUS_KEYS = {"timer", "fired", "text", "text_zh"}
+#: The one placeholder a status text may hold: the seconds left on its timer.
+SECONDS = "{seconds}"
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 class QuestDataError(DataError):
@@ -128,14 +142,50 @@ class Gift:
 
 
 @dataclass(frozen=True, slots=True)
+class StepStatus:
+    """A tracker line that replaces the step's text while timer ``name`` runs (``kind``
+    ``"timer"``; ``{seconds}`` in ``text`` counts it down) or once it fired (``"fired"``)."""
+
+    kind: str
+    name: str
+    text: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
-    """One step: wait for ``condition`` ``count`` times; ``text``: the tracker line by language."""
+    """One step: wait for ``condition`` ``count`` times; ``text``: the tracker line by language.
+
+    ``status``: live tracker lines, the first that applies shown instead of ``text``.
+    """
 
     id: str
     text: Mapping[str, str]
     condition: Condition
     count: int = 1
     gives: Gift | None = None
+    status: tuple[StepStatus, ...] = ()
+
+    def tracker_text(
+        self,
+        language: str,
+        remaining: Callable[[str], float | None],
+        fired: Collection[str] = (),
+    ) -> str:
+        """The tracker line now, in ``language`` ("en" or "zh").
+
+        ``remaining(name)``: game seconds left on the running timer called ``name``, or
+        ``None`` if none runs; ``fired``: the timer names that fired during this step.
+        """
+        for status in self.status:
+            if status.kind == "fired":
+                if status.name in fired:
+                    return status.text[language]
+                continue
+            left = remaining(status.name)
+            if left is not None:
+                seconds = max(0, math.ceil(left - 1e-9))
+                return status.text[language].replace(SECONDS, str(seconds))
+        return self.text[language]
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +308,27 @@ class _Parser:
             condition=self.condition(kinds[0], body),
             count=count,
             gives=gives,
+            status=self.statuses(body.get("status", [])),
         )
+
+    def statuses(self, value: object) -> tuple[StepStatus, ...]:
+        if not isinstance(value, list):
+            raise self.error(f"'status' must be [[quest.step.status]] tables, not {value!r}")
+        parsed = []
+        for number, body in enumerate(value, 1):
+            table = self.mapping(body, f"status #{number}", _STATUS_KEYS)
+            kinds = [kind for kind in ("timer", "fired") if kind in table]
+            if len(kinds) != 1:
+                raise self.error(f"'status #{number}' needs exactly one of 'timer' or 'fired'")
+            name = self.name(table, kinds[0], f"status #{number}")
+            texts = self.languages(table, "text")
+            for text in texts.values():
+                for placeholder in _PLACEHOLDER.findall(text):
+                    if placeholder != SECONDS or kinds[0] != "timer":
+                        allowed = f"only {SECONDS}, in a 'timer' status"
+                        raise self.error(f"'status #{number}' text has {placeholder}; {allowed}")
+            parsed.append(StepStatus(kinds[0], name, texts))
+        return tuple(parsed)
 
     def condition(self, kind: str, body: dict[str, Any]) -> Condition:
         value = body[kind]

@@ -10,9 +10,12 @@ Lifecycle (all on game time, advanced by :meth:`SpeechBubble.update`)::
   Longer text is paged: each page is typed, then read, then the next page is typed.
 * *typing* reveals ``cps`` characters (grapheme clusters) per second of the page;
   :meth:`~SpeechBubble.skip` reveals the rest of the page at once.
-* *reading* a page lasts ``read_base + read_per_char × its length`` seconds (at most
-  ``read_max``); then the next page types, or, after the last page, the bubble fades.
-  :meth:`~SpeechBubble.skip` while reading turns the page (or starts fading).
+* *reading*: a page is on show for its reading time, ``read_base + read_per_char ×
+  its length`` seconds (at most ``read_max``; a wide CJK character or emoji counts
+  ``WIDE_READ_WEIGHT``), counted from when it began typing: the reader reads along as
+  it types, so after the reveal it holds only the rest of that time (at least
+  ``read_base``). Then the next page types, or, after the last page, the bubble fades:
+  however long the player stays next to the speaker, a bubble that was read goes away.
 * *fading* lowers the opacity to zero over ``fade_time`` seconds.
 * ``say(text, instant=True)`` shows each page whole at once (the player's own line).
 
@@ -43,10 +46,11 @@ from enum import Enum
 import pygame
 
 from game.text.markup import Span, code_runs, split_code
-from game.text.wrap import graphemes, wrap_spans
+from game.text.wrap import graphemes, is_wide, wrap_spans
 from game.widgets.text import CodeStyle, TextCache
 
 __all__ = [
+    "WIDE_READ_WEIGHT",
     "BubbleLayout",
     "BubbleState",
     "BubbleStyle",
@@ -59,6 +63,11 @@ Color = tuple[int, int, int]
 Point = tuple[int, int]
 
 THINKING = "…"
+#: How many Latin letters' reading time a wide (CJK) character takes: Chinese is read at
+#: about 255 characters a minute, English at about 238 words (~1,200 letters) a minute
+#: (Brysbaert 2019, "How many words do we read per minute?"), ~4.7 times slower a
+#: character; 3 is kept lower, since a Chinese line says as much in fewer characters.
+WIDE_READ_WEIGHT = 3
 #: Code quoted in a bubble: a blue ink on a pale blue-grey run.
 CODE = CodeStyle(ink=(22, 78, 140), fill=(224, 231, 243))
 
@@ -248,6 +257,7 @@ class SpeechBubble:
         self._stale_tail = False  # text was added after the last line: re-wrap it
         self._revealed = 0
         self._typed_time = 0.0  # seconds of typing on this page
+        self._read_along = 0.0  # of which the reader read along (not skipped)
         self._page_base = 0  # clusters revealed when this page began typing
         self._state_time = 0.0
         self._read_time = 0.0
@@ -315,6 +325,7 @@ class SpeechBubble:
         """Reveal the rest of the page now; while reading, turn the page or start fading."""
         if self._now(BubbleState.TYPING):
             self._reveal_to(self._page_end())
+            self._read_along = self._typed_time  # the rest was skipped, not read yet
             self._typed_time = (self._revealed - self._page_base) / self.cps
             self._after_reveal()
         elif self._now(BubbleState.READING):
@@ -363,10 +374,23 @@ class SpeechBubble:
 
     @property
     def read_time(self) -> float:
-        """How long the page on show stays after it is revealed, before the next or fading."""
+        """Seconds a reader needs for the page on show: ``read_base`` + ``read_per_char``
+        a character, a wide one (CJK, emoji) ``WIDE_READ_WEIGHT`` times that; at most
+        ``read_max``."""
         first, last = self._page_lines()
-        length = self._starts[last] - self._starts[first]
+        length = sum(
+            WIDE_READ_WEIGHT if is_wide(cluster) else 1
+            for line in self._lines[first:last]
+            for cluster in line
+        )
         return min(self.read_max, self.read_base + self.read_per_char * length)
+
+    @property
+    def hold_time(self) -> float:
+        """Seconds the revealed page stays before the next page or fading: its
+        :attr:`read_time` less the time it spent typing (read along), at least ``read_base``."""
+        reading = self.read_time
+        return max(min(self.read_base, reading), reading - self._read_along)
 
     @property
     def alpha(self) -> int:
@@ -416,7 +440,7 @@ class SpeechBubble:
         full = available / self.cps
         reached = self._typed_time + dt
         # Never bank time while waiting for streamed text: it would burst out later.
-        self._typed_time = min(reached, full)
+        self._typed_time = self._read_along = min(reached, full)
         self._reveal_to(self._page_base + min(available, int(self._typed_time * self.cps + 1e-9)))
         self._after_reveal()
         if self._now(BubbleState.READING):
@@ -653,7 +677,7 @@ class SpeechBubble:
         self.page += 1
         self._page_base = self._starts[self._page_lines()[0]]
         self._revealed = max(self._revealed, self._page_base)
-        self._typed_time = 0.0
+        self._typed_time = self._read_along = 0.0
         self._set_state(BubbleState.TYPING)
         if self.instant:
             self._reveal_to(self._page_end())
@@ -756,7 +780,7 @@ class SpeechBubble:
             and self._page_revealed()
             and (self._has_next_page() or not self.streaming)
         ):
-            self._read_time = self.read_time
+            self._read_time = self.hold_time
             self._set_state(BubbleState.READING)
 
     def _now(self, state: BubbleState) -> bool:
@@ -785,6 +809,6 @@ class SpeechBubble:
         self._wrapped_all = True
         self._stale_tail = False
         self._revealed = 0
-        self._typed_time = 0.0
+        self._typed_time = self._read_along = 0.0
         self._page_base = 0
         self._version += 1
