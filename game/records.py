@@ -126,13 +126,15 @@ class Records:
         except OSError as exc:
             log.warning("records: cannot delete %s (%s)", self.path, exc)
 
-    def describe(self) -> str:
-        """One line for the pause panel: "Best: 11:32 · 240 points" (or "no finished run yet")."""
+    def describe(self, language: str = "en") -> str:
+        """One line for the pause panel in ``language`` (``"en"`` or ``"zh"``):
+        "Best: time 11:32, score 240" (or "no finished run yet")."""
+        zh = language == "zh"
         if self.best_time is None and self.best_score is None:
-            return "Best: no finished run yet / 最佳：还没有完成过"
+            return "最佳：还没有完成过" if zh else "Best: no finished run yet"
         time = format_time(self.best_time) if self.best_time is not None else "–"
         score = self.best_score if self.best_score is not None else "–"
-        return f"Best: time {time}, score {score} / 最佳：用时 {time}，得分 {score}"
+        return f"最佳：用时 {time}，得分 {score}" if zh else f"Best: time {time}, score {score}"
 
 
 def format_time(seconds: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pygame
 
@@ -18,7 +19,7 @@ from game.scene import Mechanic, SceneContext
 from game.widgets.fonts import load_font
 from game.widgets.text import TextCache
 
-__all__ = ["WHAT_FIRED", "Ending"]
+__all__ = ["WHAT_FIRED", "CardClosed", "Ending"]
 
 #: The "what fired" rows: label per language, and the event classes counted (or "timers").
 WHAT_FIRED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -59,6 +60,13 @@ INK = (240, 240, 234)
 GOLD = (250, 210, 110)
 # Above the chat box, below the pause panel: while the card is up it has the keys.
 _PRIORITY = (Priority.TEXT_ENTRY + Priority.MODAL) // 2
+
+
+@dataclass(frozen=True, slots=True)
+class CardClosed(Event):
+    """The completion card went away (free play begins); ``tick`` is the step it went in."""
+
+    tick: int
 
 
 class Ending(Mechanic):
@@ -123,8 +131,10 @@ class Ending(Mechanic):
         self._input.push()
 
     def hide(self) -> None:
-        """Free play: the card goes, the keys come back."""
-        self._input.pop()
+        """Free play: the card goes, the keys come back; publishes :class:`CardClosed`."""
+        if self.visible:
+            self._input.pop()
+            self.bus.publish(CardClosed(self.loop.tick))
 
     def on_key(self, event: KeyDown) -> bool:
         """Enter, Space or Esc closes the card; every key stops here while it is up."""

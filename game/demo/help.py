@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.demo.chat_box import ChatBox
 from game.demo.language import UiLanguage
 from game.engine.input_events import ActionPressed
 from game.scene import DrawLayer, Mechanic, SceneContext
@@ -23,24 +24,33 @@ ROWS = (
     ("P / Esc", "pause, all keys", "暂停，全部按键", ""),
     ("F1", "hide this help", "隐藏帮助", ""),
 )
+#: The keys named in Chinese where they have a Chinese name (as on the pause panel).
+KEYS_ZH = {"Arrows / WASD": "方向键 / WASD", "Enter": "回车"}
 TITLE = {"en": "How to play", "zh": "怎么玩"}
 PANEL = (16, 20, 28, 232)
 EDGE = (240, 226, 180)
 KEY = (250, 210, 110)
 INK = (240, 240, 234)
 DONE = (150, 210, 140)
+#: Pixels between the panel and the open chat box: room for the box's warning line.
+OVER_THE_BOX = 32
 _MOVES = frozenset({"move_left", "move_right", "move_up", "move_down"})
 
 
 class ControlsHelp(Mechanic):
     """Shown from the start; reacts to the ``move_*`` actions and ``ChatSubmitted``
     (ticking off "walk" and "talk": both done, it goes) and to ``help`` (F1:
-    hide or show it). Only drawing depends on it: no part in the state hash.
+    hide or show it). While the ``chat`` box is open the panel stands above it,
+    so what the player types stays in sight. Only drawing depends on it: no part
+    in the state hash.
     """
 
-    def __init__(self, context: SceneContext, language: UiLanguage) -> None:
+    def __init__(
+        self, context: SceneContext, language: UiLanguage, chat: ChatBox | None = None
+    ) -> None:
         super().__init__(context)
         self.language = language
+        self.chat = chat
         self.visible = True
         #: Set by the layout step for a frame where an answer needs the panel's room.
         self.yielded = False
@@ -73,8 +83,16 @@ class ControlsHelp(Mechanic):
         """The panel as the last frame drew it, for the layout step."""
         if not self.visible:
             return []
-        panel = self._panel_surface()
-        return [("hud", panel.get_rect(left=10, bottom=self.context.size[1] - 10), "")]
+        return [("hud", self._place(self._panel_surface()), "")]
+
+    def _place(self, panel: pygame.Surface) -> pygame.Rect:
+        # Bottom left, narrow: left of the hint line ("Enter: talk to Ada"), below the
+        # west road, so the slime on it stays in sight; above the open chat box (and its
+        # "200 characters at most" line), which spans the screen's width.
+        bottom = self.context.size[1] - 10
+        if self.chat is not None and self.chat.is_open:
+            bottom = self.chat.box.rect.top - OVER_THE_BOX
+        return panel.get_rect(left=10, bottom=bottom)
 
     def _panel_surface(self) -> pygame.Surface:
         key = (self.language.code, frozenset(self.done))
@@ -87,9 +105,7 @@ class ControlsHelp(Mechanic):
         if not self.visible or self.yielded:
             return  # hidden, or giving its room to an answer this frame
         panel = self._panel_surface()
-        # Bottom left, narrow: left of the hint line ("Enter: talk to Ada"), below the
-        # west road, so the slime on it stays in sight.
-        surface.blit(panel, panel.get_rect(left=10, bottom=surface.get_height() - 10))
+        surface.blit(panel, self._place(panel))
 
     def _compose(self, *, zh: bool) -> pygame.Surface:
         line = 22
@@ -102,7 +118,8 @@ class ControlsHelp(Mechanic):
             done = ticks in self.done
             if keys:
                 mark = "●" if done else "○"
-                panel.blit(self.text.render(f"{mark} {keys}", DONE if done else KEY), (14, y))
+                label = KEYS_ZH.get(keys, keys) if zh else keys
+                panel.blit(self.text.render(f"{mark} {label}", DONE if done else KEY), (14, y))
             panel.blit(self.text.render(what_zh if zh else what, DONE if done else INK), (160, y))
             y += line
         return panel

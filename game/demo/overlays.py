@@ -26,6 +26,8 @@ __all__ = ["LOG_PRIORITY", "Overlays"]
 
 #: The log panel's keys come before the chat box's (100) and the pause panel's (200).
 LOG_PRIORITY = 300
+#: The conversation log's header, by UI language.
+LOG_TITLE = {"en": "Conversation (H to close)", "zh": "对话记录（按 H 关闭）"}
 
 
 class Overlays(Mechanic):
@@ -61,7 +63,8 @@ class Overlays(Mechanic):
         self.frame_stats = context.frame_stats
         width, height = context.size
         self.hud = Hud(load_font(20), width, height)
-        self.log_panel = LogPanel(font, (width - 380, 48, 364, 330))
+        # Right of the square, down to just above the chat box's warning line.
+        self.log_panel = LogPanel(font, (width - 380, 48, 364, 380))
         self.debug = DebugOverlay(self.bus, self.debug_stats)
         #: Where the layout step put the hint this frame (``None``: no room, not drawn);
         #: unset, the hint sits at its home spot.
@@ -170,6 +173,7 @@ class Overlays(Mechanic):
         )
 
     def draw_log(self, surface: pygame.Surface, alpha: float) -> None:
+        self.log_panel.title = LOG_TITLE[self.language.code]
         log = self.people.log
         self.log_panel.draw(surface, log.lines, log.version)
 

@@ -18,16 +18,8 @@ from dataclasses import dataclass
 import pygame
 
 from game.demo.chat_box import ChatBox
-from game.engine.events import HANDLED, Event
-from game.engine.input_events import (
-    ActionPressed,
-    InputEvent,
-    KeyDown,
-    MouseDown,
-    MouseMotion,
-    MouseUp,
-)
-from game.quests import QuestLineCompleted
+from game.engine.events import HANDLED
+from game.engine.input_events import ActionPressed, KeyDown, MouseDown, MouseUp
 from game.scene import DrawLayer, Mechanic, Painter, SceneContext
 
 __all__ = ["Panel", "Panels"]
@@ -56,7 +48,10 @@ class Panel:
 
     ``close``: what Esc calls while it is on top (``None``: Esc passes it by).
     ``modal``: it takes the keyboard and mouse itself while on top (the pause panel,
-    the completion card), so Esc is left to its own handler.
+    the completion card), so Esc is left to its own handler. ``covers``: it hides the
+    village (False for the F3 overlay, which is there to watch it). ``draw_under``:
+    what it draws while a panel that covers the village lies over it (default: itself),
+    so a bigger panel under a smaller one does not peek out round it in fragments.
     """
 
     name: str
@@ -64,16 +59,18 @@ class Panel:
     draw: Painter
     close: Callable[[], object] | None = None
     modal: bool = False
+    covers: bool = True
+    draw_under: Painter | None = None
 
 
 class Panels(Mechanic):
     """Draws the open panels bottom to top, in the order they opened; Esc closes the top one.
 
-    Reacts to ``ActionPressed`` and ``QuestLineCompleted`` (after everyone else, to
-    see which panels they opened), to the ``cancel`` keys (Esc) and, while a panel
-    covers the pause panel, to the mouse and the menu keys, which stop here: a
-    click on a log must not press a button hidden under it. Only drawing and the
-    panels' own visibility depend on it: no part in the state hash.
+    Reacts to every key and click first (to stack what opened since, and for Esc:
+    the ``cancel`` keys and action), and, while a panel covers the pause panel, stops
+    the mouse buttons and the menu keys: a click on a log must not press a button
+    hidden under it. Only drawing and the panels' own visibility depend on it: no
+    part in the state hash.
     """
 
     def __init__(
@@ -85,24 +82,28 @@ class Panels(Mechanic):
         self.panels: list[Panel] = []
         #: The open panels, bottom to top.
         self.order: list[Panel] = []
-        # After the handlers that open panels (they run at the default priority 0).
-        self.on(ActionPressed, self.sync, priority=-1)
-        self.on(ActionPressed, self.on_cancel, priority=1)  # before the pause key's handler
-        self.on(QuestLineCompleted, self.sync, priority=-1)
+        # Panels open on keys (and the card on the last quest): each key, click and frame
+        # first puts what opened since on top, so the stack holds the order they opened in.
         self.on(KeyDown, self.on_key, priority=ESC_PRIORITY)
-        for kind in (MouseDown, MouseUp, MouseMotion):
-            self.on(kind, self.on_mouse, priority=ESC_PRIORITY)
+        self.on(MouseDown, self.on_mouse, priority=ESC_PRIORITY)
+        self.on(MouseUp, self.on_mouse, priority=ESC_PRIORITY)
+        self.on(ActionPressed, self.on_cancel, priority=1)  # before the pause key's handler
         self.draws(DrawLayer.MODAL, self.draw)
 
     def add(self, *panels: Panel) -> None:
-        """Stack these panels too (their order here breaks ties: two opened in one event)."""
+        """Stack these panels too (their order here breaks ties: two opened between two keys)."""
         self.panels.extend(panels)
         self.sync()
 
-    def sync(self, _event: Event | None = None) -> None:
+    def sync(self) -> None:
         """Forget the panels that closed; put the ones that opened since on top."""
         self.order = [panel for panel in self.order if panel.is_open()]
         self.order += [p for p in self.panels if p.is_open() and p not in self.order]
+
+    def covering(self) -> bool:
+        """A panel that covers the village is open."""
+        self.sync()
+        return any(panel.covers for panel in self.order)
 
     @property
     def top(self) -> Panel | None:
@@ -136,17 +137,20 @@ class Panels(Mechanic):
     def on_key(self, event: KeyDown) -> bool | None:
         """Esc closes the topmost panel, before the pause panel under it hears it;
         the keys of a covered menu stop here."""
+        self.sync()
         if event.key in self.cancel_keys:
             return self.close_top()
         if event.key in MENU_KEYS and self._covers_a_modal():
             return HANDLED
         return None
 
-    def on_mouse(self, _event: InputEvent) -> bool | None:
+    def on_mouse(self, _event: MouseDown | MouseUp) -> bool | None:
         """While a panel covers the pause panel, its buttons get no clicks."""
         return HANDLED if self._covers_a_modal() else None
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         self.sync()
-        for panel in self.order:
-            panel.draw(surface, alpha)
+        for n, panel in enumerate(self.order):
+            covered = any(above.covers for above in self.order[n + 1 :])
+            painter = panel.draw_under if covered and panel.draw_under is not None else panel.draw
+            painter(surface, alpha)

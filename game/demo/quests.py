@@ -8,21 +8,24 @@ quest's points, and has Ada say which callback the player just used.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pygame
 
 from game.assets import asset_path
 from game.demo.conversations import Conversations
+from game.demo.ending import CardClosed
 from game.demo.language import UiLanguage
 from game.demo.score import Scoreboard
 from game.engine.input_events import ActionPressed
+from game.engine.timers import TimerHandle
 from game.quests import (
     QuestBook,
     QuestCompleted,
     QuestDataError,
     QuestLine,
+    QuestLineCompleted,
     Step,
     StepCompleted,
     TimerFired,
@@ -84,7 +87,9 @@ class Quests(Mechanic):
     ``TimerFired`` (for a step's ``fired`` status line) and the ``quests``
     action (J: the quest log panel, in both languages). The tracker shows the
     step's live status line (a timer's countdown), and lets the player show
-    through it while they walk under it.
+    through it while they walk under it. The last note waits under the
+    completion card (``QuestLineCompleted`` holds it, its time standing still;
+    ``CardClosed`` shows it), so it is read whole, after.
     """
 
     def __init__(
@@ -107,6 +112,12 @@ class Quests(Mechanic):
         self.book = QuestBook(self.bus, self.line, tick=lambda: self.loop.tick)
         #: ``(quest id, game time)`` of Ada's note on screen, or ``None``.
         self.note: tuple[str, float] | None = None
+        self._note_timer: TimerHandle | None = None
+        #: The note waits, hidden, while the completion card is up.
+        self.note_held = False
+        #: Whether a panel is open over the village (the scene sets it): the note then
+        #: hides instead of peeking out round it (the logs show the same words).
+        self.covered: Callable[[], bool] = lambda: self.panel.visible
         #: Set by the layout step for a frame where an answer needs the tracker's room.
         self.yielded = False
         #: The timers that fired during the active step (its ``(quest, step)`` index first).
@@ -126,6 +137,8 @@ class Quests(Mechanic):
         self._note_surface: tuple[tuple[str, str], pygame.Surface] | None = None
         self.on(StepCompleted, self.step_done)
         self.on(QuestCompleted, self.quest_done)
+        self.on(QuestLineCompleted, self.hold_note)
+        self.on(CardClosed, self.release_note)
         self.on(TimerFired, self.timer_fired)
         self.on(ActionPressed, self.on_action)
         self.draws(DrawLayer.HUD, self.draw_tracker)
@@ -145,9 +158,26 @@ class Quests(Mechanic):
         if quest.points:
             self.score.add(quest.points, self.people.you.position)
         self.note = (quest.id, self.loop.time)
-        self.after(NOTE_TIME, self._note_over, quest.id, name="ada's note")
+        self._note_timer = self.after(NOTE_TIME, self._note_over, quest.id, name="ada's note")
         guide = next((npc for npc in self.people.npcs if npc.key == GUIDE), self.people.npcs[0])
         self.people.log.add(guide.name, self.language.pick(dict(quest.explain)))
+
+    def hold_note(self, _event: QuestLineCompleted) -> None:
+        """The completion card comes: Ada's last note waits under it, its time stopped."""
+        if self._note_timer is not None and self._note_timer.active:
+            self._note_timer.pause()
+            self.note_held = True
+
+    def release_note(self, _event: CardClosed) -> None:
+        """The card went: the note shows for the rest of its time."""
+        if self.note_held and self._note_timer is not None:
+            self._note_timer.resume()
+        self.note_held = False
+
+    @property
+    def note_shown(self) -> bool:
+        """Ada's note is on screen: not held under the card, nor hidden by a panel."""
+        return self.note is not None and not self.note_held and not self.covered()
 
     def timer_fired(self, event: TimerFired) -> None:
         """Remember a timer that fired during the active step, for its status lines."""
@@ -246,7 +276,7 @@ class Quests(Mechanic):
         tracker, pill = self._tracker_pill()
         shown = [("hud", pill.get_rect(topleft=(8, 40)), tracker)]
         card = self._note_card()
-        if self.note is not None and card is not None:
+        if self.note is not None and self.note_shown and card is not None:
             explain = self.language.pick(dict(self.line.quest(self.note[0]).explain))
             shown.append(("hud", self._note_place(card), explain))
         return shown
@@ -283,7 +313,7 @@ class Quests(Mechanic):
     def draw_note(self, surface: pygame.Surface, alpha: float) -> None:
         """Ada's note, low on the side away from the player, after a quest."""
         card = self._note_card()
-        if not self.yielded and card is not None:
+        if not self.yielded and card is not None and self.note_shown:
             surface.blit(card, self._note_place(card))
 
     def _compose_note(self, explain: Mapping[str, str]) -> pygame.Surface:

@@ -113,9 +113,15 @@ class DemoScene:
                 context, score=score, people=people, language=language, path=quest_file
             ),
             floats := FloatingPoints(context),  # ScoreChanged → a floating "+10" / "−5"
-            controls := ControlsHelp(context, language),  # walk/ChatSubmitted tick off; F1 hides
+            # walk/ChatSubmitted tick off; F1 hides; above the chat box while it is open
+            controls := ControlsHelp(context, language, chat),
             pause := Pause(  # P/Esc, F10
-                context, chat=chat, people=people, font=load_font(20), records=self.records
+                context,
+                chat=chat,
+                people=people,
+                font=load_font(20),
+                records=self.records,
+                language=language,
             ),
             overlays := Overlays(  # HUD; H → log (scrolls); F3 → debug overlay; F4 → wiring
                 context,
@@ -142,14 +148,26 @@ class DemoScene:
             # The panels the player opens, stacked as opened; Esc closes the top one.
             panels := Panels(context, chat=chat, cancel_keys=_keys_of(context.input, ("cancel",))),
         ]
+        quests.covered = panels.covering
         log, wiring = overlays.log_panel, overlays.wiring
         panels.add(
             Panel("quests", lambda: quests.panel.visible, quests.draw_panel, quests.panel.toggle),
             Panel("log", lambda: log.visible, overlays.draw_log, log.toggle),
             Panel("wiring", lambda: wiring.visible, lambda s, a: wiring.draw(s), wiring.toggle),
             # F3 watches the game while you play: Esc passes it by.
-            Panel("debug", lambda: overlays.debug.visible, lambda s, a: overlays.debug.draw(s)),
-            Panel("pause", lambda: pause.visible, lambda s, a: pause.panel.draw(s), modal=True),
+            Panel(
+                "debug",
+                lambda: overlays.debug.visible,
+                lambda s, a: overlays.debug.draw(s),
+                covers=False,
+            ),
+            Panel(
+                "pause",
+                lambda: pause.visible,
+                lambda s, a: pause.panel.draw(s),
+                modal=True,
+                draw_under=lambda s, a: pause.panel.draw_shade(s),  # a log over it: the dim only
+            ),
             Panel("card", lambda: ending.visible, ending.draw, modal=True),
         )
         self.on_screen_text = text

@@ -16,7 +16,9 @@ __all__ = ["DebugOverlay"]
 
 INK = (236, 240, 232)
 DIM = (170, 180, 170)
-PANEL = (12, 16, 20, 190)
+# Nearly opaque: opened over the pause panel or a log, their text must not ghost through
+# its own; a faint glimpse of the village (and its collider boxes) is kept.
+PANEL = (12, 16, 20, 236)
 BOX = (255, 80, 200)
 
 

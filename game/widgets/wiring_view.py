@@ -31,6 +31,9 @@ TITLE = (
 )
 MARGIN = 12
 ROW = 17
+#: Rows may close up to this (pixels) to keep to two columns: a third leaves each name
+#: too little room, and they run into each other.
+MIN_ROW = 14
 
 
 class WiringOverlay:
@@ -90,8 +93,7 @@ class WiringOverlay:
         # One row per edge, grouped by event type (edges() sorts them so), in as
         # many columns as the rows need (a group never splits across two).
         top = 2 * MARGIN + ROW + 8
-        fits = max(int((height - top - 2 * MARGIN) // ROW), 1)
-        columns = _columns(self.shown, fits)
+        columns = fit_columns(self.shown, height - top - 2 * MARGIN)
         step = min(ROW, (height - top - 2 * MARGIN) / max(max(map(len, columns)), 1))
         width_each = (width - 2 * MARGIN) / len(columns)
         for n, column in enumerate(columns):
@@ -147,6 +149,16 @@ class WiringOverlay:
             surface.blit(count, count.get_rect(center=box.center))
             handler = text.render(edge.handler, HOT if hot else INK)
             surface.blit(handler, handler.get_rect(midleft=(right_edge, y)))
+
+
+def fit_columns(shown: list[Edge], room: float) -> list[list[Edge]]:
+    """``shown`` in columns ``room`` pixels tall: rows of ``ROW`` pixels, closing up to
+    ``MIN_ROW`` if that keeps them to two columns."""
+    for row in range(ROW, MIN_ROW - 1, -1):
+        columns = _columns(shown, max(int(room // row), 1))
+        if len(columns) <= 2:
+            break
+    return columns
 
 
 def _columns(shown: list[Edge], fits: int) -> list[list[Edge]]:
