@@ -216,6 +216,18 @@ def test_waiting_for_dusk_the_tracker_counts_down_and_suggests_something(
     assert tracker(app) == "It is dark: touch a lamp post by the road"
 
 
+def test_a_welcome_back_names_the_step_as_the_tracker_says_it_now(lamps_quest: App) -> None:
+    # Before dusk the step's own text ("It is dark: ...") is not true yet.
+    app = lamps_quest
+    run_to(app, DUSK_AT - 35)
+    assert app.scene.quests.step_text("en") == (
+        "dusk at 18:40 (in 35 s): meanwhile ask Ada how timers work"
+    )
+    assert app.scene.quests.step_text("zh").startswith("18:40 黄昏（还有 35 秒）")
+    run_to(app, DUSK_AT + 0.1)
+    assert app.scene.quests.step_text("en") == "it is dark: touch a lamp post by the road"
+
+
 # -- bubbles and the slime -------------------------------------------------------------------
 
 

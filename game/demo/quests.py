@@ -233,7 +233,7 @@ class Quests(Mechanic):
         step = self.book.step
         if self.book.quest is None or step is None:
             return None
-        text = step.text[language]
+        text = self.live_text(step, language)  # "dusk at 18:40 (in 22 s)", not "it is dark"
         if language == "en":
             text = text[:1].lower() + text[1:]  # it follows a colon in a sentence
         return f"{text} ({self.book.progress}/{step.count})" if step.count > 1 else text
