@@ -42,7 +42,7 @@ MENU_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # each panel is itself (compared by identity)
 class Panel:
     """One panel: ``name``, ``is_open()``, ``draw(surface, alpha)``, and how it closes.
 
