@@ -195,7 +195,9 @@ def test_the_hint_speaks_the_ui_language_whatever_the_npc_last_spoke(app: App) -
     assert hints == ["Enter: talk to Ada"]
 
 
-def test_name_labels_draw_over_the_player_sprite(app: App) -> None:
+def test_a_name_label_moves_off_the_player_standing_on_its_spot_and_stays_readable(
+    app: App,
+) -> None:
     guide = npc(app, "guide")
     label_at = (guide.position[0] + 2, guide.position[1] + ChatNPC.SIZE + 4)
     app.scene.player_body.position = label_at
@@ -204,7 +206,9 @@ def test_name_labels_draw_over_the_player_sprite(app: App) -> None:
     label = next(
         r for kind, owner, r, _ in app.visible_text() if kind == "label" and owner == "Ada"
     )
-    # The label's ink is on screen (light pixels) even where the player stands.
+    player = pygame.Rect(round(label_at[0]), round(label_at[1]), Player.SIZE, Player.SIZE)
+    assert not label.colliderect(player)  # the player stays visible
+    # The label's ink is on screen (light pixels): drawn over the world, not under it.
     ink = [app.screen.get_at((x, label.centery))[:3] for x in range(label.left, label.right)]
     assert any(min(c) > 200 for c in ink)
 
@@ -306,8 +310,15 @@ def test_a_bubble_keeps_off_the_sprites_it_is_given() -> None:
     )
     rect = layout.solve([bubble], [you])["a"]
     assert rect is not None and not rect.colliderect(you)
-    label = Claim("l", "label", "Ada", "Ada", (40, 16), (484, 170), 30)  # labels may cover one
-    assert layout.solve([label], [you])["l"].colliderect(you)
+    # A label prefers a spot that leaves the sprite visible ...
+    label = Claim("l", "label", "Ada", "Ada", (40, 16), (484, 170), 30)
+    placed = layout.solve([label], [you])["l"]
+    assert placed is not None and not placed.colliderect(you)
+    # ... and covers it only when no other spot is free.
+    tight = TextLayout(pygame.Rect(460, 140, 48, 48), margin=0)
+    cornered = Claim("l", "label", "Ada", "Ada", (40, 16), (484, 170), 30)
+    placed = tight.solve([cornered], [you])["l"]
+    assert placed is not None and placed.colliderect(you)
 
 
 def test_a_claim_with_no_room_yields() -> None:

@@ -14,8 +14,8 @@ the player's line   80        above the player, then below, …
 other NPC lines     60 − age  above their NPC, …
 the hint            40        centred above the chat box, shifted along
 floating "+10"      35        where it has risen to, then below, left, right (over
-                              sprites, never over a bubble)
-name labels         30        under their NPC, then above, left, right
+                              a sprite only if nothing else is free, never over a bubble)
+name labels         30        under their NPC, then above, left, right (likewise)
 ==================  ========  ===========================================================
 
 Bubbles keep off the player's sprite and that of the NPC being talked to (the one

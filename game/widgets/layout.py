@@ -16,9 +16,11 @@ priority order, highest first, each at the first free spot among:
    +2, −2 … steps), kept inside the screen. Left and right sit beside the owner's
    sprite (``Claim.body_width``), never on it.
 
-"Free" means inside the screen margin, intersecting no claim placed before it and,
-for a claim with ``over_sprites=False`` (a bubble), none of the sprites passed to
-:meth:`TextLayout.solve` (the player, the NPC being talked to: they stay visible).
+"Free" means inside the screen margin, intersecting no claim placed before it and
+none of the sprites passed to :meth:`TextLayout.solve` (the player, the NPC being
+talked to: they stay visible). Only when no spot is free of the sprites does a claim
+with ``over_sprites=True`` (a name label, a floating number) settle for one over a
+sprite; a bubble (``over_sprites=False``) does not.
 A claim that finds no free spot *yields*: it gets no place this frame (the caller
 does not draw it; it keeps its own timers and comes back when there is room). The
 highest claim never yields: with no free spot it takes its preferred one.
@@ -54,8 +56,8 @@ class Claim:
     ``at``). ``gap`` keeps that many pixels between the box and its point (a
     bubble's tail). Higher ``priority`` is placed first. ``body_width`` is the
     width in pixels of the owner's sprite, centred on ``at``: the left and right
-    sides keep clear of it. ``over_sprites=False`` keeps the claim off the sprites
-    given to :meth:`TextLayout.solve`.
+    sides keep clear of it. Every claim prefers a spot off the sprites given to
+    :meth:`TextLayout.solve`; ``over_sprites=False`` keeps it off them always.
     """
 
     key: str
@@ -113,7 +115,7 @@ class TextLayout:
                 rect = pygame.Rect((round(claim.at[0]), round(claim.at[1])), claim.size)
             else:
                 rect = None
-                if not claim.over_sprites and sprites:
+                if sprites:  # every claim looks for a spot that leaves the sprites visible first
                     rect = self._place(claim, [*taken, *sprites], must=False)
                 if rect is None and (claim.over_sprites or not sprites or first_movable):
                     # The highest claim may cover a sprite rather than another text.
