@@ -129,6 +129,7 @@ def test_a_log_opened_over_the_pause_panel_is_on_top_and_closes_first(app: App) 
     click(app, quit_button.rect.center)  # under the log: the hidden button gets no click
     tap(app, pygame.K_RETURN)
     assert app.running and app.loop.paused
+    assert pause.menu.focused is pause.menu.buttons[0]  # nor the pointer's hover: Resume
     tap(app, pygame.K_ESCAPE)  # closes the log, the pause panel stays
     assert top(app) == "pause" and app.loop.paused
     tap(app, pygame.K_ESCAPE)  # and now resumes
@@ -315,3 +316,17 @@ def test_the_wiring_overlay_keeps_to_two_readable_columns_over_the_pause_panel(a
     columns = fit_columns(edges, room)
     assert len(columns) == 2 and max(map(len, columns)) * MIN_ROW <= room
     assert len(fit_columns([*edges, *edges[:4]], room)) == 3  # past that: a third column
+
+
+@pytest.mark.parametrize("render", [True, False])
+def test_what_esc_closes_does_not_depend_on_frames_being_drawn(render: bool) -> None:
+    app = App(headless=True, seed=1, autoplay=False, render=render)
+    try:
+        for code in (pygame.K_h, pygame.K_j, pygame.K_F4, pygame.K_ESCAPE, pygame.K_p):
+            tap(app, code)  # H, J, F4; Esc closes F4; P pauses over J
+        assert [p.name for p in app.scene.mechanic(Panels).stacked()] == ["log", "quests", "pause"]
+        tap(app, pygame.K_ESCAPE)  # resumes
+        tap(app, pygame.K_ESCAPE)  # closes J, the last opened
+        assert top(app) == "log" and not app.loop.paused
+    finally:
+        app.close()

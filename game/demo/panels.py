@@ -19,7 +19,7 @@ import pygame
 
 from game.demo.chat_box import ChatBox
 from game.engine.events import HANDLED
-from game.engine.input_events import ActionPressed, KeyDown, MouseDown, MouseUp
+from game.engine.input_events import ActionPressed, KeyDown, MouseDown, MouseMotion, MouseUp
 from game.scene import DrawLayer, Mechanic, Painter, SceneContext
 
 __all__ = ["Panel", "Panels"]
@@ -42,7 +42,7 @@ MENU_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # each panel is itself (compared by identity)
 class Panel:
     """One panel: ``name``, ``is_open()``, ``draw(surface, alpha)``, and how it closes.
 
@@ -68,9 +68,9 @@ class Panels(Mechanic):
 
     Reacts to every key and click first (to stack what opened since, and for Esc:
     the ``cancel`` keys and action), and, while a panel covers the pause panel, stops
-    the mouse buttons and the menu keys: a click on a log must not press a button
-    hidden under it. Only drawing and the panels' own visibility depend on it: no
-    part in the state hash.
+    the mouse and the menu keys: a click on a log must not press a button hidden
+    under it, nor the pointer move its focus. Only drawing and the panels' own
+    visibility depend on it: no part in the state hash.
     """
 
     def __init__(
@@ -82,11 +82,12 @@ class Panels(Mechanic):
         self.panels: list[Panel] = []
         #: The open panels, bottom to top.
         self.order: list[Panel] = []
-        # Panels open on keys (and the card on the last quest): each key, click and frame
-        # first puts what opened since on top, so the stack holds the order they opened in.
+        # Panels open on keys (and the card on the last quest): each key and click first
+        # puts what opened since on top, so the stack holds the order they opened in.
         self.on(KeyDown, self.on_key, priority=ESC_PRIORITY)
         self.on(MouseDown, self.on_mouse, priority=ESC_PRIORITY)
         self.on(MouseUp, self.on_mouse, priority=ESC_PRIORITY)
+        self.on(MouseMotion, self.on_mouse, priority=ESC_PRIORITY)  # hover moves a menu's focus
         self.on(ActionPressed, self.on_cancel, priority=1)  # before the pause key's handler
         self.draws(DrawLayer.MODAL, self.draw)
 
@@ -95,26 +96,33 @@ class Panels(Mechanic):
         self.panels.extend(panels)
         self.sync()
 
+    def stacked(self) -> list[Panel]:
+        """The open panels, bottom to top: those opened since the last input on top."""
+        still = [panel for panel in self.order if panel.is_open()]
+        return still + [p for p in self.panels if p.is_open() and p not in still]
+
     def sync(self) -> None:
-        """Forget the panels that closed; put the ones that opened since on top."""
-        self.order = [panel for panel in self.order if panel.is_open()]
-        self.order += [p for p in self.panels if p.is_open() and p not in self.order]
+        """Forget the panels that closed; put the ones that opened since on top.
+
+        Called on input only, never while drawing, so what Esc closes does not
+        depend on which frames were drawn (a headless run draws none)."""
+        self.order = self.stacked()
 
     def covering(self) -> bool:
         """A panel that covers the village is open."""
-        self.sync()
-        return any(panel.covers for panel in self.order)
+        return any(panel.covers for panel in self.stacked())
 
     @property
     def top(self) -> Panel | None:
         """The panel drawn last (on top), or ``None``."""
-        self.sync()
-        return self.order[-1] if self.order else None
+        stacked = self.stacked()
+        return stacked[-1] if stacked else None
 
     def _covers_a_modal(self) -> bool:
         """A panel that takes no input lies over one that does (the pause panel)."""
-        top = self.top
-        return top is not None and not top.modal and any(p.modal for p in self.order)
+        self.sync()
+        order = self.order
+        return bool(order) and not order[-1].modal and any(p.modal for p in order)
 
     def close_top(self) -> bool | None:
         """Close the topmost panel Esc closes; ``None`` if that is for someone else."""
@@ -144,13 +152,13 @@ class Panels(Mechanic):
             return HANDLED
         return None
 
-    def on_mouse(self, _event: MouseDown | MouseUp) -> bool | None:
-        """While a panel covers the pause panel, its buttons get no clicks."""
+    def on_mouse(self, _event: MouseDown | MouseUp | MouseMotion) -> bool | None:
+        """While a panel covers the pause panel, its buttons get no clicks nor hover."""
         return HANDLED if self._covers_a_modal() else None
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
-        self.sync()
-        for n, panel in enumerate(self.order):
-            covered = any(above.covers for above in self.order[n + 1 :])
+        stacked = self.stacked()
+        for n, panel in enumerate(stacked):
+            covered = any(above.covers for above in stacked[n + 1 :])
             painter = panel.draw_under if covered and panel.draw_under is not None else panel.draw
             painter(surface, alpha)
