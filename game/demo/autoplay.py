@@ -63,9 +63,11 @@ CONVERSATIONS: dict[str, list[list[str]]] = {
 #: the line the step wants: a new player greets someone and then asks a thing or
 #: two. It also makes the first minute of a run hold several answers in both
 #: languages, which the headless summary's ``npc_replies`` reports.
+#: Ada hears Chinese and Bruno English, so the quest line's first half is shown in
+#: Chinese and its second half, the completion card included, in English.
 INTRODUCTIONS: dict[str, list[str]] = {
-    "guide": ["my name is Sam", "what is a callback?"],
-    "baker": ["现在几点了？"],
+    "guide": ["我叫小明", "什么是回调？"],
+    "baker": ["what time is it?"],
 }
 
 #: What the bot types for a quest step that waits for one of these intents.
