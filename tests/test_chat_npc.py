@@ -162,6 +162,7 @@ def village(bus: EventBus) -> Iterator[Village]:
 def test_a_streamed_reply_thinks_then_types_its_tokens_then_is_logged(village: Village) -> None:
     npc, bubble = village.npc, village.npc.bubble
     npc.player_entered()
+    village.step()  # the greeting comes the tick after the player arrives
     village.spoken.clear()
     request = npc.hear("what is a callback?")
     assert request.active and bubble.state == "typing"  # still the greeting: nothing yet
@@ -270,19 +271,31 @@ def test_chinese_switches_the_npcs_name_and_language(village: Village) -> None:
 def test_the_greeting_has_a_cooldown_on_game_time(village: Village) -> None:
     npc = village.npc
     npc.player_entered()
+    assert not village.spoken  # the greeting comes the tick after the player arrives
+    village.step()
     greetings = len(village.spoken)
     assert greetings == 1
     village.step(600)  # 10 s: greeting read and faded
     npc.player_left()  # a farewell
     village.step(600)
     npc.player_entered()  # 20 s after the greeting: ready again (a welcome back)
+    village.step()
     assert len(village.spoken) == 3
     village.step(900)  # 15 s: the longer welcome back read and faded
     npc.player_left()
     village.step(60)
     npc.player_entered()  # only 16 s later: no greeting
+    village.step()
     assert len(village.spoken) == 4
     assert [s.reply for s in village.spoken] == [False] * 4
+
+
+def test_no_greeting_for_a_player_who_walked_off_before_it_was_due(village: Village) -> None:
+    npc = village.npc
+    npc.player_entered()
+    npc.player_left()  # in the same tick: gone before the greeting was due
+    village.step()
+    assert len(village.spoken) == 1  # the farewell only, no greeting to no one
 
 
 def test_a_follower_keeps_talking_when_the_player_walks_off(village: Village) -> None:

@@ -267,7 +267,8 @@ def test_the_conversation_log_header_fits_the_panel_in_both_languages(
 
 
 def test_the_conversation_log_fills_up_from_the_newest_at_the_bottom(app: App) -> None:
-    tap(app, pygame.K_h)  # (Ada's greeting comes first)
+    tap(app, pygame.K_h)
+    app.run_ticks(1)  # Ada's greeting (the tick after the player is in her range) comes first
     fill_the_log(app, 12)
     app.scene.log.add("You", "the newest line")
     app.render()

@@ -3,11 +3,15 @@ greeting's advice again ("Walk around, pick up coins…" at quest 5)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from game.app import App
+from game.demo.scene import demo_scene
 from game.npc.chat import ChatNPC
-from tests.app_driver import npc, put_player
+from tests.app_driver import npc, put_player, say
+from tests.test_gate_and_lamps import village_quests
 
 SECOND = 60
 
@@ -25,6 +29,7 @@ def come_back(app: App, quest_index: int) -> str:
     book = app.scene.quests.book
     book.quest_index, book.step_index, book.progress = quest_index, 0, 0
     put_player(app, home)
+    app.run_ticks(1)  # she greets the tick after the player arrives
     assert guide.in_range and guide.bubble.visible
     return guide.bubble.text
 
@@ -64,3 +69,27 @@ def test_in_chinese_the_welcome_back_is_chinese_with_the_chinese_step(app: App) 
     app.run_ticks(5 * SECOND)
     line = come_back(app, 4)
     assert line.startswith(("欢迎回来", "又见面了")) and "敲响广场上的钟：走过去碰它" in line
+
+
+def test_walking_up_with_the_bread_the_welcome_back_names_the_step_after_the_delivery(
+    tmp_path: Path,
+) -> None:
+    # The delivery and the arrival are one collision, in one tick: the greeting waits a
+    # tick, so it names the step the delivery led to, not "bring the bread to Ada".
+    path = tmp_path / "bread.toml"
+    path.write_text(village_quests("bread", "door"), encoding="utf-8")
+    app = App(demo_scene(quests=path), headless=True, seed=1, render=False)
+    try:
+        app.run_ticks(2)  # Ada's first greeting
+        guide, book = ada(app), app.scene.quests.book
+        home = app.scene.player.position
+        put_player(app, (820, 250))  # at Bruno's
+        say(app, "I want to buy bread")
+        app.run_ticks(round((ChatNPC.GREET_COOLDOWN + 2) * SECOND))  # Ada's greeting cools
+        assert (book.quest_index, book.step_index) == (0, 1)  # the loaf in hand
+        put_player(app, home)
+        app.run_ticks(1)
+        assert book.quest_index == 1  # delivered: on to the plate and the gate
+        assert "stone plate" in guide.bubble.text and "bread" not in guide.bubble.text
+    finally:
+        app.close()

@@ -170,12 +170,20 @@ class ChatNPC:
             self._cooldown = self.timers.after(
                 self.GREET_COOLDOWN, self._cooldown_over, name=f"{self.key} greet"
             )
-            again = self._welcome_back() if self._greeted else None
-            if again is not None:
-                self._announce(again)
-            else:
-                self._bark("hello" if self.language == "en" else "你好")
-            self._greeted = True
+            # Greet at the next tick: what walking up did in this one (the coin picked
+            # up on the way, the bread delivered) is done by then, and a welcome back
+            # names the quest step as it is now, not as it was a moment ago.
+            self.timers.after(0.0, self._greet, name=f"{self.key} greeting")
+
+    def _greet(self) -> None:
+        if not self.in_range or self.bubble.visible:
+            return  # walked off again, or a reply already speaks
+        again = self._welcome_back() if self._greeted else None
+        if again is not None:
+            self._announce(again)
+        else:
+            self._bark("hello" if self.language == "en" else "你好")
+        self._greeted = True
 
     def player_left(self) -> None:
         """The player walked away: drop any reply in progress and say goodbye."""
