@@ -331,6 +331,10 @@ def test_a_valid_minimal_file_parses() -> None:
          "intent 'hello'", "needs [unknown] replies"),
         (('keywords = ["hello", "你好"]', 'keywords = ["hi"]\nneeds = "gold"'),
          "intent 'hello'", "unknown 'needs' 'gold'"),
+        (('keywords = ["hello", "你好"]', 'keywords = ["hi"]\nneeds = "step:bread"'),
+         "intent 'hello'", "or 'step:QUEST/STEP'"),
+        (('keywords = ["hello", "你好"]', 'keywords = ["hi"]\nneeds = "step:bread/ask"'),
+         "intent 'hello'", "needs [unknown] replies"),
         (("{player}", "{player:one|many}"), "intent 'hello'", "takes no format"),
         (("{player}", "{score:a|b|c|d}"), "intent 'hello'", "zero|one|many"),
         (('zh = ["你好 {player}"]', 'zh = ["你好"]\n[intents.hello.why]\nen = ["x"]'),
@@ -431,8 +435,8 @@ def test_a_welcome_back_table_parses_with_its_free_play_lines() -> None:
     [
         (WELCOME.replace("Back! {quest}", "Back!") + FREE, "[welcome_back]", "must use {quest}"),
         (WELCOME, "[welcome_back]", "missing [free] table"),
-        (WELCOME + FREE.replace("Back!", "Back! {quest}"), "[welcome_back.free]",
-         "unknown placeholder {quest}"),
+        (WELCOME + FREE.replace("Back!", "Back! {quests}"), "[welcome_back.free]",
+         "unknown placeholder {quests}"),
     ],
 )  # fmt: skip
 def test_a_bad_welcome_back_table_is_named(text: str, where: str, problem: str) -> None:

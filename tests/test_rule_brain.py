@@ -135,3 +135,42 @@ def test_split_tokens_loses_nothing(text: str) -> None:
 
 def test_split_tokens_splits_words_and_cjk_characters() -> None:
     assert split_tokens("Hi there, 你好！") == ["Hi ", "there, ", "你", "好", "！"]
+
+
+# -- what the quest line is at: {quest} and needs = "step:…" ---------------------------------
+
+
+def baker() -> RuleBrain:
+    return RuleBrain(load_npc("baker"), random.Random(0))
+
+
+def said(npc: RuleBrain, line: str, **facts: object) -> str:
+    return npc.ask(line, ChatContext("Bruno", facts=facts), Recorder()).text
+
+
+def test_bruno_gives_bread_only_at_the_quest_step_that_hands_it_over() -> None:
+    coins = {"quest_at": "coins/collect", "quest": "pick up coins (3/5)"}
+    not_yet = said(baker(), "I want to buy bread", **coins)
+    assert "pick up coins (3/5)" in not_yet and "on the house" not in not_yet.split(".")[0]
+    at_step = said(baker(), "I want to buy bread", quest_at="bread/ask", quest="ask Bruno")
+    assert "loaf" in at_step or "oven" in at_step
+    # No game running (``--chat``): no quest state, so the plain answer.
+    assert said(baker(), "I want to buy bread") == said(
+        baker(), "I want to buy bread", quest_at="bread/ask"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("what do I do now?", "pick up coins (3/5)"),
+        ("where do I go now?", "pick up coins (3/5)"),
+        ("我卡住了", "捡起金币 (3/5)"),
+    ],
+)
+def test_what_to_do_now_names_the_quest_step_on_now_in_the_lines_language(
+    line: str, shown: str
+) -> None:
+    facts = {"quest": "pick up coins (3/5)", "quest_zh": "捡起金币 (3/5)", "quest_at": "coins/x"}
+    reply = brain().ask(line, ChatContext("Ada", facts=facts), Recorder()).text
+    assert shown in reply

@@ -227,6 +227,11 @@ class Quests(Mechanic):
         now = (book.quest_index, book.step_index)
         return step.tracker_text(language, self._remaining, fired if where == now else ())
 
+    def step_id(self) -> str | None:
+        """The step on now as ``quest id/step id`` ("bread/ask"); ``None`` when all are done."""
+        quest, step = self.book.quest, self.book.step
+        return None if quest is None or step is None else f"{quest.id}/{step.id}"
+
     def step_text(self, language: str) -> str | None:
         """The step on now in ``language`` ("en"/"zh"), as said in a sentence: "pick up
         coins (3/5)"; ``None`` once every quest is done. (An NPC's welcome back.)"""

@@ -210,6 +210,10 @@ class DemoScene:
             # "in total you've picked up …"); a language model is told so in words.
             "coins_total": score.coins_collected,
             "clock": self.day.clock()[-5:],
+            # "What do I do now?": the step on now, as the tracker says it.
+            "quest": self.quests.step_text("en") or "nothing left: every quest is done",
+            "quest_zh": self.quests.step_text("zh") or "没有了：任务全部完成",
+            "quest_at": self.quests.step_id() or "done",
         }
 
     # -- the Scene protocol ---------------------------------------------------------

@@ -63,8 +63,11 @@ __all__ = [
 LANGUAGES = ("en", "zh")
 #: Largest dialogue file read (the bundled ones are 30-60 KB).
 MAX_DIALOGUE_BYTES = 1024 * 1024
-#: Live game facts a reply may quote; ``--chat --fact KEY=VALUE`` sets them.
-FACTS = frozenset({"score", "coins_left", "coins_total", "clock"})
+#: Live game facts a reply may quote; ``--chat --fact KEY=VALUE`` sets them. ``quest``
+#: is the quest step on now ("pick up coins (3/5)"), ``quest_zh`` the same in Chinese:
+#: a reply's ``{quest}`` is the one in the reply's language.
+#: ``quest_at`` is that step's ``quest id/step id`` ("bread/ask"), for ``needs``.
+FACTS = frozenset({"score", "coins_left", "coins_total", "clock", "quest", "quest_zh", "quest_at"})
 #: Facts that are numbers, so a placeholder may pick words by them (1 coin, 2 coins).
 NUMBER_FACTS = frozenset({"score", "coins_left", "coins_total"})
 #: Every name a reply may use in braces: the facts, the player's and the NPC's names,
@@ -76,7 +79,8 @@ PLACEHOLDERS = FACTS | {"player", "npc", "greeting", "daypart"}
 ACTIONS = frozenset(a.value for a in Action if not a.value.startswith("stop_"))
 #: Answer tables an intent may have besides its plain ``en``/``zh`` answer ("what"):
 #: the kinds a follow-up can ask for, ``stop`` (a negated request of its action) and
-#: ``unknown`` (its ``needs`` is not known yet: the player has not said their name).
+#: ``unknown`` (its ``needs`` does not hold yet: the player has not said their name, or
+#: the quest line is not at the step it names).
 ANSWER_TABLES = (*KINDS[1:], "stop", "unknown")
 #: Least score of an intent for a clause to mean it (scores lie in 0..1).
 THRESHOLD = 0.5
@@ -114,6 +118,9 @@ _INTENT_KEYS = {
 }  # fmt: skip
 _TOP_KEYS = {"npc", "fallback", "unknown", "borrowed", "intents", "welcome_back"}
 _NEEDS = frozenset({"player"})
+#: ``needs = "step:bread/ask"``: the intent's plain answers hold only while the quest
+#: line is at that step (its ``[unknown]`` answers otherwise, e.g. "not yet").
+_STEP_NEED = re.compile(r"step:[\w-]+/[\w-]+")
 
 
 class DialogueError(DataError):
@@ -660,9 +667,11 @@ class _Parser:
                 where, f"unknown 'live' {live!r}; known: {', '.join(sorted(LIVE_QUESTIONS))}"
             )
         needs = body.get("needs")
-        if needs is not None and needs not in _NEEDS:
+        if needs is not None and needs not in _NEEDS and not _STEP_NEED.fullmatch(str(needs)):
             raise self.error(
-                where, f"unknown 'needs' {needs!r}; known: {', '.join(sorted(_NEEDS))}"
+                where,
+                f"unknown 'needs' {needs!r}; known: {', '.join(sorted(_NEEDS))}, "
+                "or 'step:QUEST/STEP' (a quest step's ids)",
             )
         examples = self.strings(where, body, "examples")
         if examples:

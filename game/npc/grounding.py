@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from game.npc.brain import ChatContext
 from game.npc.dialogue import Dialogue, Match, fill
-from game.npc.rule_brain import time_of_day
+from game.npc.rule_brain import localise, needs_unmet, time_of_day
 
 __all__ = [
     "FACT_LABELS",
@@ -41,6 +41,9 @@ FACT_LABELS: Mapping[str, str] = {
     # The name says "total": the total the player has picked up, not the coins in the game.
     "coins_total": "coins the player has picked up in all, not the coins in the village",
     "clock": "the village clock, HH:MM",
+    "quest": "what the player's quest asks of them now",
+    "quest_zh": "the same quest step, in Chinese",
+    "quest_at": "the quest and step on now, as quest id/step id",
 }
 #: At most this many facts reach the prompt, each cut to this many characters.
 MAX_FACTS = 8
@@ -81,7 +84,7 @@ def knowledge(
     if intent is None:
         return []
     kind = match.kind if match.kind is not None and match.kind in intent.answers else "what"
-    if intent.needs == "player" and not (player or context.player_name):
+    if needs_unmet(intent, context, player or context.player_name):
         kind = "unknown" if "unknown" in intent.answers else kind
     values = fill_values(dialogue, context, player, match.language, intent.names or None)
     return [fill(reply, values) for reply in intent.answers[kind][match.language][:MAX_KNOWLEDGE]]
@@ -120,6 +123,7 @@ def fill_values(
 ) -> dict[str, object]:
     """The values a reply template of ``dialogue`` is filled with, as the rule brain's."""
     values: dict[str, object] = {k: v for k, v in context.facts.items() if isinstance(k, str)}
+    localise(values, language)
     values["npc"] = (names or dialogue.names)[language]
     values["player"] = player or context.player_name or dialogue.strangers[language]
     values["greeting"], values["daypart"] = time_of_day(values.get("clock"), language)

@@ -24,6 +24,8 @@ __all__ = [
     "DialogueState",
     "RuleBrain",
     "live_answer",
+    "localise",
+    "needs_unmet",
     "split_tokens",
     "time_of_day",
 ]
@@ -74,6 +76,25 @@ class DialogueState:
     action: str | None = None
     #: The language of the last reply: a line without words ("88", "?") is answered in it.
     language: str | None = None
+
+
+def needs_unmet(intent: Intent, context: ChatContext, player: str | None) -> bool:
+    """Whether ``intent``'s ``needs`` does not hold: no player name yet, or the quest
+    line (the ``quest_at`` fact) at another step than the one it names. Without a
+    ``quest_at`` fact (``--chat``: no game running) a step need holds."""
+    needs = intent.needs
+    if needs == "player":
+        return not player
+    if needs is not None and needs.startswith("step:"):
+        at = context.facts.get("quest_at")
+        return at is not None and at != needs.removeprefix("step:")
+    return False
+
+
+def localise(values: dict[str, object], language: str) -> None:
+    """Make ``values["quest"]`` the quest step in ``language``: ``quest_zh`` for Chinese."""
+    if language == "zh" and "quest_zh" in values:
+        values["quest"] = values["quest_zh"]
 
 
 def live_answer(
@@ -185,7 +206,7 @@ class RuleBrain:
                 kind = match.kind
         if intent is None:
             return None, "what", None
-        if intent.needs == "player" and not self._name(context):
+        if needs_unmet(intent, context, self._name(context)):
             kind = "unknown"
         kind = next(k for k in _NEAREST.get(kind, ("what",)) if k in intent.answers or k == "what")
         if intent.action is not None and kind in ("what", "stop"):
@@ -281,6 +302,7 @@ class RuleBrain:
         values: dict[str, object] = {
             key: value for key, value in context.facts.items() if isinstance(key, str)
         }
+        localise(values, language)
         values["npc"] = names[language]
         values["player"] = self._name(context) or self.dialogue.strangers[language]
         values["greeting"], values["daypart"] = time_of_day(values.get("clock"), language)

@@ -34,7 +34,15 @@ __all__ = ["CHAT_FACTS", "run_chat"]
 log = logging.getLogger(__name__)
 
 #: The game state ``--chat`` answers live questions from.
-CHAT_FACTS: Mapping[str, object] = {"score": 0, "coins_left": 0, "coins_total": 0, "clock": "00:00"}
+CHAT_FACTS: Mapping[str, object] = {
+    "score": 0,
+    "coins_left": 0,
+    "coins_total": 0,
+    "clock": "00:00",
+    # A new game's first step (assets/quests/village.toml), as the village says it.
+    "quest": "walk to Ada in the square, press Enter, type hello, press Enter",
+    "quest_zh": "走到广场上的艾达身边，按回车，输入“你好”，再按回车",
+}
 
 EXIT_OK = 0
 #: As the rest of the command line: an unknown NPC or a broken dialogue file.
