@@ -331,3 +331,18 @@ def test_what_esc_closes_does_not_depend_on_frames_being_drawn(render: bool) -> 
         assert top(app) == "log" and not app.loop.paused
     finally:
         app.close()
+
+
+def test_the_chat_box_says_say_in_the_ui_language(app: App) -> None:
+    from game.demo.chat_box import ChatBox
+
+    box = app.scene.mechanic(ChatBox).box
+    say(app, "你好")  # the UI follows the language the player types in
+    tap(app, pygame.K_RETURN)  # open the box again
+    app.render()
+    assert box.is_open and box.label == "说："
+    tap(app, pygame.K_ESCAPE)
+    say(app, "hello")
+    tap(app, pygame.K_RETURN)
+    app.render()
+    assert box.label == "Say:"

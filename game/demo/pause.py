@@ -26,7 +26,7 @@ from game.scene import Mechanic, SceneContext
 from game.widgets.button import Button, Menu
 from game.widgets.text import TextCache
 
-__all__ = ["CONTROLS", "Pause", "PausePanel"]
+__all__ = ["CONTROLS", "Pause", "PausePanel", "keys_of"]
 
 #: Every key of the README's Controls table, shown on the pause panel in the UI language:
 #: ``(keys, what, keys in Chinese, what in Chinese)``.
@@ -239,7 +239,7 @@ class Pause(Mechanic):
             speed_label=self.speed_label,
             on_quit=self.quit,
             size=context.size,
-            let_through=_keys_of(context.input, ("debug", "wiring", "step", "log", "quests")),
+            let_through=keys_of(context.input, ("debug", "wiring", "step", "log", "quests")),
             footer=(lambda: records.describe(self.language())) if records is not None else str,
             language=self.language,
         )
@@ -298,7 +298,7 @@ class Pause(Mechanic):
         super().close()
 
 
-def _keys_of(controls: InputMapper, actions: tuple[str, ...]) -> set[int]:
+def keys_of(controls: InputMapper, actions: tuple[str, ...]) -> set[int]:
     """The keyboard keys bound to ``actions``."""
     return {
         given.key

@@ -34,7 +34,7 @@ from game.demo.layers import LAYERS, PAIRS
 from game.demo.on_screen_text import OnScreenText, VisibleText
 from game.demo.overlays import Overlays
 from game.demo.panels import Panel, Panels
-from game.demo.pause import Pause, _keys_of
+from game.demo.pause import Pause, keys_of
 from game.demo.player import PlayerCharacter
 from game.demo.quests import Quests
 from game.demo.score import Scoreboard
@@ -86,7 +86,7 @@ class DemoScene:
             score := Scoreboard(context),  # points and tallies; reacts to nothing
             language := UiLanguage(context),  # ChatSubmitted: the language hints are shown in
             Village(context),  # walls and the map's edges; the painted ground
-            chat := ChatBox(context, font),  # Enter/T opens it; Enter → ChatSubmitted
+            chat := ChatBox(context, font, language),  # Enter/T opens it; Enter → ChatSubmitted
             you := PlayerCharacter(context, chat),  # FixedUpdate: steer, slide along walls
             coins := Coins(context, you, score),  # on_enter player/coin → score, respawn timer
             hazard := HazardPatrol(context, you, score),  # FixedUpdate: patrol; on_enter: hit
@@ -146,7 +146,7 @@ class DemoScene:
                 context, people=people, overlays=overlays, chat=chat, floats=floats
             ),
             # The panels the player opens, stacked as opened; Esc closes the top one.
-            panels := Panels(context, chat=chat, cancel_keys=_keys_of(context.input, ("cancel",))),
+            panels := Panels(context, chat=chat, cancel_keys=keys_of(context.input, ("cancel",))),
         ]
         quests.covered = panels.covering
         log, wiring = overlays.log_panel, overlays.wiring

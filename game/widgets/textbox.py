@@ -302,6 +302,8 @@ class TextBox:
         )
         self.open_action = open_action
         self.is_open = False
+        #: The word before the typed text; the owner may set it in its UI language.
+        self.label = "Say:"
         #: The input method's composition (not yet text), and its cursor.
         self.composition = ""
         self.composition_cursor = 0
@@ -554,7 +556,7 @@ class TextBox:
         box = self.rect
         surface.blit(self._panel, box.topleft)
 
-        label = self._text.render("Say:", DIM)
+        label = self._text.render(self.label, DIM)
         line_y = box.y + (box.height - font.get_height()) // 2
         surface.blit(label, (box.x + PADDING, line_y))
         left = box.x + PADDING + label.get_width() + 8
