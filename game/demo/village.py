@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pygame
 
 from game.scene import HEIGHT, WIDTH, DrawLayer, Mechanic, SceneContext
+from game.widgets.fonts import load_font
+from game.widgets.text import render_text
 
 __all__ = ["LAYOUT", "House", "Layout", "Village", "paint_village"]
 
@@ -35,6 +37,7 @@ LEAVES_LIGHT = (84, 146, 84)
 WALL = (236, 222, 196)
 WALL_SHADE = (212, 196, 168)
 DOOR = (122, 82, 52)
+SIGN = (244, 226, 170)  # a painted board
 WINDOW = (148, 196, 222)
 OUTLINE = (58, 46, 40)
 
@@ -45,6 +48,8 @@ class House:
 
     body: Rect
     roof: tuple[int, int, int]
+    #: A board over the door naming the house (quests send the player to "the bakery").
+    sign: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,7 @@ LAYOUT = Layout(
     houses=(
         House((70, 60, 150, 96), (176, 74, 64)),
         House((300, 40, 120, 86), (74, 104, 170)),
-        House((730, 56, 160, 100), (92, 140, 84)),
+        House((730, 56, 160, 100), (92, 140, 84), sign="Bakery · 面包店"),
         House((80, 380, 140, 92), (160, 112, 64)),
         House((740, 392, 150, 90), (126, 82, 146)),
     ),
@@ -223,6 +228,13 @@ def _paint_house(surface: pygame.Surface, house: House) -> None:
         pygame.draw.rect(surface, WINDOW, window)
         pygame.draw.rect(surface, OUTLINE, window, width=2)
         pygame.draw.line(surface, OUTLINE, window.midtop, window.midbottom, 1)
+    if house.sign:
+        label = render_text(load_font(12), house.sign, OUTLINE)
+        board = label.get_rect().inflate(10, 4)
+        board.midbottom = (wall.centerx, wall.top + 14)  # over the door, under the eaves
+        pygame.draw.rect(surface, SIGN, board, border_radius=3)
+        pygame.draw.rect(surface, OUTLINE, board, width=1, border_radius=3)
+        surface.blit(label, label.get_rect(center=board.center))
 
 
 def _paint_tree(surface: pygame.Surface, x: int, y: int) -> None:
