@@ -172,8 +172,6 @@ class DemoScene:
         )
         self.on_screen_text = text
         text.fixed_text += [quests, controls, door]  # door: text keeps off the gate
-        for npc in people.npcs:  # a welcome back points at the quest on now
-            npc.quest_step = quests.step_text
         self._painters: list[Painter] = []
         self._drawn_by: list[tuple[int, int]] = []
         # What the rest of the game (the bot, the tests) asks about.

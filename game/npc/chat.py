@@ -143,12 +143,10 @@ class ChatNPC:
         self.following: TimerHandle | None = None
         self._greet_ready = True
         self._greeted = False  # once greeted, a player who comes back is welcomed back
-        #: The quest step on now in a language (``"pick up coins (3/5)"``), ``None`` with
-        #: no quest left; the scene sets it. A welcome back points at it.
-        self.quest_step: Callable[[str], str | None] = lambda _language: None
         self._request: ReplyRequest | None = None
         self._dance: TimerHandle | None = None
         self._cooldown: TimerHandle | None = None
+        self._greeting: TimerHandle | None = None
 
     @property
     def name(self) -> str:
@@ -173,7 +171,7 @@ class ChatNPC:
             # Greet at the next tick: what walking up did in this one (the coin picked
             # up on the way, the bread delivered) is done by then, and a welcome back
             # names the quest step as it is now, not as it was a moment ago.
-            self.timers.after(0.0, self._greet, name=f"{self.key} greeting")
+            self._greeting = self.timers.after(0.0, self._greet, name=f"{self.key} greeting")
 
     def _greet(self) -> None:
         if not self.in_range or self.bubble.visible:
@@ -333,11 +331,11 @@ class ChatNPC:
         self._announce(self.barks.ask(phrase, context, Unheard()).text)
 
     def _welcome_back(self) -> str | None:
-        """The greeting for a player who comes back: where their quest is now, not
-        the first greeting again (its advice may be long stale); ``None`` if the
-        dialogue has none."""
+        """The greeting for a player who comes back: where their quest is now (the
+        ``quest`` facts), not the first greeting again (its advice may be long stale);
+        ``None`` if the dialogue has none."""
         context = ChatContext(self.name, None, dict(self.facts()), npc_key=self.key)
-        return self.barks.welcome_back(context, self.language, self.quest_step(self.language))
+        return self.barks.welcome_back(context, self.language)
 
     def _announce(self, text: str) -> None:
         self.bubble.say(text)
@@ -351,7 +349,7 @@ class ChatNPC:
     def close(self) -> None:
         """Leave the world: drop any reply, stop its timers and its brain, remove its colliders."""
         self._cancel_reply()
-        for handle in (self._dance, self.following, self._cooldown):
+        for handle in (self._dance, self.following, self._cooldown, self._greeting):
             if handle is not None:
                 handle.cancel()
         close_brain = getattr(self.brain, "close", None)  # a LangChain brain's thread

@@ -278,19 +278,19 @@ class RuleBrain:
         self._last_choice[key] = index
         return replies[index]
 
-    def welcome_back(self, context: ChatContext, language: str, quest: str | None) -> str | None:
-        """The NPC's greeting for a player who comes back, pointing at ``quest`` (the
-        quest step on now, in ``language``; ``None``: no quest left), or ``None`` if its
-        dialogue has no ``[welcome_back]`` (it then greets as the first time)."""
+    def welcome_back(self, context: ChatContext, language: str) -> str | None:
+        """The NPC's greeting for a player who comes back, pointing at the quest step on
+        now (the ``quest`` facts; with no ``quest_at`` fact, or ``"done"``, no quest is
+        left), or ``None`` if its dialogue has no ``[welcome_back]`` (it then greets as
+        the first time)."""
         dialogue = self.dialogue
         if not dialogue.welcome_back:
             return None
         values = self._values(language, context, dialogue.names)
-        if quest is None:
+        if context.facts.get("quest_at") in (None, "done"):
             return fill(
                 self._choose("welcome_back", "free", language, dialogue.welcome_back_free), values
             )
-        values["quest"] = quest
         return fill(self._choose("welcome_back", "quest", language, dialogue.welcome_back), values)
 
     def _name(self, context: ChatContext) -> str | None:
