@@ -14,6 +14,7 @@ import pygame
 
 from game.app import App
 from game.demo.entities import Coin, Player
+from game.demo.quests import QUEST_FILE
 from game.npc.chat import ChatNPC
 
 Run = Callable[[App, int], object]
@@ -82,3 +83,10 @@ def run_until(app: App, done: Callable[[], object], limit: int) -> int:
             return n
         app.run_ticks(1)
     raise AssertionError(f"not done after {limit} ticks")
+
+
+def village_quests(*ids: str) -> str:
+    """Only the quests ``ids`` of the village's quest file, as TOML text."""
+    text = QUEST_FILE.read_text(encoding="utf-8")
+    parts = text.split("[[quest]]\n")
+    return "".join("[[quest]]\n" + p for p in parts[1:] if any(f'id = "{i}"' in p for i in ids))

@@ -17,11 +17,11 @@ from game.demo.daylight import DAY_LENGTH, DAY_START_HOUR, DUSK_HOUR
 from game.demo.door import DOOR, OPEN_DELAY, OPEN_TIME, PLATE, PlateDoor
 from game.demo.entities import Hazard, Player
 from game.demo.lamps import DUSK, LAMP_SPOTS, NOT_YET, Lamps
-from game.demo.quests import QUEST_FILE, SEE_THROUGH
+from game.demo.quests import SEE_THROUGH
 from game.demo.scene import demo_scene
 from game.demo.toast import Toast
 from game.demo.village import LAYOUT
-from tests.app_driver import hold, npc, put_player, say
+from tests.app_driver import hold, npc, put_player, say, village_quests
 
 SECOND = 60
 DUSK_AT = (DUSK_HOUR - DAY_START_HOUR) / 24 * DAY_LENGTH  # game seconds from the start
@@ -32,13 +32,6 @@ def game() -> Iterator[App]:
     instance = App(headless=True, seed=1, render=False)
     yield instance
     instance.close()
-
-
-def village_quests(*ids: str) -> str:
-    """Only the quests ``ids`` of the village's quest file, as TOML text."""
-    text = QUEST_FILE.read_text(encoding="utf-8")
-    parts = text.split("[[quest]]\n")
-    return "".join("[[quest]]\n" + p for p in parts[1:] if any(f'id = "{i}"' in p for i in ids))
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import pytest
 from game.app import App
 from game.demo.scene import demo_scene
 from game.npc.chat import ChatNPC
-from tests.app_driver import npc, put_player, say
-from tests.test_gate_and_lamps import village_quests
+from tests.app_driver import npc, put_player, say, village_quests
 
 SECOND = 60
 
